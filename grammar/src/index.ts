@@ -1,0 +1,9 @@
+// The public API of the language core. Everything outside grammar/ imports from here.
+export type { Position, Range, Location } from './location.js';
+export type { Severity, SurvDiagnostic, RelatedInformation, DiagnosticData } from './diagnostic.js';
+export { parse, type ParseResult } from './parse.js';
+export { analyze, type Analysis, type SourceFile } from './analyze.js';
+export { resolveUse } from './uris.js';
+export { compareDiagnostics } from './sort.js';
+export * as ast from './ast.js';
+export type * from './model/types.js';

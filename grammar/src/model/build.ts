@@ -1,0 +1,432 @@
+// Phase "link" (second half): a merged branch becomes the typed model. Names are
+// resolved here (with did-you-mean), defaults filled, values converted.
+import type * as ast from '../ast.js';
+import type { Span } from '../ast.js';
+import type { ReportOptions, Reporter } from '../validate/reporter.js';
+import { BranchReporter, defaultOrigin, sourceOrigin } from '../validate/reporter.js';
+import { defaults, defaultChannels } from './defaults.js';
+import type { MergedBranch, MergedNamed, Src } from './merge.js';
+import { suggestion } from './names.js';
+import type {
+  Branch, Gateway, Group, InboundPolicy, Listen, Network, Origin, OutboundPolicy, Phone, Probe, RegisterPolicy,
+  ReplyPattern, RewriteRule, RingStep, Setting, SurvivalAction, Timers, Upstream,
+} from './types.js';
+import type { Values } from './values.js';
+
+export type EntityKind = 'gateway' | 'upstream' | 'phone' | 'group';
+
+const article: Record<EntityKind, string> = { gateway: 'a gateway', upstream: 'an upstream', phone: 'a phone', group: 'a group' };
+
+/** Declarations that some reference resolved to; the rest are reported unused. */
+export type UsageSet = Set<object>;
+
+export class BranchBuilder {
+  private readonly kinds = new Map<string, EntityKind>();
+  private readonly site: BranchReporter;
+
+  constructor(
+    private readonly merged: MergedBranch,
+    private readonly values: Values,
+    private readonly reporter: Reporter,
+    private readonly used: UsageSet,
+  ) {
+    const c = merged.container;
+    this.site = new BranchReporter(reporter, { name: c.name, uri: c.uri, span: c.node, nameSpan: c.node.name ?? c.node });
+  }
+
+  private report(severity: 'error' | 'warning', code: string, message: string, uri: string, span: Span, options: ReportOptions = {}): void {
+    this.site.at(severity, code, message, { uri, span }, options);
+  }
+
+  private origin(src: { uri: string }, span: Span): Origin {
+    return sourceOrigin(src.uri, span);
+  }
+
+  private setting<T>(src: Src<ast.Property> | undefined, convert: (v: ast.Value | undefined) => T | undefined, fallback: T): Setting<T> {
+    if (!src) return { value: fallback, origin: defaultOrigin };
+    this.values.setFile(src.uri);
+    const value = convert(src.node.value);
+    return { value: value ?? fallback, origin: this.origin(src, src.node.value ?? src.node) };
+  }
+
+  build(): Branch {
+    const m = this.merged;
+    this.indexNames();
+    const gateways = [...m.gateways.values()].map((g) => this.gateway(g));
+    const upstreams = [...m.upstreams.values()].map((u) => this.upstream(u));
+    const phones = [...m.phones.values()].map((p) => this.phone(p));
+    const groups = [...m.groups.values()].map((g) => this.group(g));
+    if (upstreams.length === 0) this.missing('upstream', "add e.g. 'upstream cloud { proxy sip:pbx.example.com }'");
+    const outbound = this.outbound(gateways);
+    return {
+      name: m.container.name,
+      uri: m.container.uri,
+      origin: this.origin(m.container, m.container.node.name ?? m.container.node),
+      profiles: m.profiles.map((p) => p.name),
+      listens: this.listens(),
+      lans: this.lans(),
+      gateways, upstreams, phones, groups,
+      timers: this.timers(),
+      register: this.register(outbound),
+      outbound,
+      inbound: this.inbound(),
+    };
+  }
+
+  private indexNames(): void {
+    const m = this.merged;
+    const add = (kind: EntityKind, name: string, src: Src<{ readonly name: ast.Value | undefined }>) => {
+      const existing = this.kinds.get(name);
+      if (existing && existing !== kind) {
+        const at = src.node.name ?? (src.node as unknown as Span);
+        this.report('error', 'SURV011', `'${name}' is already ${article[existing]} in this branch; a ${kind} needs another name`, src.uri, at, { data: { name } });
+        return;
+      }
+      this.kinds.set(name, kind);
+    };
+    for (const g of m.gateways.values()) for (const d of g.decls) add('gateway', g.name, d);
+    for (const u of m.upstreams.values()) for (const d of u.decls) add('upstream', u.name, d);
+    for (const [name, p] of m.phones) add('phone', name, p);
+    for (const [name, g] of m.groups) add('group', name, g);
+  }
+
+  /** Resolves a reference to one of `kinds`; reports unknown names and wrong kinds. */
+  private resolve(ref: ast.Value | undefined, uri: string, kinds: readonly EntityKind[], role: string): string | undefined {
+    if (!ref) return undefined;
+    const kind = this.kinds.get(ref.text);
+    if (kind && kinds.includes(kind)) {
+      this.markUsed(kind, ref.text);
+      return ref.text;
+    }
+    const wanted = kinds.map((k) => article[k]).join(' or ');
+    if (kind) {
+      this.report('error', 'SURV012', `'${ref.text}' is ${article[kind]}, but ${role} needs ${wanted}`, uri, ref, { data: { name: ref.text } });
+      return undefined;
+    }
+    const candidates = [...this.kinds].filter(([, k]) => kinds.includes(k)).map(([n]) => n);
+    const near = suggestion(ref.text, candidates);
+    // The likely intended definition is not "unused": one mistake, one finding.
+    if (near) this.markUsed(this.kinds.get(near) ?? 'phone', near);
+    this.report('error', 'SURV010', `no ${kinds.join(' or ')} named '${ref.text}'${near ? `; did you mean '${near}'?` : ''}`, uri, ref, {
+      data: { name: ref.text, ...(near ? { replacements: [near] } : {}) },
+    });
+    return undefined;
+  }
+
+  private markUsed(kind: EntityKind, name: string): void {
+    const m = this.merged;
+    const decls: object[] = kind === 'gateway' ? (m.gateways.get(name)?.decls ?? []).map((d) => d.node)
+      : kind === 'upstream' ? (m.upstreams.get(name)?.decls ?? []).map((d) => d.node)
+        : kind === 'phone' ? [m.phones.get(name)?.node].filter((n) => n !== undefined)
+          : [m.groups.get(name)?.node].filter((n) => n !== undefined);
+    for (const d of decls) this.used.add(d);
+  }
+
+  private missing(what: string, fix: string): void {
+    const c = this.merged.container;
+    this.reporter.error('SURV032', `branch '${c.name}' has no ${what}: ${fix}`, c.uri, c.node.name ?? c.node, { data: { name: c.name, missing: what } });
+  }
+
+  private listens(): Setting<readonly Listen[]> {
+    const m = this.merged;
+    if (!m.listens || m.listens.length === 0) {
+      this.missing('edge listen address', "add e.g. 'edge listen udp 10.0.0.1:5060'");
+      return { value: [], origin: defaultOrigin };
+    }
+    const out: Listen[] = [];
+    for (const { node, uri } of m.listens) {
+      this.values.setFile(uri);
+      const transport = this.values.transport(node.transport) ?? 'udp';
+      const hp = this.values.hostPort(node.address, transport === 'tls' ? 5061 : 5060);
+      if (hp) out.push({ ...hp, transport, origin: sourceOrigin(uri, node) });
+    }
+    return { value: out, origin: m.listensFrom ? sourceOrigin(m.listensFrom.uri, m.listensFrom.node) : defaultOrigin };
+  }
+
+  private lans(): Setting<readonly Network[]> {
+    const m = this.merged;
+    if (!m.lans || m.lans.length === 0) {
+      this.missing('lan', "add e.g. 'lan 10.0.0.0/24': only phones inside a LAN get survival");
+      return { value: [], origin: defaultOrigin };
+    }
+    const out: Network[] = [];
+    for (const { node, uri } of m.lans) {
+      this.values.setFile(uri);
+      const net = this.values.network(node);
+      if (net) out.push({ ...net, origin: sourceOrigin(uri, node) });
+    }
+    return { value: out, origin: m.lansFrom ? sourceOrigin(m.lansFrom.uri, m.lansFrom.node) : defaultOrigin };
+  }
+
+  private declOrigin<T extends Span & { readonly name: ast.Value | undefined }>(n: MergedNamed<T>): Origin {
+    const last = n.decls[n.decls.length - 1] as Src<T>;
+    return sourceOrigin(last.uri, last.node.name ?? last.node);
+  }
+
+  private gateway(g: MergedNamed<ast.GatewayNode>): Gateway {
+    const p = (key: ast.PropertyKey) => g.props.get(key);
+    const transport = this.setting(p('transport'), (v) => this.values.transport(v), 'udp' as const);
+    const address = this.setting(p('address'), (v) => this.values.hostPort(v, transport.value === 'tls' ? 5061 : 5060), undefined);
+    const kind = this.setting(p('kind'), (v) => this.values.gatewayKind(v), undefined);
+    const channelsSrc = p('channels');
+    const channels: Setting<number | undefined> = channelsSrc
+      ? this.setting(channelsSrc, (v) => this.values.integer(v, 'a channel count', 0, 100_000), undefined)
+      : { value: kind.value ? defaultChannels[kind.value] : undefined, origin: defaultOrigin };
+    const origin = this.declOrigin(g);
+    const where = g.decls[g.decls.length - 1] as Src<ast.GatewayNode>;
+    const at = where.node.name ?? where.node;
+    if (!p('address')) this.report('error', 'SURV032', `gateway '${g.name}' has no address`, where.uri, at, { data: { name: g.name, missing: 'address' } });
+    if (!p('kind')) this.report('error', 'SURV032', `gateway '${g.name}' has no kind: say bri, pri, fxo or trunk`, where.uri, at, { data: { name: g.name, missing: 'kind' } });
+    if (kind.value === 'trunk' && !channelsSrc) {
+      this.report('error', 'SURV032', `gateway '${g.name}' is a SIP trunk: say how many channels it carries`, where.uri, at, { data: { name: g.name, missing: 'channels' } });
+    }
+    if (channels.value === 0 && channelsSrc) {
+      this.values.setFile(channelsSrc.uri);
+      this.report('error', 'SURV055', `gateway '${g.name}' has no channels: no call could ever use it`, channelsSrc.uri, channelsSrc.node.value ?? channelsSrc.node);
+    } else if (kind.value === 'bri' && channels.value !== undefined && channels.value % 2 !== 0 && channelsSrc) {
+      const fixed = String(Math.max(2, Math.round(channels.value / 2) * 2));
+      this.report('warning', 'SURV056', `an ISDN BRI has 2 channels per line, so ${channels.value} is not a whole number of BRIs`, channelsSrc.uri, channelsSrc.node.value ?? channelsSrc.node, { data: { replacements: [fixed] } });
+    }
+    return { name: g.name, origin, address, transport, kind, channels };
+  }
+
+  private upstream(u: MergedNamed<ast.UpstreamNode>): Upstream {
+    const p = (key: ast.PropertyKey) => u.props.get(key);
+    const proxy = this.setting(p('proxy'), (v) => this.values.sipUri(v), undefined);
+    const where = u.decls[u.decls.length - 1] as Src<ast.UpstreamNode>;
+    if (!p('proxy')) this.report('error', 'SURV032', `upstream '${u.name}' has no proxy URI`, where.uri, where.node.name ?? where.node, { data: { name: u.name, missing: 'proxy' } });
+    const transportSrc = p('transport');
+    const transport: Setting<'udp' | 'tcp' | 'tls'> = transportSrc
+      ? this.setting(transportSrc, (v) => this.values.transport(v), 'udp' as const)
+      : { value: proxy.value?.transportParam ?? (proxy.value?.secure ? 'tls' : 'udp'), origin: proxy.origin };
+    let probe: Probe | undefined;
+    const probeSrc = p('probe');
+    if (probeSrc) {
+      const d = defaults.probe;
+      const duration = (key: ast.PropertyKey, fallback: number) => this.setting(p(key), (v) => this.values.durationMs(v), fallback);
+      const count = (key: ast.PropertyKey, fallback: number) => this.setting(p(key), (v) => this.values.integer(v, 'a probe count', 1, 100), fallback);
+      probe = {
+        origin: sourceOrigin(probeSrc.uri, probeSrc.node),
+        everyMs: duration('probe-every', d.everyMs),
+        timeoutMs: duration('probe-timeout', d.timeoutMs),
+        downAfter: count('probe-down-after', d.downAfter),
+        upAfter: count('probe-up-after', d.upAfter),
+        holdoffMs: duration('probe-holdoff', d.holdoffMs),
+      };
+    }
+    return { name: u.name, origin: this.declOrigin(u), proxy, transport, probe };
+  }
+
+  private timers(): Timers {
+    const t = this.merged.timers;
+    const d = defaults.timers;
+    const duration = (key: ast.PropertyKey, fallback: number) => this.setting(t.get(key), (v) => this.values.durationMs(v), fallback);
+    return {
+      noAnswerMs: duration('no-answer', d.noAnswerMs),
+      ringingMs: duration('ringing', d.ringingMs),
+      t1Ms: duration('t1', d.t1Ms),
+      t2Ms: duration('t2', d.t2Ms),
+      budgetMs: duration('budget', d.budgetMs),
+    };
+  }
+
+  private phone(src: Src<ast.PhoneNode>): Phone {
+    const node = src.node;
+    this.values.setFile(src.uri);
+    const name = node.name?.text ?? '';
+    const extension = this.values.digits(node.extension, 'an extension');
+    const address = node.address ? this.values.hostPort(node.address, 5060) : undefined;
+    return {
+      name, origin: sourceOrigin(src.uri, node.name ?? node),
+      extension: { value: extension, origin: sourceOrigin(src.uri, node.extension ?? node) },
+      address: { value: address, origin: sourceOrigin(src.uri, node.address ?? node) },
+      registered: node.registered !== undefined,
+    };
+  }
+
+  private group(src: Src<ast.GroupNode>): Group {
+    const node = src.node;
+    this.values.setFile(src.uri);
+    const ringMs = node.ring ? this.values.durationMs(node.ring) : undefined;
+    const members: string[] = [];
+    for (const member of node.members) {
+      const name = this.resolve(member, src.uri, ['phone'], `group '${node.name?.text ?? ''}'`);
+      if (name) members.push(name);
+    }
+    return {
+      name: node.name?.text ?? '',
+      origin: sourceOrigin(src.uri, node.name ?? node),
+      mode: { value: node.mode?.text === 'serial' ? 'serial' : 'parallel', origin: sourceOrigin(src.uri, node.mode ?? node) },
+      members: { value: members, origin: sourceOrigin(src.uri, node) },
+      ringMs: { value: ringMs ?? defaults.groupRingMs, origin: node.ring ? sourceOrigin(src.uri, node.ring) : defaultOrigin },
+    };
+  }
+
+  private outbound(gateways: readonly Gateway[]): OutboundPolicy | undefined {
+    const out = this.merged.outbound;
+    const c = this.merged.container;
+    if (!out) {
+      this.reporter.warning('SURV058', `branch '${c.name}' has no outbound policy: calls from its LAN get no survival`, c.uri, c.node.name ?? c.node, { data: { name: c.name } });
+      return undefined;
+    }
+    const from = out.from;
+    const via: string[] = [];
+    for (const ref of from.node.via) {
+      const name = this.resolve(ref, from.uri, ['upstream'], "the outbound 'via' chain");
+      if (name) via.push(name);
+    }
+    const actions: SurvivalAction[] = [];
+    if (out.onTimeout) {
+      this.values.setFile(out.onTimeout.uri);
+      for (const action of out.onTimeout.node.actions) {
+        const origin = sourceOrigin(out.onTimeout.uri, action);
+        if (action.kind === 'Announce') {
+          const code = this.values.replyCode(action.code);
+          const reason = action.text ? this.values.headerText(action.text, 'the announcement text') : undefined;
+          if (code !== undefined && reason !== undefined) actions.push({ kind: 'announce', code, reason, origin });
+        } else {
+          const gateway = this.resolve(action.target, out.onTimeout.uri, ['gateway'], `'${action.kind.toLowerCase()}'`);
+          if (action.kind === 'Redirect') {
+            const code = this.values.replyCode(action.code);
+            if (code !== undefined && gateway) actions.push({ kind: 'redirect', code, gateway, origin });
+          } else if (gateway) {
+            actions.push({ kind: 'relay', gateway, origin });
+          }
+        }
+      }
+    } else {
+      this.report('warning', 'SURV058', "the outbound policy has no 'on timeout' actions: a dead upstream leaves callers with a 408", from.uri, from.node, { data: { name: c.name } });
+    }
+    const pass = this.pass(out.pass);
+    const emergencyNumbers: string[] = [];
+    let emergencyGateway: Setting<string | undefined> = { value: undefined, origin: defaultOrigin };
+    if (out.emergency) {
+      const e = out.emergency;
+      this.values.setFile(e.uri);
+      for (const n of e.node.numbers) {
+        const digits = this.values.digits(n, 'an emergency number');
+        if (digits) emergencyNumbers.push(digits);
+      }
+      if (e.node.gateway) {
+        emergencyGateway = { value: this.resolve(e.node.gateway, e.uri, ['gateway'], "'emergency ... direct to'"), origin: sourceOrigin(e.uri, e.node.gateway) };
+      } else {
+        const survivalGateway = actions.find((a) => a.kind !== 'announce');
+        const fallback = survivalGateway?.gateway ?? gateways[0]?.name;
+        if (fallback) this.markUsed('gateway', fallback);
+        emergencyGateway = { value: fallback, origin: defaultOrigin };
+        if (!fallback) {
+          this.report('error', 'SURV054', 'emergency numbers need a gateway, and this branch has none: they could not be dialled in an outage', e.uri, e.node);
+        }
+      }
+    }
+    const rewrite: RewriteRule[] = [];
+    for (const r of out.rewrite ?? []) {
+      this.values.setFile(r.uri);
+      const props = new Map(r.node.properties.map((p) => [p.key, p]));
+      const match = props.get('match');
+      const strip = props.get('strip');
+      const prefix = props.get('prefix');
+      rewrite.push({
+        match: (match ? this.values.digits(match.value, 'a number prefix') : undefined) ?? '',
+        strip: (strip ? this.values.integer(strip.value, 'a digit count', 0, 32) : undefined) ?? 0,
+        prefix: (prefix ? this.values.digits(prefix.value, 'a number prefix') : undefined) ?? '',
+        origin: sourceOrigin(r.uri, r.node),
+      });
+    }
+    return {
+      origin: sourceOrigin(from.uri, from.node),
+      via: { value: via, origin: sourceOrigin(from.uri, from.node) },
+      onTimeout: { value: actions, origin: out.onTimeout ? sourceOrigin(out.onTimeout.uri, out.onTimeout.node) : defaultOrigin },
+      pass,
+      emergency: { value: emergencyNumbers, origin: out.emergency ? sourceOrigin(out.emergency.uri, out.emergency.node) : defaultOrigin },
+      emergencyGateway,
+      rewrite: { value: rewrite, origin: out.rewrite?.[0] ? sourceOrigin(out.rewrite[0].uri, out.rewrite[0].node) : defaultOrigin },
+    };
+  }
+
+  private pass(src: Src<ast.PassNode> | undefined): Setting<'all' | readonly ReplyPattern[]> {
+    if (!src) return { value: 'all', origin: defaultOrigin };
+    if (!src.node.codes) return { value: 'all', origin: sourceOrigin(src.uri, src.node) };
+    this.values.setFile(src.uri);
+    const patterns: ReplyPattern[] = [];
+    for (const v of src.node.codes) {
+      if (v.type === 'class') {
+        const cls = Number(v.text[0]);
+        if (cls < 3) this.reporter.error('SURV060', `only final error and redirect replies can be listed: ${v.text} is not 3xx-6xx`, src.uri, v);
+        else patterns.push({ class: cls });
+        continue;
+      }
+      const code = this.values.replyCode(v);
+      if (code === undefined) continue;
+      if (code < 300) this.reporter.error('SURV060', `only final error and redirect replies can be listed: ${code} always passes`, src.uri, v);
+      else patterns.push({ code });
+    }
+    return { value: patterns, origin: sourceOrigin(src.uri, src.node) };
+  }
+
+  private register(outbound: OutboundPolicy | undefined): RegisterPolicy {
+    const r = this.merged.register;
+    const forwardSrc = r.get('forward');
+    let forward: Setting<string | undefined>;
+    if (forwardSrc) {
+      forward = { value: this.resolve(forwardSrc.node.value, forwardSrc.uri, ['upstream'], "'register forward'"), origin: sourceOrigin(forwardSrc.uri, forwardSrc.node) };
+    } else {
+      forward = { value: outbound?.via.value[0], origin: defaultOrigin };
+    }
+    const pathSrc = r.get('with-path');
+    if (forwardSrc && !pathSrc) {
+      this.report('warning', 'SURV059', "REGISTERs are forwarded without Path: the central PBX will send calls straight to the phones, bypassing this branch's proxy", forwardSrc.uri, forwardSrc.node, { data: { replacements: [`forward ${forwardSrc.node.value?.text ?? ''} with path`] } });
+    }
+    const keep = r.get('keep-local-copy');
+    return {
+      forward,
+      withPath: { value: !forwardSrc || pathSrc !== undefined, origin: pathSrc ? sourceOrigin(pathSrc.uri, pathSrc.node) : defaultOrigin },
+      keepLocalCopy: { value: keep !== undefined, origin: keep ? sourceOrigin(keep.uri, keep.node) : defaultOrigin },
+    };
+  }
+
+  private inbound(): InboundPolicy | undefined {
+    const inbound = this.merged.inbound;
+    if (!inbound) return undefined;
+    const from: string[] = [];
+    for (const ref of inbound.from.node.from) {
+      const name = this.resolve(ref, inbound.from.uri, ['gateway'], "'inbound from'");
+      if (name) from.push(name);
+    }
+    const steps: RingStep[] = [];
+    if (inbound.chain) {
+      const c = inbound.chain;
+      this.values.setFile(c.uri);
+      for (const step of c.node.steps) {
+        const target = this.resolve(step.target, c.uri, ['phone', 'group'], "'ring'");
+        const ringMs = step.duration ? this.values.durationMs(step.duration) : undefined;
+        if (!target) continue;
+        const groupRing = this.merged.groups.get(target)?.node.ring;
+        const fallback = groupRing ? (this.values.durationMs(groupRing) ?? defaults.groupRingMs) : defaults.groupRingMs;
+        steps.push({ target, ringMs: ringMs ?? fallback, origin: sourceOrigin(c.uri, step) });
+      }
+    }
+    const dids: { number: string; target: string; origin: Origin }[] = [];
+    for (const d of inbound.dids.values()) {
+      this.values.setFile(d.uri);
+      const number = this.values.digits(d.node.number, 'a DID number');
+      const target = this.resolve(d.node.target, d.uri, ['phone', 'group'], "'did'");
+      if (number && target) dids.push({ number, target, origin: sourceOrigin(d.uri, d.node) });
+    }
+    return {
+      origin: sourceOrigin(inbound.from.uri, inbound.from.node),
+      from: { value: from, origin: sourceOrigin(inbound.from.uri, inbound.from.node) },
+      chain: { value: steps, origin: inbound.chain ? sourceOrigin(inbound.chain.uri, inbound.chain.node) : defaultOrigin },
+      dids,
+    };
+  }
+
+  /** Entity kind of a name in this branch (for scenarios). */
+  kindOf(name: string): EntityKind | undefined {
+    return this.kinds.get(name);
+  }
+
+  names(): ReadonlyMap<string, EntityKind> {
+    return this.kinds;
+  }
+}

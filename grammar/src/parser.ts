@@ -1,0 +1,694 @@
+import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type * as ast from './ast.js';
+import {
+  allTokens, Literal, Address, Comma, Duration, GatewayKind, Keyword, kw, LBracket, LCurly, Name, NumberLit, Percent,
+  RBracket, RCurly, ReplyClass, SipUri, StringLit, Transport,
+} from './lexer.js';
+import { decodeString } from './strings.js';
+
+/** Human names for grammar rules, used in "expected ..." messages. */
+const ruleDescriptions: Record<string, string> = {
+  file: "'branch', 'profile', 'scenario' or 'use'",
+  setting: "a setting (edge, lan, gateway, upstream, timers, phone, group, register, outbound, inbound)",
+  gatewayProperty: "a gateway property (address, transport, kind, channels)",
+  upstreamProperty: "an upstream property (proxy, transport, probe)",
+  timer: "a timer (no-answer, ringing, t1, t2, budget)",
+  registerProperty: "'forward' or 'keep local copy'",
+  outboundItem: "'on timeout', 'pass', 'emergency' or 'rewrite'",
+  survivalAction: "'announce', 'redirect' or 'relay'",
+  rewriteProperty: "'match', 'strip' or 'prefix'",
+  inboundItem: "'ring' or 'did'",
+  scenarioItem: "an actor state, a call, 'network', 'seed' or 'expect'",
+  actorState: 'a state (up, silent, slow, answers, trying, ignores, flapping, busy, full, down, no-answer, unregistered)',
+};
+
+function describeToken(token: IToken): string {
+  if (token.tokenType === EOF) return 'the end of the file';
+  const isKeyword = token.tokenType.CATEGORIES?.includes(Keyword) ?? false;
+  return isKeyword ? `keyword '${token.image}'` : `'${token.image}'`;
+}
+
+function labelOf(type: TokenType): string {
+  switch (type) {
+    case Name: return 'a name';
+    case NumberLit: return 'a number';
+    case Duration: return 'a duration such as 10s';
+    case StringLit: return 'a quoted string';
+    case SipUri: return 'a SIP URI';
+    case Address: return 'an address';
+    case Transport: return 'a transport (udp, tcp, tls)';
+    case GatewayKind: return 'a gateway kind (bri, pri, fxo, trunk)';
+    case Literal: return 'a value';
+    case Keyword: return 'a keyword';
+    default: return type.LABEL ?? type.name;
+  }
+}
+
+function firstTokens(paths: readonly (readonly TokenType[])[]): string {
+  const labels = [...new Set(paths.map((p) => (p[0] ? labelOf(p[0]) : 'the end of the block')))];
+  if (labels.length <= 1) return labels[0] ?? 'something else';
+  return `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1] ?? ''}`;
+}
+
+const eofToken = { image: '', tokenType: EOF } as unknown as IToken;
+
+const errorMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    if (expected === EOF) return `unexpected ${describeToken(actual)}${actual.image === '}' ? ': is there one closing brace too many?' : ''}`;
+    const reserved = expected === Name && (actual.tokenType.CATEGORIES?.includes(Keyword) ?? false)
+      ? ` ('${actual.image}' is a reserved keyword and cannot be a name)` : '';
+    return `expected ${labelOf(expected)} but found ${describeToken(actual)}${reserved}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpected ${describeToken(firstRedundant)}${firstRedundant.image === '}' ? ': is there one closing brace too many?' : ''}`;
+  },
+  buildNoViableAltMessage({ actual, ruleName, expectedPathsPerAlt }) {
+    const what = ruleDescriptions[ruleName] ?? firstTokens(expectedPathsPerAlt.flat());
+    return `expected ${what} but found ${describeToken(actual[0] ?? eofToken)}`;
+  },
+  buildEarlyExitMessage({ actual, ruleName, expectedIterationPaths }) {
+    const what = ruleDescriptions[ruleName] ?? firstTokens(expectedIterationPaths);
+    return `expected ${what} but found ${describeToken(actual[0] ?? eofToken)}`;
+  },
+};
+
+function isReal(token: IToken | undefined): token is IToken {
+  return token !== undefined && token.tokenType !== undefined && token.tokenType !== EOF && !token.isInsertedInRecovery && !Number.isNaN(token.startOffset);
+}
+
+/** Subrules return placeholders while the grammar is recorded, and undefined after recovery. */
+function asArray<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function tokenSpan(token: IToken): ast.Span {
+  return { start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+}
+
+const noSpan: ast.Span = { start: 0, end: 0 };
+
+function valueType(token: IToken): ast.ValueType {
+  const type = token.tokenType;
+  if (type === Name) return 'name';
+  if (type === NumberLit) return 'number';
+  if (type === Duration) return 'duration';
+  if (type === SipUri) return 'uri';
+  if (type === StringLit) return 'string';
+  if (type === ReplyClass) return 'class';
+  if (type === Percent) return 'percent';
+  if (type.CATEGORIES?.includes(Address)) return 'address';
+  return 'keyword';
+}
+
+/**
+ * The .surv parser. Embedded actions build the typed AST directly (no CST), which
+ * keeps a full check of a large fleet within a small multiple of lexing time.
+ * Rules run once during self-analysis with placeholder tokens, so actions must
+ * tolerate tokens without positions; `isReal` guards that.
+ */
+class SurvParser extends EmbeddedActionsParser {
+  constructor() {
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: errorMessages });
+    this.performSelfAnalysis();
+  }
+
+  private value(token: IToken | undefined): ast.Value | undefined {
+    if (!isReal(token)) return undefined;
+    if (token.tokenType === StringLit) return this.stringValue(token);
+    return { type: valueType(token), text: token.image, start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+  }
+
+  private stringValue(token: IToken | undefined): ast.StringValue | undefined {
+    if (!isReal(token)) return undefined;
+    const decoded = decodeString(token.image, token.startOffset);
+    return { type: 'string', text: decoded.value, ...tokenSpan(token), terminated: decoded.terminated, badEscapes: decoded.badEscapes };
+  }
+
+  /** The range from `first` (the rule's first token) to the last token consumed. */
+  private span(first: IToken): ast.Span {
+    if (!isReal(first)) return noSpan;
+    const last = this.LA(0);
+    const end = isReal(last) && last.startOffset >= first.startOffset ? last : first;
+    return { start: first.startOffset, end: (end.endOffset ?? end.startOffset) + 1 };
+  }
+
+  private spanOf(token: IToken): ast.Span {
+    return isReal(token) ? tokenSpan(token) : noSpan;
+  }
+
+  private property(first: IToken, key: ast.PropertyKey, keyEnd: IToken, value: ast.Value | undefined): ast.Property {
+    const keySpan = isReal(first) && isReal(keyEnd) ? { start: first.startOffset, end: (keyEnd.endOffset ?? keyEnd.startOffset) + 1 } : this.spanOf(first);
+    return { kind: 'Property', key, keySpan, value, ...this.span(first) };
+  }
+
+  /** Keywords used where a new name is declared; the parse goes on as if they were names. */
+  keywordNames: IToken[] = [];
+
+  /**
+   * A declared name. A reserved word here is an error, reported by `parse`, but the
+   * parser takes it as the name so the rest of the block is still understood.
+   */
+  private declName = this.RULE('declName', (): ast.Value | undefined => {
+    const token = this.OR([
+      { ALT: () => this.CONSUME(Name) },
+      { ALT: () => this.CONSUME(Keyword) },
+    ]);
+    if (isReal(token) && token.tokenType !== Name) this.keywordNames.push(token);
+    return isReal(token) ? { type: 'name', text: token.image, ...tokenSpan(token) } : undefined;
+  });
+
+  /** A reference to a name. Keywords are taken too, so a misused keyword is reported once, where it is declared. */
+  private refName = this.RULE('refName', (): ast.Value | undefined => {
+    const token = this.OR([
+      { ALT: () => this.CONSUME(Name) },
+      { ALT: () => this.CONSUME(Keyword) },
+    ]);
+    return isReal(token) ? { type: 'name', text: token.image, ...tokenSpan(token) } : undefined;
+  });
+
+  public file = this.RULE('file', (): ast.FileNode => {
+    const first = this.LA(1);
+    const uses: ast.UseNode[] = [];
+    const declarations: ast.Declaration[] = [];
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => { const u = this.SUBRULE(this.use); if (u) uses.push(u); } },
+        { ALT: () => { const c = this.SUBRULE(this.container); if (c) declarations.push(c); } },
+        { ALT: () => { const s = this.SUBRULE(this.scenario); if (s) declarations.push(s); } },
+      ]);
+    });
+    return { kind: 'File', uses, declarations, ...this.span(first) };
+  });
+
+  private use = this.RULE('use', (): ast.UseNode => {
+    const first = this.CONSUME(kw('use'));
+    const path = this.stringValue(this.CONSUME(StringLit));
+    return { kind: 'Use', path, ...this.span(first) };
+  });
+
+  private container = this.RULE('container', (): ast.ContainerNode => {
+    const first = this.LA(1);
+    const keyword = this.OR([
+      { ALT: () => this.CONSUME(kw('branch')) },
+      { ALT: () => this.CONSUME(kw('profile')) },
+    ]);
+    const name = this.SUBRULE(this.declName);
+    let uses: ast.Value | undefined;
+    this.OPTION(() => {
+      this.CONSUME(kw('uses'));
+      uses = this.SUBRULE2(this.refName);
+    });
+    this.CONSUME(LCurly);
+    const settings: ast.Setting[] = [];
+    this.MANY(() => {
+      const s = this.SUBRULE(this.setting);
+      if (s) settings.push(s);
+    });
+    this.CONSUME(RCurly);
+    return {
+      kind: keyword.image === 'profile' ? 'Profile' : 'Branch', keywordSpan: this.spanOf(keyword),
+      name, uses, settings, ...this.span(first),
+    };
+  });
+
+  private setting = this.RULE('setting', (): ast.Setting | undefined => this.OR([
+    { ALT: () => this.SUBRULE(this.edge) },
+    { ALT: () => this.SUBRULE(this.lan) },
+    { ALT: () => this.SUBRULE(this.gateway) },
+    { ALT: () => this.SUBRULE(this.upstream) },
+    { ALT: () => this.SUBRULE(this.timers) },
+    { ALT: () => this.SUBRULE(this.phone) },
+    { ALT: () => this.SUBRULE(this.group) },
+    { ALT: () => this.SUBRULE(this.register) },
+    { ALT: () => this.SUBRULE(this.outbound) },
+    { ALT: () => this.SUBRULE(this.inbound) },
+  ]));
+
+  /** One literal token of any kind; the checker says whether it fits where it stands. */
+  private edge = this.RULE('edge', (): ast.EdgeNode => {
+    const first = this.CONSUME(kw('edge'));
+    this.CONSUME(kw('listen'));
+    const listens: ast.ListenNode[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => {
+        const start = this.LA(1);
+        const transport = this.value(this.OR([
+          { ALT: () => this.CONSUME(Transport) },
+          { ALT: () => this.CONSUME(Name) },
+        ]));
+        const address = this.value(this.CONSUME(Literal));
+        listens.push({ kind: 'Listen', transport, address, ...this.span(start) });
+      },
+    });
+    return { kind: 'Edge', listens, ...this.span(first) };
+  });
+
+  private lan = this.RULE('lan', (): ast.LanNode => {
+    const first = this.CONSUME(kw('lan'));
+    const networks: ast.Value[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: Comma,
+      DEF: () => { const v = this.value(this.CONSUME(Literal)); if (v) networks.push(v); },
+    });
+    return { kind: 'Lan', networks, ...this.span(first) };
+  });
+
+  private gateway = this.RULE('gateway', (): ast.GatewayNode => {
+    const first = this.CONSUME(kw('gateway'));
+    const name = this.SUBRULE(this.declName);
+    const properties: ast.Property[] = [];
+    this.CONSUME(LCurly);
+    this.MANY(() => { const p = this.SUBRULE(this.gatewayProperty); if (p) properties.push(p); });
+    this.CONSUME(RCurly);
+    return { kind: 'Gateway', name, properties, ...this.span(first) };
+  });
+
+  private gatewayProperty = this.RULE('gatewayProperty', (): ast.Property => this.OR([
+    { ALT: () => { const k = this.CONSUME(kw('address')); return this.property(k, 'address', k, this.value(this.CONSUME1(Literal))); } },
+    { ALT: () => this.SUBRULE(this.transportProperty) },
+    { ALT: () => {
+      const k = this.CONSUME(kw('kind'));
+      const v = this.OR1([
+        { ALT: () => this.value(this.CONSUME(GatewayKind)) },
+        { ALT: () => this.value(this.CONSUME2(Literal)) },
+      ]);
+      return this.property(k, 'kind', k, v);
+    } },
+    { ALT: () => { const k = this.CONSUME(kw('channels')); return this.property(k, 'channels', k, this.value(this.CONSUME3(Literal))); } },
+  ]));
+
+  private transportProperty = this.RULE('transportProperty', (): ast.Property => {
+    const k = this.CONSUME(kw('transport'));
+    const v = this.OR([
+      { ALT: () => this.value(this.CONSUME(Transport)) },
+      { ALT: () => this.value(this.CONSUME(Literal)) },
+    ]);
+    return this.property(k, 'transport', k, v);
+  });
+
+  private upstream = this.RULE('upstream', (): ast.UpstreamNode => {
+    const first = this.CONSUME(kw('upstream'));
+    const name = this.SUBRULE(this.declName);
+    const properties: ast.Property[] = [];
+    this.CONSUME(LCurly);
+    this.MANY(() => { properties.push(...asArray(this.SUBRULE(this.upstreamProperty))); });
+    this.CONSUME(RCurly);
+    return { kind: 'Upstream', name, properties, ...this.span(first) };
+  });
+
+  private upstreamProperty = this.RULE('upstreamProperty', (): ast.Property[] => this.OR([
+    { ALT: () => { const k = this.CONSUME(kw('proxy')); return [this.property(k, 'proxy', k, this.value(this.CONSUME1(Literal)))]; } },
+    { ALT: () => [this.SUBRULE(this.transportProperty)] },
+    { ALT: () => this.SUBRULE(this.probe) },
+  ]));
+
+  private probe = this.RULE('probe', (): ast.Property[] => {
+    const first = this.CONSUME(kw('probe'));
+    const method = this.CONSUME(kw('options'));
+    const props: ast.Property[] = [this.property(first, 'probe', method, undefined)];
+    this.MANY(() => {
+      const p = this.OR([
+        { ALT: () => { const k = this.CONSUME(kw('every')); return this.property(k, 'probe-every', k, this.value(this.CONSUME1(Literal))); } },
+        { ALT: () => { const k = this.CONSUME(kw('timeout')); return this.property(k, 'probe-timeout', k, this.value(this.CONSUME2(Literal))); } },
+        { ALT: () => {
+          const k = this.CONSUME(kw('down')); const a = this.CONSUME1(kw('after'));
+          return this.property(k, 'probe-down-after', a, this.value(this.CONSUME3(Literal)));
+        } },
+        { ALT: () => {
+          const k = this.CONSUME(kw('up')); const a = this.CONSUME2(kw('after'));
+          return this.property(k, 'probe-up-after', a, this.value(this.CONSUME4(Literal)));
+        } },
+        { ALT: () => { const k = this.CONSUME(kw('holdoff')); return this.property(k, 'probe-holdoff', k, this.value(this.CONSUME5(Literal))); } },
+      ]);
+      props.push(p);
+    });
+    return props;
+  });
+
+  private timers = this.RULE('timers', (): ast.TimersNode => {
+    const first = this.CONSUME(kw('timers'));
+    const properties: ast.Property[] = [];
+    this.CONSUME(LCurly);
+    this.MANY(() => { const p = this.SUBRULE(this.timer); if (p) properties.push(p); });
+    this.CONSUME(RCurly);
+    return { kind: 'Timers', properties, ...this.span(first) };
+  });
+
+  private timer = this.RULE('timer', (): ast.Property => {
+    const k = this.OR([
+      { ALT: () => this.CONSUME(kw('no-answer')) },
+      { ALT: () => this.CONSUME(kw('ringing')) },
+      { ALT: () => this.CONSUME(kw('t1')) },
+      { ALT: () => this.CONSUME(kw('t2')) },
+      { ALT: () => this.CONSUME(kw('budget')) },
+    ]);
+    return this.property(k, k.image as ast.PropertyKey, k, this.value(this.CONSUME(Literal)));
+  });
+
+  private phone = this.RULE('phone', (): ast.PhoneNode => {
+    const first = this.CONSUME(kw('phone'));
+    const name = this.SUBRULE(this.declName);
+    const extension = this.value(this.CONSUME1(Literal));
+    let address: ast.Value | undefined;
+    let registered: ast.Span | undefined;
+    this.OR([
+      { ALT: () => { this.CONSUME(kw('at')); address = this.value(this.CONSUME2(Literal)); } },
+      { ALT: () => { registered = this.spanOf(this.CONSUME(kw('registered'))); } },
+    ]);
+    return { kind: 'Phone', name, extension, address, registered, ...this.span(first) };
+  });
+
+  private group = this.RULE('group', (): ast.GroupNode => {
+    const first = this.CONSUME(kw('group'));
+    const name = this.SUBRULE(this.declName);
+    const mode = this.value(this.OR([
+      { ALT: () => this.CONSUME(kw('parallel')) },
+      { ALT: () => this.CONSUME(kw('serial')) },
+    ]));
+    const members: ast.Value[] = [];
+    this.CONSUME(LBracket);
+    this.MANY_SEP({ SEP: Comma, DEF: () => { const m = this.SUBRULE2(this.refName); if (m) members.push(m); } });
+    this.CONSUME(RBracket);
+    let ring: ast.Value | undefined;
+    this.OPTION(() => { this.CONSUME(kw('ring')); ring = this.value(this.CONSUME(Literal)); });
+    return { kind: 'Group', name, mode, members, ring, ...this.span(first) };
+  });
+
+  private register = this.RULE('register', (): ast.RegisterNode => {
+    const first = this.CONSUME(kw('register'));
+    const properties: ast.Property[] = [];
+    this.CONSUME(LCurly);
+    this.MANY(() => { properties.push(...asArray(this.SUBRULE(this.registerProperty))); });
+    this.CONSUME(RCurly);
+    return { kind: 'Register', properties, ...this.span(first) };
+  });
+
+  private registerProperty = this.RULE('registerProperty', (): ast.Property[] => this.OR([
+    { ALT: () => {
+      const k = this.CONSUME(kw('forward'));
+      const props = [this.property(k, 'forward', k, this.SUBRULE(this.refName))];
+      this.OPTION(() => {
+        const w = this.CONSUME(kw('with'));
+        const p = this.CONSUME(kw('path'));
+        props.push(this.property(w, 'with-path', p, undefined));
+      });
+      return props;
+    } },
+    { ALT: () => {
+      const k = this.CONSUME(kw('keep'));
+      this.CONSUME(kw('local'));
+      const c = this.CONSUME(kw('copy'));
+      return [this.property(k, 'keep-local-copy', c, undefined)];
+    } },
+  ]));
+
+  private outbound = this.RULE('outbound', (): ast.OutboundNode => {
+    const first = this.CONSUME(kw('outbound'));
+    this.CONSUME(kw('from'));
+    this.CONSUME(kw('lan'));
+    this.CONSUME(kw('via'));
+    const via: ast.Value[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { const v = this.SUBRULE(this.refName); if (v) via.push(v); } });
+    const items: ast.OutboundItem[] = [];
+    this.CONSUME(LCurly);
+    this.MANY(() => { const i = this.SUBRULE(this.outboundItem); if (i) items.push(i); });
+    this.CONSUME(RCurly);
+    return { kind: 'Outbound', via, items, ...this.span(first) };
+  });
+
+  private outboundItem = this.RULE('outboundItem', (): ast.OutboundItem | undefined => this.OR([
+    { ALT: () => this.SUBRULE(this.onTimeout) },
+    { ALT: () => this.SUBRULE(this.pass) },
+    { ALT: () => this.SUBRULE(this.emergency) },
+    { ALT: () => this.SUBRULE(this.rewrite) },
+  ]));
+
+  private onTimeout = this.RULE('onTimeout', (): ast.OnTimeoutNode => {
+    const first = this.CONSUME(kw('on'));
+    this.CONSUME(kw('timeout'));
+    const actions: ast.SurvivalActionNode[] = [];
+    this.CONSUME(LCurly);
+    this.MANY(() => { const a = this.SUBRULE(this.survivalAction); if (a) actions.push(a); });
+    this.CONSUME(RCurly);
+    return { kind: 'OnTimeout', actions, ...this.span(first) };
+  });
+
+  private survivalAction = this.RULE('survivalAction', (): ast.SurvivalActionNode => this.OR([
+    { ALT: () => {
+      const k = this.CONSUME(kw('announce'));
+      const code = this.value(this.CONSUME1(Literal));
+      const text = this.stringValue(this.CONSUME(StringLit));
+      return { kind: 'Announce' as const, keywordSpan: this.spanOf(k), code, text, target: undefined, ...this.span(k) };
+    } },
+    { ALT: () => {
+      const k = this.CONSUME(kw('redirect'));
+      const code = this.value(this.CONSUME2(Literal));
+      this.CONSUME1(kw('to'));
+      const target = this.SUBRULE1(this.refName);
+      return { kind: 'Redirect' as const, keywordSpan: this.spanOf(k), code, text: undefined, target, ...this.span(k) };
+    } },
+    { ALT: () => {
+      const k = this.CONSUME(kw('relay'));
+      this.CONSUME2(kw('to'));
+      const target = this.SUBRULE2(this.refName);
+      return { kind: 'Relay' as const, keywordSpan: this.spanOf(k), code: undefined, text: undefined, target, ...this.span(k) };
+    } },
+  ]));
+
+  private pass = this.RULE('pass', (): ast.PassNode => {
+    const first = this.CONSUME(kw('pass'));
+    const codes = this.OR([
+      { ALT: () => { this.CONSUME(kw('all')); return undefined; } },
+      { ALT: () => {
+        const list: ast.Value[] = [];
+        this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { const v = this.value(this.CONSUME(Literal)); if (v) list.push(v); } });
+        return list;
+      } },
+    ]);
+    return { kind: 'Pass', codes, ...this.span(first) };
+  });
+
+  private emergency = this.RULE('emergency', (): ast.EmergencyNode => {
+    const first = this.CONSUME(kw('emergency'));
+    const numbers: ast.Value[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { const v = this.value(this.CONSUME(NumberLit)); if (v) numbers.push(v); } });
+    let gateway: ast.Value | undefined;
+    this.OPTION(() => {
+      this.CONSUME(kw('direct'));
+      this.CONSUME(kw('to'));
+      gateway = this.SUBRULE(this.refName);
+    });
+    return { kind: 'Emergency', numbers, gateway, ...this.span(first) };
+  });
+
+  private rewrite = this.RULE('rewrite', (): ast.RewriteNode => {
+    const first = this.CONSUME(kw('rewrite'));
+    const properties: ast.Property[] = [];
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      const k = this.OR([
+        { ALT: () => this.CONSUME(kw('match')) },
+        { ALT: () => this.CONSUME(kw('strip')) },
+        { ALT: () => this.CONSUME(kw('prefix')) },
+      ]);
+      properties.push(this.property(k, k.image as ast.PropertyKey, k, this.value(this.CONSUME(Literal))));
+    });
+    this.CONSUME(RCurly);
+    return { kind: 'Rewrite', properties, ...this.span(first) };
+  });
+
+  private inbound = this.RULE('inbound', (): ast.InboundNode => {
+    const first = this.CONSUME(kw('inbound'));
+    this.CONSUME(kw('from'));
+    const from: ast.Value[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { const v = this.SUBRULE(this.refName); if (v) from.push(v); } });
+    const items: ast.InboundItem[] = [];
+    this.CONSUME(LCurly);
+    this.MANY(() => { const i = this.SUBRULE(this.inboundItem); if (i) items.push(i); });
+    this.CONSUME(RCurly);
+    return { kind: 'Inbound', from, items, ...this.span(first) };
+  });
+
+  private inboundItem = this.RULE('inboundItem', (): ast.InboundItem | undefined => this.OR([
+    { ALT: () => this.SUBRULE(this.ringChain) },
+    { ALT: () => this.SUBRULE(this.did) },
+  ]));
+
+  private ringChain = this.RULE('ringChain', (): ast.RingChainNode => {
+    const first = this.LA(1);
+    const steps: ast.RingStepNode[] = [this.SUBRULE1(this.ringStep)].filter((s): s is ast.RingStepNode => s !== undefined);
+    this.MANY(() => {
+      this.CONSUME(kw('then'));
+      const s = this.SUBRULE2(this.ringStep);
+      if (s) steps.push(s);
+    });
+    return { kind: 'RingChain', steps, ...this.span(first) };
+  });
+
+  private ringStep = this.RULE('ringStep', (): ast.RingStepNode => {
+    const first = this.CONSUME(kw('ring'));
+    const target = this.SUBRULE(this.refName);
+    let duration: ast.Value | undefined;
+    this.OPTION(() => { this.CONSUME(kw('for')); duration = this.value(this.CONSUME(Literal)); });
+    return { kind: 'RingStep', target, duration, ...this.span(first) };
+  });
+
+  private did = this.RULE('did', (): ast.DidNode => {
+    const first = this.CONSUME(kw('did'));
+    const number = this.value(this.CONSUME(Literal));
+    this.CONSUME(kw('to'));
+    const target = this.SUBRULE(this.refName);
+    return { kind: 'Did', number, target, ...this.span(first) };
+  });
+
+  private scenario = this.RULE('scenario', (): ast.ScenarioNode => {
+    const first = this.CONSUME(kw('scenario'));
+    const title = this.stringValue(this.CONSUME(StringLit));
+    this.CONSUME(kw('in'));
+    const branch = this.SUBRULE(this.refName);
+    const items: ast.ScenarioItem[] = [];
+    this.CONSUME(LCurly);
+    this.MANY(() => { const i = this.SUBRULE(this.scenarioItem); if (i) items.push(i); });
+    this.CONSUME(RCurly);
+    return { kind: 'Scenario', keywordSpan: this.spanOf(first), title, branch, items, ...this.span(first) };
+  });
+
+  private scenarioItem = this.RULE('scenarioItem', (): ast.ScenarioItem | undefined => this.OR([
+    { ALT: () => this.SUBRULE(this.actorStatement) },
+    { ALT: () => this.SUBRULE(this.network) },
+    { ALT: () => this.SUBRULE(this.expectation) },
+  ]));
+
+  /** `NAME state...` or `NAME calls X` / `NAME registers`: both start with the actor. */
+  private actorStatement = this.RULE('actorStatement', (): ast.StateNode | ast.EventNode | undefined => {
+    const first = this.CONSUME(Name);
+    const actor = this.value(first);
+    return this.OR([
+      { ALT: () => {
+        const verbToken = this.OR1([
+          { ALT: () => this.CONSUME(kw('calls')) },
+          { ALT: () => this.CONSUME(kw('registers')) },
+        ]);
+        const verb: 'calls' | 'registers' = verbToken.image === 'registers' ? 'registers' : 'calls';
+        let target: ast.Value | undefined;
+        if (verb === 'calls' || !isReal(verbToken)) {
+          this.OPTION(() => { target = this.value(this.CONSUME1(Literal)); });
+        }
+        let at: ast.Value | undefined;
+        this.OPTION1(() => { this.CONSUME(kw('at')); at = this.value(this.CONSUME2(Literal)); });
+        return { kind: 'Event' as const, at, actor, verb, target, ...this.span(first) };
+      } },
+      { ALT: () => {
+        const state = this.SUBRULE(this.actorState);
+        let from: ast.Value | undefined;
+        let until: ast.Value | undefined;
+        this.OPTION2(() => { this.CONSUME(kw('from')); from = this.value(this.CONSUME3(Literal)); });
+        this.OPTION3(() => { this.CONSUME(kw('until')); until = this.value(this.CONSUME4(Literal)); });
+        if (!actor) return undefined;
+        return {
+          kind: 'State' as const, actor, state: state?.word, stateSpan: state?.span ?? actor,
+          delay: state?.delay, code: state?.code, downFor: state?.downFor, upFor: state?.upFor, from, until,
+          ...this.span(first),
+        };
+      } },
+    ]);
+  });
+
+  private actorState = this.RULE('actorState', (): {
+    word: ast.StateWord; span: ast.Span; delay?: ast.Value; code?: ast.Value; downFor?: ast.Value; upFor?: ast.Value;
+  } => {
+    const first = this.LA(1);
+    const simple = (word: ast.StateWord) => ({ word, span: this.span(first) });
+    return this.OR([
+      { ALT: () => { this.CONSUME(kw('up')); return simple('up'); } },
+      { ALT: () => { this.CONSUME(kw('silent')); return simple('silent'); } },
+      { ALT: () => { this.CONSUME(kw('slow')); const delay = this.value(this.CONSUME1(Literal)); return { word: 'slow' as const, span: this.span(first), delay }; } },
+      { ALT: () => {
+        this.CONSUME(kw('answers'));
+        let code: ast.Value | undefined;
+        let delay: ast.Value | undefined;
+        this.OPTION(() => { code = this.value(this.CONSUME(NumberLit)); });
+        this.OPTION1(() => { this.CONSUME(kw('after')); delay = this.value(this.CONSUME2(Literal)); });
+        return { word: 'answers' as const, span: this.span(first), code, delay };
+      } },
+      { ALT: () => { this.CONSUME(kw('trying')); return simple('trying'); } },
+      { ALT: () => {
+        this.CONSUME(kw('ignores'));
+        return this.OR1([
+          { ALT: () => { this.CONSUME(kw('invite')); return simple('ignores-invite'); } },
+          { ALT: () => { this.CONSUME(kw('redirect')); return simple('ignores-redirect'); } },
+        ]);
+      } },
+      { ALT: () => {
+        this.CONSUME(kw('flapping'));
+        this.CONSUME1(kw('down'));
+        const downFor = this.value(this.CONSUME3(Literal));
+        this.CONSUME1(kw('up'));
+        const upFor = this.value(this.CONSUME4(Literal));
+        return { word: 'flapping' as const, span: this.span(first), downFor, upFor };
+      } },
+      { ALT: () => { this.CONSUME(kw('busy')); return simple('busy'); } },
+      { ALT: () => { this.CONSUME(kw('full')); return simple('full'); } },
+      { ALT: () => { this.CONSUME2(kw('down')); return simple('down'); } },
+      { ALT: () => { this.CONSUME(kw('no-answer')); return simple('no-answer'); } },
+      { ALT: () => { this.CONSUME(kw('unregistered')); return simple('unregistered'); } },
+    ]);
+  });
+
+  private network = this.RULE('network', (): ast.NetworkNode => this.OR([
+    { ALT: () => {
+      const first = this.CONSUME(kw('network'));
+      this.CONSUME(kw('loss'));
+      const value = this.value(this.CONSUME1(Literal));
+      return { kind: 'Network' as const, setting: 'loss' as const, value, ...this.span(first) };
+    } },
+    { ALT: () => {
+      const first = this.CONSUME(kw('seed'));
+      const value = this.value(this.CONSUME2(Literal));
+      return { kind: 'Network' as const, setting: 'seed' as const, value, ...this.span(first) };
+    } },
+  ]));
+
+  private expectation = this.RULE('expectation', (): ast.ExpectNode => {
+    const first = this.CONSUME(kw('expect'));
+    const actor = this.SUBRULE(this.refName);
+    let what: ast.ExpectNode['what'];
+    let code: ast.Value | undefined;
+    let at: ast.Value | undefined;
+    let within: ast.Value | undefined;
+    let contact: ast.Value | undefined;
+    let reason: ast.StringValue | undefined;
+    this.OR([
+      { ALT: () => {
+        this.CONSUME(kw('gets'));
+        what = 'gets';
+        code = this.value(this.CONSUME1(Literal));
+        this.MANY(() => {
+          this.OR1([
+            { ALT: () => { this.CONSUME1(kw('at')); at = this.value(this.CONSUME2(Literal)); } },
+            { ALT: () => { this.CONSUME(kw('within')); within = this.value(this.CONSUME3(Literal)); } },
+            { ALT: () => { this.CONSUME(kw('contact')); contact = this.value(this.CONSUME4(Literal)); } },
+            { ALT: () => { reason = this.stringValue(this.CONSUME(StringLit)); } },
+          ]);
+        });
+      } },
+      { ALT: () => {
+        this.CONSUME(kw('answers'));
+        what = 'answers';
+        this.OPTION(() => { this.CONSUME2(kw('at')); at = this.value(this.CONSUME5(Literal)); });
+      } },
+      { ALT: () => {
+        this.CONSUME(kw('marked'));
+        this.CONSUME(kw('down'));
+        what = 'marked-down';
+        this.CONSUME3(kw('at'));
+        at = this.value(this.CONSUME6(Literal));
+      } },
+    ]);
+    return { kind: 'Expect', actor, what, code, at, within, contact, reason, ...this.span(first) };
+  });
+}
+
+/** One parser, reused: building it (self-analysis) costs far more than a parse. */
+export const survParser = new SurvParser();

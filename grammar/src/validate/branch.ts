@@ -1,0 +1,109 @@
+// Checks on one resolved branch: timers and the post-dial budget, phones against
+// the LANs, extensions, probing. They read the model, so profile values count.
+import ipaddr from 'ipaddr.js';
+import type { Branch, Network, Setting } from '../model/types.js';
+import type { BranchReporter } from './reporter.js';
+
+export function formatMs(ms: number): string {
+  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+const maxDurationMs = 3_600_000;
+
+export function checkBranch(branch: Branch, site: BranchReporter): void {
+  checkTimers(branch, site);
+  checkBudget(branch, site);
+  checkPhones(branch, site);
+  checkProbes(branch, site);
+}
+
+function checkTimers(branch: Branch, site: BranchReporter): void {
+  const t = branch.timers;
+  const named: [string, Setting<number>][] = [['no-answer', t.noAnswerMs], ['ringing', t.ringingMs], ['t1', t.t1Ms], ['t2', t.t2Ms], ['budget', t.budgetMs]];
+  let sane = true;
+  for (const [name, setting] of named) {
+    if (setting.value <= 0 || setting.value > maxDurationMs) {
+      site.at('error', 'SURV040', `${name} must be more than 0 and at most 1h, not ${formatMs(setting.value)}`, setting.origin);
+      sane = false;
+    }
+  }
+  if (!sane) return;
+  const timerB = 64 * t.t1Ms.value;
+  if (t.noAnswerMs.value < t.t1Ms.value) {
+    site.at('error', 'SURV041', `no-answer ${formatMs(t.noAnswerMs.value)} is below T1 ${formatMs(t.t1Ms.value)}: the INVITE would time out before its first retransmission`, t.noAnswerMs.origin, {
+      data: { replacements: [formatMs(t.t1Ms.value)] },
+    });
+  } else if (t.noAnswerMs.value > timerB) {
+    site.at('error', 'SURV042', `no-answer ${formatMs(t.noAnswerMs.value)} is above Timer B (64*T1 = ${formatMs(timerB)}): the phone's own INVITE transaction gives up first, so survival would never be seen`, t.noAnswerMs.origin, {
+      data: { replacements: [formatMs(timerB)] },
+    });
+  }
+  if (t.ringingMs.value < t.noAnswerMs.value) {
+    site.at('error', 'SURV043', `ringing ${formatMs(t.ringingMs.value)} is shorter than no-answer ${formatMs(t.noAnswerMs.value)}: a call that rings would be cut before an upstream that never answers`, t.ringingMs.origin, {
+      data: { replacements: [formatMs(t.noAnswerMs.value)] },
+    });
+  }
+  if (t.t2Ms.value < t.t1Ms.value) {
+    site.at('error', 'SURV044', `T2 ${formatMs(t.t2Ms.value)} is below T1 ${formatMs(t.t1Ms.value)}: retransmissions would never back off`, t.t2Ms.origin);
+  }
+}
+
+/** Worst post-dial delay: every upstream of the chain times out in turn before survival. */
+export function worstPostDialDelayMs(branch: Branch): number {
+  const hops = Math.max(1, branch.outbound?.via.value.length ?? 0);
+  return hops * branch.timers.noAnswerMs.value;
+}
+
+function checkBudget(branch: Branch, site: BranchReporter): void {
+  if (!branch.outbound) return;
+  const worst = worstPostDialDelayMs(branch);
+  const budget = branch.timers.budgetMs.value;
+  if (worst <= budget) return;
+  const hops = branch.outbound.via.value.length;
+  const how = hops > 1 ? `${hops} upstreams × no-answer ${formatMs(branch.timers.noAnswerMs.value)}` : `no-answer ${formatMs(branch.timers.noAnswerMs.value)}`;
+  const related = [branch.timers.noAnswerMs.origin, branch.timers.budgetMs.origin].flatMap((o) =>
+    o.kind === 'source' ? [{ uri: o.uri, span: { start: o.start, end: o.end }, message: o === branch.timers.budgetMs.origin ? 'budget set here' : 'no-answer set here' }] : []);
+  site.at('error', 'SURV045', `the worst post-dial delay is ${formatMs(worst)} (${how}), over the budget of ${formatMs(budget)}`, branch.timers.budgetMs.origin.kind === 'source' ? branch.timers.budgetMs.origin : branch.outbound.origin, {
+    related, data: { worstMs: worst, budgetMs: budget },
+  });
+}
+
+function contains(network: Network, address: string): boolean {
+  const ip = ipaddr.parse(address);
+  if (ip.kind() !== (network.family === 4 ? 'ipv4' : 'ipv6')) return false;
+  return ip.match(ipaddr.parse(network.address), network.prefix);
+}
+
+function checkPhones(branch: Branch, site: BranchReporter): void {
+  const lans = branch.lans.value;
+  const byExtension = new Map<string, string>();
+  for (const phone of branch.phones) {
+    const ext = phone.extension.value;
+    if (ext !== undefined) {
+      const other = byExtension.get(ext);
+      if (other !== undefined) {
+        site.at('error', 'SURV016', `extension ${ext} is already phone '${other}'s: calls to it would be ambiguous`, phone.extension.origin);
+      } else {
+        byExtension.set(ext, phone.name);
+      }
+    }
+    const address = phone.address.value;
+    if (!address || lans.length === 0) continue;
+    if (!lans.some((n) => contains(n, address.address))) {
+      site.at('warning', 'SURV030', `phone '${phone.name}' at ${address.address} is outside every LAN of branch '${branch.name}' (${lans.map((n) => n.cidr).join(', ')}): it would never get survival`, phone.address.origin);
+    }
+  }
+}
+
+function checkProbes(branch: Branch, site: BranchReporter): void {
+  for (const upstream of branch.upstreams) {
+    const probe = upstream.probe;
+    if (!probe) continue;
+    if (probe.timeoutMs.value >= probe.everyMs.value) {
+      site.at('error', 'SURV046', `probe timeout ${formatMs(probe.timeoutMs.value)} must be shorter than its interval ${formatMs(probe.everyMs.value)}: probes would overlap`, probe.timeoutMs.origin.kind === 'source' ? probe.timeoutMs.origin : probe.origin);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+// Checks that need only one branch or profile block as written: every literal's
+// value, settings given twice, the shape of `on timeout`, reply codes. They run
+// once per block, used or not, so a profile is judged where it is written.
+import type * as ast from '../ast.js';
+import type { Values } from '../model/values.js';
+import type { Reporter } from './reporter.js';
+
+export function checkContainer(node: ast.ContainerNode, uri: string, values: Values, reporter: Reporter): void {
+  values.setFile(uri);
+  const names = new Map<string, ast.Value>();
+  const once = new Map<string, ast.Setting>();
+  for (const setting of node.settings) {
+    if ('name' in setting && setting.name) {
+      const first = names.get(setting.name.text);
+      if (first) {
+        reporter.error('SURV011', `'${setting.name.text}' is already defined in this ${node.kind === 'Branch' ? 'branch' : 'profile'}`, uri, setting.name, {
+          related: [{ uri, span: first, message: 'first definition' }], data: { name: setting.name.text },
+        });
+      } else {
+        names.set(setting.name.text, setting.name);
+      }
+    }
+    if (setting.kind === 'Timers' || setting.kind === 'Register' || setting.kind === 'Outbound' || setting.kind === 'Inbound') {
+      const first = once.get(setting.kind);
+      if (first) {
+        reporter.error('SURV014', `only one '${setting.kind.toLowerCase()}' block is allowed per ${node.kind === 'Branch' ? 'branch' : 'profile'}`, uri, { start: setting.start, end: setting.start + setting.kind.length }, {
+          related: [{ uri, span: { start: first.start, end: first.start + first.kind.length }, message: 'first one' }],
+        });
+      }
+      once.set(setting.kind, setting);
+    }
+    checkSetting(setting, uri, values, reporter);
+  }
+}
+
+function duplicateProperties(props: readonly ast.Property[], uri: string, reporter: Reporter): void {
+  const seen = new Map<ast.PropertyKey, ast.Property>();
+  for (const prop of props) {
+    const first = seen.get(prop.key);
+    if (first) {
+      reporter.error('SURV014', `'${prop.key.replace(/^probe-/, '').replace(/-/g, ' ')}' is given twice in this block`, uri, prop.keySpan, {
+        related: [{ uri, span: first.keySpan, message: 'first given here' }],
+      });
+    }
+    seen.set(prop.key, prop);
+  }
+}
+
+function checkProperty(prop: ast.Property, values: Values): void {
+  switch (prop.key) {
+    case 'address': values.hostPort(prop.value, 5060); break;
+    case 'transport': values.transport(prop.value); break;
+    case 'kind': values.gatewayKind(prop.value); break;
+    case 'channels': values.integer(prop.value, 'a channel count', 0, 100_000); break;
+    case 'proxy': values.sipUri(prop.value); break;
+    case 'probe-down-after': case 'probe-up-after': values.integer(prop.value, 'a probe count', 1, 100); break;
+    case 'probe-every': case 'probe-timeout': case 'probe-holdoff':
+    case 'no-answer': case 'ringing': case 't1': case 't2': case 'budget':
+      values.durationMs(prop.value); break;
+    case 'match': case 'prefix': values.digits(prop.value, 'a number prefix'); break;
+    case 'strip': values.integer(prop.value, 'a digit count', 0, 32); break;
+    default: break;
+  }
+}
+
+function checkSetting(setting: ast.Setting, uri: string, values: Values, reporter: Reporter): void {
+  switch (setting.kind) {
+    case 'Edge':
+      for (const l of setting.listens) {
+        const transport = values.transport(l.transport);
+        values.hostPort(l.address, transport === 'tls' ? 5061 : 5060);
+      }
+      break;
+    case 'Lan':
+      for (const n of setting.networks) values.network(n);
+      break;
+    case 'Gateway': case 'Upstream': case 'Timers': case 'Register':
+      duplicateProperties(setting.properties, uri, reporter);
+      for (const p of setting.properties) checkProperty(p, values);
+      break;
+    case 'Phone':
+      values.digits(setting.extension, 'an extension');
+      if (setting.address) values.hostPort(setting.address, 5060);
+      break;
+    case 'Group':
+      if (setting.ring) values.durationMs(setting.ring);
+      if (setting.members.length === 0) reporter.error('SURV032', `group '${setting.name?.text ?? ''}' has no members`, uri, setting.name ?? setting);
+      break;
+    case 'Outbound':
+      checkOutbound(setting, uri, values, reporter);
+      break;
+    case 'Inbound':
+      for (const item of setting.items) {
+        if (item.kind === 'RingChain') for (const s of item.steps) { if (s.duration) values.durationMs(s.duration); }
+        else values.digits(item.number, 'a DID number');
+      }
+      break;
+  }
+}
+
+function checkOutbound(node: ast.OutboundNode, uri: string, values: Values, reporter: Reporter): void {
+  const seen = new Map<string, ast.OutboundItem>();
+  for (const item of node.items) {
+    if (item.kind !== 'Rewrite') {
+      const first = seen.get(item.kind);
+      if (first) {
+        const word = item.kind === 'OnTimeout' ? 'on timeout' : item.kind.toLowerCase();
+        reporter.error('SURV014', `'${word}' is given twice in this outbound policy`, uri, { start: item.start, end: item.start + word.length }, {
+          related: [{ uri, span: { start: first.start, end: first.start + word.length }, message: 'first given here' }],
+        });
+      }
+      seen.set(item.kind, item);
+    }
+    if (item.kind === 'OnTimeout') checkOnTimeout(item, uri, values, reporter);
+    if (item.kind === 'Emergency') for (const n of item.numbers) values.digits(n, 'an emergency number');
+    if (item.kind === 'Rewrite') {
+      duplicateProperties(item.properties, uri, reporter);
+      for (const p of item.properties) checkProperty(p, values);
+    }
+  }
+}
+
+function checkOnTimeout(node: ast.OnTimeoutNode, uri: string, values: Values, reporter: Reporter): void {
+  let diversion: ast.SurvivalActionNode | undefined;
+  let announce: ast.SurvivalActionNode | undefined;
+  for (const action of node.actions) {
+    const code = action.code ? values.replyCode(action.code) : undefined;
+    if (action.kind === 'Announce') {
+      if (code !== undefined && (code < 101 || code > 199)) {
+        reporter.error('SURV050', `an announcement must be a provisional reply (101-199), not ${code}${code === 100 ? ': 100 Trying is hop-by-hop and never reaches the phone' : ''}`, uri, action.code ?? action, { data: { replacements: ['181'] } });
+      }
+      if (action.text) values.headerText(action.text, 'the announcement text');
+      if (announce) reporter.error('SURV057', 'only one announcement is allowed', uri, action.keywordSpan);
+      if (diversion) reporter.error('SURV057', `the announcement must come before '${diversion.kind.toLowerCase()}': nothing can follow a final reply`, uri, action.keywordSpan);
+      announce = action;
+      continue;
+    }
+    if (action.kind === 'Redirect' && code !== undefined) {
+      if (code < 300 || code > 399) {
+        reporter.error('SURV051', `a redirect must be a 3xx reply, not ${code}`, uri, action.code ?? action, { data: { replacements: ['302'] } });
+      } else if (code === 380) {
+        reporter.warning('SURV052', "380 Alternative Service has no defined Contact format; 302 is what phones follow", uri, action.code ?? action, { data: { replacements: ['302'] } });
+      } else if (code !== 302) {
+        reporter.warning('SURV052', `${code} is an unusual redirect for survival; 302 is what phones follow`, uri, action.code ?? action, { data: { replacements: ['302'] } });
+      }
+    }
+    if (diversion) {
+      reporter.error('SURV057', `'${diversion.kind.toLowerCase()}' already ends the call's survival path; only one 'redirect' or 'relay' is allowed`, uri, action.keywordSpan);
+    }
+    diversion ??= action;
+  }
+  if (!diversion) {
+    reporter.error('SURV057', "'on timeout' needs a 'redirect ... to GATEWAY' or a 'relay to GATEWAY': an announcement alone is not a final reply", uri, { start: node.start, end: node.start + 'on timeout'.length });
+  }
+}
