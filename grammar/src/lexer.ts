@@ -7,6 +7,8 @@ import { createToken, Lexer, type ILexingResult, type TokenType } from 'chevrota
 /** Any single-token value: the parser takes one wherever a value goes, the checker judges it. */
 export const Literal = createToken({ name: 'Literal', pattern: Lexer.NA, label: 'a value' });
 
+/** A name, or a keyword standing where a name goes (reported, but parsed as a name). */
+export const NameLike = createToken({ name: 'NameLike', pattern: Lexer.NA, label: 'a name' });
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f]+/, group: Lexer.SKIPPED, line_breaks: true });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
 
@@ -27,7 +29,7 @@ export const ReplyClass = createToken({ name: 'ReplyClass', pattern: /[1-9]xx(?!
 export const Duration = createToken({ name: 'Duration', pattern: /\d+[A-Za-z][A-Za-z0-9_]*/ , categories: [Literal] });
 export const NumberLit = createToken({ name: 'Number', pattern: /\+?\d+/ , categories: [Literal] });
 
-export const Name = createToken({ name: 'Name', pattern: /[A-Za-z_][A-Za-z0-9_-]*/ , categories: [Literal] });
+export const Name = createToken({ name: 'Name', pattern: /[A-Za-z_][A-Za-z0-9_-]*/, categories: [Literal, NameLike] });
 
 export const LCurly = createToken({ name: 'LCurly', pattern: '{', label: "'{'" });
 export const RCurly = createToken({ name: 'RCurly', pattern: '}', label: "'}'" });
@@ -61,7 +63,7 @@ const gatewayKinds = new Set<string>(['bri', 'pri', 'fxo', 'trunk']);
 
 export const keywords = new Map<KeywordWord, TokenType>(
   keywordWords.map((word) => {
-    const categories = [Keyword];
+    const categories = [Keyword, NameLike];
     if (transports.has(word)) categories.push(Transport);
     if (gatewayKinds.has(word)) categories.push(GatewayKind);
     return [
@@ -73,16 +75,13 @@ export const keywords = new Map<KeywordWord, TokenType>(
   }),
 );
 
-export function kw(word: KeywordWord): TokenType {
-  const token = keywords.get(word);
-  if (!token) throw new Error(`no keyword ${word}`);
-  return token;
-}
+/** Keyword token types by word, as plain properties (the parser reads them on every rule call). */
+export const K = Object.fromEntries(keywords) as Record<KeywordWord, TokenType>;
 
 export const allTokens: TokenType[] = [
   WhiteSpace, Comment, StringLit, SipUri, Ipv6Bracketed, Ipv6, Percent, Ipv4, ReplyClass,
   Duration, NumberLit, Name, ...keywords.values(), LCurly, RCurly, LBracket, RBracket, Comma,
-  Literal, Address, Keyword, Transport, GatewayKind,
+  Literal, Address, NameLike, Keyword, Transport, GatewayKind,
 ];
 
 const chevrotainLexer = new Lexer(allTokens, {

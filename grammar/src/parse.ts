@@ -60,7 +60,8 @@ function errorRange(token: IToken, previous: IToken | undefined, lines: LineInde
 function stringDiagnostics(tokens: readonly IToken[], lines: LineIndex, uri: string): SurvDiagnostic[] {
   const out: SurvDiagnostic[] = [];
   for (const token of tokens) {
-    if (token.tokenType !== StringLit) continue;
+    // Most strings are plain and closed: skip decoding them a second time.
+    if (token.tokenType !== StringLit || (!token.image.includes('\\') && token.image.length > 1 && token.image.endsWith('"'))) continue;
     const decoded = decodeString(token.image, token.startOffset);
     if (!decoded.terminated) {
       out.push({ code: 'SURV003', severity: 'error', message: 'unterminated string: add the closing quote', uri, range: lines.range(tokenSpan(token)) });

@@ -1,7 +1,7 @@
 import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
 import type * as ast from './ast.js';
 import {
-  allTokens, Literal, Address, Comma, Duration, GatewayKind, Keyword, kw, LBracket, LCurly, Name, NumberLit, Percent,
+  allTokens, Literal, Address, Comma, Duration, GatewayKind, Keyword, K, NameLike, LBracket, LCurly, Name, NumberLit, Percent,
   RBracket, RCurly, ReplyClass, SipUri, StringLit, Transport,
 } from './lexer.js';
 import { decodeString } from './strings.js';
@@ -107,6 +107,9 @@ function valueType(token: IToken): ast.ValueType {
  * tolerate tokens without positions; `isReal` guards that.
  */
 class SurvParser extends EmbeddedActionsParser {
+  /** Keywords used where a new name is declared; the parse goes on as if they were names. */
+  keywordNames: IToken[] = [];
+
   constructor() {
     super(allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: errorMessages });
     this.performSelfAnalysis();
@@ -142,29 +145,18 @@ class SurvParser extends EmbeddedActionsParser {
   }
 
   /** Keywords used where a new name is declared; the parse goes on as if they were names. */
-  keywordNames: IToken[] = [];
+  /** A declared name; a reserved word here is reported by `parse`, and taken as the name so the block still parses. */
+  private declName(token: IToken): ast.Value | undefined {
+    if (!isReal(token)) return undefined;
+    if (token.tokenType !== Name) this.keywordNames.push(token);
+    return { type: 'name', text: token.image, start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+  }
 
-  /**
-   * A declared name. A reserved word here is an error, reported by `parse`, but the
-   * parser takes it as the name so the rest of the block is still understood.
-   */
-  private declName = this.RULE('declName', (): ast.Value | undefined => {
-    const token = this.OR([
-      { ALT: () => this.CONSUME(Name) },
-      { ALT: () => this.CONSUME(Keyword) },
-    ]);
-    if (isReal(token) && token.tokenType !== Name) this.keywordNames.push(token);
-    return isReal(token) ? { type: 'name', text: token.image, ...tokenSpan(token) } : undefined;
-  });
-
-  /** A reference to a name. Keywords are taken too, so a misused keyword is reported once, where it is declared. */
-  private refName = this.RULE('refName', (): ast.Value | undefined => {
-    const token = this.OR([
-      { ALT: () => this.CONSUME(Name) },
-      { ALT: () => this.CONSUME(Keyword) },
-    ]);
-    return isReal(token) ? { type: 'name', text: token.image, ...tokenSpan(token) } : undefined;
-  });
+  /** A reference; keywords are taken too, so a misused keyword is reported once, where it is declared. */
+  private refName(token: IToken): ast.Value | undefined {
+    if (!isReal(token)) return undefined;
+    return { type: 'name', text: token.image, start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+  }
 
   public file = this.RULE('file', (): ast.FileNode => {
     const first = this.LA(1);
@@ -181,7 +173,7 @@ class SurvParser extends EmbeddedActionsParser {
   });
 
   private use = this.RULE('use', (): ast.UseNode => {
-    const first = this.CONSUME(kw('use'));
+    const first = this.CONSUME(K['use']);
     const path = this.stringValue(this.CONSUME(StringLit));
     return { kind: 'Use', path, ...this.span(first) };
   });
@@ -189,14 +181,14 @@ class SurvParser extends EmbeddedActionsParser {
   private container = this.RULE('container', (): ast.ContainerNode => {
     const first = this.LA(1);
     const keyword = this.OR([
-      { ALT: () => this.CONSUME(kw('branch')) },
-      { ALT: () => this.CONSUME(kw('profile')) },
+      { ALT: () => this.CONSUME(K['branch']) },
+      { ALT: () => this.CONSUME(K['profile']) },
     ]);
-    const name = this.SUBRULE(this.declName);
+    const name = this.declName(this.CONSUME(NameLike));
     let uses: ast.Value | undefined;
     this.OPTION(() => {
-      this.CONSUME(kw('uses'));
-      uses = this.SUBRULE2(this.refName);
+      this.CONSUME(K['uses']);
+      uses = this.refName(this.CONSUME2(NameLike));
     });
     this.CONSUME(LCurly);
     const settings: ast.Setting[] = [];
@@ -226,8 +218,8 @@ class SurvParser extends EmbeddedActionsParser {
 
   /** One literal token of any kind; the checker says whether it fits where it stands. */
   private edge = this.RULE('edge', (): ast.EdgeNode => {
-    const first = this.CONSUME(kw('edge'));
-    this.CONSUME(kw('listen'));
+    const first = this.CONSUME(K['edge']);
+    this.CONSUME(K['listen']);
     const listens: ast.ListenNode[] = [];
     this.AT_LEAST_ONE_SEP({
       SEP: Comma,
@@ -245,7 +237,7 @@ class SurvParser extends EmbeddedActionsParser {
   });
 
   private lan = this.RULE('lan', (): ast.LanNode => {
-    const first = this.CONSUME(kw('lan'));
+    const first = this.CONSUME(K['lan']);
     const networks: ast.Value[] = [];
     this.AT_LEAST_ONE_SEP({
       SEP: Comma,
@@ -255,8 +247,8 @@ class SurvParser extends EmbeddedActionsParser {
   });
 
   private gateway = this.RULE('gateway', (): ast.GatewayNode => {
-    const first = this.CONSUME(kw('gateway'));
-    const name = this.SUBRULE(this.declName);
+    const first = this.CONSUME(K['gateway']);
+    const name = this.declName(this.CONSUME(NameLike));
     const properties: ast.Property[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { const p = this.SUBRULE(this.gatewayProperty); if (p) properties.push(p); });
@@ -265,21 +257,21 @@ class SurvParser extends EmbeddedActionsParser {
   });
 
   private gatewayProperty = this.RULE('gatewayProperty', (): ast.Property => this.OR([
-    { ALT: () => { const k = this.CONSUME(kw('address')); return this.property(k, 'address', k, this.value(this.CONSUME1(Literal))); } },
+    { ALT: () => { const k = this.CONSUME(K['address']); return this.property(k, 'address', k, this.value(this.CONSUME1(Literal))); } },
     { ALT: () => this.SUBRULE(this.transportProperty) },
     { ALT: () => {
-      const k = this.CONSUME(kw('kind'));
+      const k = this.CONSUME(K['kind']);
       const v = this.OR1([
         { ALT: () => this.value(this.CONSUME(GatewayKind)) },
         { ALT: () => this.value(this.CONSUME2(Literal)) },
       ]);
       return this.property(k, 'kind', k, v);
     } },
-    { ALT: () => { const k = this.CONSUME(kw('channels')); return this.property(k, 'channels', k, this.value(this.CONSUME3(Literal))); } },
+    { ALT: () => { const k = this.CONSUME(K['channels']); return this.property(k, 'channels', k, this.value(this.CONSUME3(Literal))); } },
   ]));
 
   private transportProperty = this.RULE('transportProperty', (): ast.Property => {
-    const k = this.CONSUME(kw('transport'));
+    const k = this.CONSUME(K['transport']);
     const v = this.OR([
       { ALT: () => this.value(this.CONSUME(Transport)) },
       { ALT: () => this.value(this.CONSUME(Literal)) },
@@ -288,8 +280,8 @@ class SurvParser extends EmbeddedActionsParser {
   });
 
   private upstream = this.RULE('upstream', (): ast.UpstreamNode => {
-    const first = this.CONSUME(kw('upstream'));
-    const name = this.SUBRULE(this.declName);
+    const first = this.CONSUME(K['upstream']);
+    const name = this.declName(this.CONSUME(NameLike));
     const properties: ast.Property[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { properties.push(...asArray(this.SUBRULE(this.upstreamProperty))); });
@@ -298,28 +290,28 @@ class SurvParser extends EmbeddedActionsParser {
   });
 
   private upstreamProperty = this.RULE('upstreamProperty', (): ast.Property[] => this.OR([
-    { ALT: () => { const k = this.CONSUME(kw('proxy')); return [this.property(k, 'proxy', k, this.value(this.CONSUME1(Literal)))]; } },
+    { ALT: () => { const k = this.CONSUME(K['proxy']); return [this.property(k, 'proxy', k, this.value(this.CONSUME1(Literal)))]; } },
     { ALT: () => [this.SUBRULE(this.transportProperty)] },
     { ALT: () => this.SUBRULE(this.probe) },
   ]));
 
   private probe = this.RULE('probe', (): ast.Property[] => {
-    const first = this.CONSUME(kw('probe'));
-    const method = this.CONSUME(kw('options'));
+    const first = this.CONSUME(K['probe']);
+    const method = this.CONSUME(K['options']);
     const props: ast.Property[] = [this.property(first, 'probe', method, undefined)];
     this.MANY(() => {
       const p = this.OR([
-        { ALT: () => { const k = this.CONSUME(kw('every')); return this.property(k, 'probe-every', k, this.value(this.CONSUME1(Literal))); } },
-        { ALT: () => { const k = this.CONSUME(kw('timeout')); return this.property(k, 'probe-timeout', k, this.value(this.CONSUME2(Literal))); } },
+        { ALT: () => { const k = this.CONSUME(K['every']); return this.property(k, 'probe-every', k, this.value(this.CONSUME1(Literal))); } },
+        { ALT: () => { const k = this.CONSUME(K['timeout']); return this.property(k, 'probe-timeout', k, this.value(this.CONSUME2(Literal))); } },
         { ALT: () => {
-          const k = this.CONSUME(kw('down')); const a = this.CONSUME1(kw('after'));
+          const k = this.CONSUME(K['down']); const a = this.CONSUME1(K['after']);
           return this.property(k, 'probe-down-after', a, this.value(this.CONSUME3(Literal)));
         } },
         { ALT: () => {
-          const k = this.CONSUME(kw('up')); const a = this.CONSUME2(kw('after'));
+          const k = this.CONSUME(K['up']); const a = this.CONSUME2(K['after']);
           return this.property(k, 'probe-up-after', a, this.value(this.CONSUME4(Literal)));
         } },
-        { ALT: () => { const k = this.CONSUME(kw('holdoff')); return this.property(k, 'probe-holdoff', k, this.value(this.CONSUME5(Literal))); } },
+        { ALT: () => { const k = this.CONSUME(K['holdoff']); return this.property(k, 'probe-holdoff', k, this.value(this.CONSUME5(Literal))); } },
       ]);
       props.push(p);
     });
@@ -327,7 +319,7 @@ class SurvParser extends EmbeddedActionsParser {
   });
 
   private timers = this.RULE('timers', (): ast.TimersNode => {
-    const first = this.CONSUME(kw('timers'));
+    const first = this.CONSUME(K['timers']);
     const properties: ast.Property[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { const p = this.SUBRULE(this.timer); if (p) properties.push(p); });
@@ -337,46 +329,46 @@ class SurvParser extends EmbeddedActionsParser {
 
   private timer = this.RULE('timer', (): ast.Property => {
     const k = this.OR([
-      { ALT: () => this.CONSUME(kw('no-answer')) },
-      { ALT: () => this.CONSUME(kw('ringing')) },
-      { ALT: () => this.CONSUME(kw('t1')) },
-      { ALT: () => this.CONSUME(kw('t2')) },
-      { ALT: () => this.CONSUME(kw('budget')) },
+      { ALT: () => this.CONSUME(K['no-answer']) },
+      { ALT: () => this.CONSUME(K['ringing']) },
+      { ALT: () => this.CONSUME(K['t1']) },
+      { ALT: () => this.CONSUME(K['t2']) },
+      { ALT: () => this.CONSUME(K['budget']) },
     ]);
     return this.property(k, k.image as ast.PropertyKey, k, this.value(this.CONSUME(Literal)));
   });
 
   private phone = this.RULE('phone', (): ast.PhoneNode => {
-    const first = this.CONSUME(kw('phone'));
-    const name = this.SUBRULE(this.declName);
+    const first = this.CONSUME(K['phone']);
+    const name = this.declName(this.CONSUME(NameLike));
     const extension = this.value(this.CONSUME1(Literal));
     let address: ast.Value | undefined;
     let registered: ast.Span | undefined;
     this.OR([
-      { ALT: () => { this.CONSUME(kw('at')); address = this.value(this.CONSUME2(Literal)); } },
-      { ALT: () => { registered = this.spanOf(this.CONSUME(kw('registered'))); } },
+      { ALT: () => { this.CONSUME(K['at']); address = this.value(this.CONSUME2(Literal)); } },
+      { ALT: () => { registered = this.spanOf(this.CONSUME(K['registered'])); } },
     ]);
     return { kind: 'Phone', name, extension, address, registered, ...this.span(first) };
   });
 
   private group = this.RULE('group', (): ast.GroupNode => {
-    const first = this.CONSUME(kw('group'));
-    const name = this.SUBRULE(this.declName);
+    const first = this.CONSUME(K['group']);
+    const name = this.declName(this.CONSUME(NameLike));
     const mode = this.value(this.OR([
-      { ALT: () => this.CONSUME(kw('parallel')) },
-      { ALT: () => this.CONSUME(kw('serial')) },
+      { ALT: () => this.CONSUME(K['parallel']) },
+      { ALT: () => this.CONSUME(K['serial']) },
     ]));
     const members: ast.Value[] = [];
     this.CONSUME(LBracket);
-    this.MANY_SEP({ SEP: Comma, DEF: () => { const m = this.SUBRULE2(this.refName); if (m) members.push(m); } });
+    this.MANY_SEP({ SEP: Comma, DEF: () => { const m = this.refName(this.CONSUME2(NameLike)); if (m) members.push(m); } });
     this.CONSUME(RBracket);
     let ring: ast.Value | undefined;
-    this.OPTION(() => { this.CONSUME(kw('ring')); ring = this.value(this.CONSUME(Literal)); });
+    this.OPTION(() => { this.CONSUME(K['ring']); ring = this.value(this.CONSUME(Literal)); });
     return { kind: 'Group', name, mode, members, ring, ...this.span(first) };
   });
 
   private register = this.RULE('register', (): ast.RegisterNode => {
-    const first = this.CONSUME(kw('register'));
+    const first = this.CONSUME(K['register']);
     const properties: ast.Property[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { properties.push(...asArray(this.SUBRULE(this.registerProperty))); });
@@ -386,30 +378,30 @@ class SurvParser extends EmbeddedActionsParser {
 
   private registerProperty = this.RULE('registerProperty', (): ast.Property[] => this.OR([
     { ALT: () => {
-      const k = this.CONSUME(kw('forward'));
-      const props = [this.property(k, 'forward', k, this.SUBRULE(this.refName))];
+      const k = this.CONSUME(K['forward']);
+      const props = [this.property(k, 'forward', k, this.refName(this.CONSUME9(NameLike)))];
       this.OPTION(() => {
-        const w = this.CONSUME(kw('with'));
-        const p = this.CONSUME(kw('path'));
+        const w = this.CONSUME(K['with']);
+        const p = this.CONSUME(K['path']);
         props.push(this.property(w, 'with-path', p, undefined));
       });
       return props;
     } },
     { ALT: () => {
-      const k = this.CONSUME(kw('keep'));
-      this.CONSUME(kw('local'));
-      const c = this.CONSUME(kw('copy'));
+      const k = this.CONSUME(K['keep']);
+      this.CONSUME(K['local']);
+      const c = this.CONSUME(K['copy']);
       return [this.property(k, 'keep-local-copy', c, undefined)];
     } },
   ]));
 
   private outbound = this.RULE('outbound', (): ast.OutboundNode => {
-    const first = this.CONSUME(kw('outbound'));
-    this.CONSUME(kw('from'));
-    this.CONSUME(kw('lan'));
-    this.CONSUME(kw('via'));
+    const first = this.CONSUME(K['outbound']);
+    this.CONSUME(K['from']);
+    this.CONSUME(K['lan']);
+    this.CONSUME(K['via']);
     const via: ast.Value[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { const v = this.SUBRULE(this.refName); if (v) via.push(v); } });
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { const v = this.refName(this.CONSUME9(NameLike)); if (v) via.push(v); } });
     const items: ast.OutboundItem[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { const i = this.SUBRULE(this.outboundItem); if (i) items.push(i); });
@@ -425,8 +417,8 @@ class SurvParser extends EmbeddedActionsParser {
   ]));
 
   private onTimeout = this.RULE('onTimeout', (): ast.OnTimeoutNode => {
-    const first = this.CONSUME(kw('on'));
-    this.CONSUME(kw('timeout'));
+    const first = this.CONSUME(K['on']);
+    this.CONSUME(K['timeout']);
     const actions: ast.SurvivalActionNode[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { const a = this.SUBRULE(this.survivalAction); if (a) actions.push(a); });
@@ -436,30 +428,30 @@ class SurvParser extends EmbeddedActionsParser {
 
   private survivalAction = this.RULE('survivalAction', (): ast.SurvivalActionNode => this.OR([
     { ALT: () => {
-      const k = this.CONSUME(kw('announce'));
+      const k = this.CONSUME(K['announce']);
       const code = this.value(this.CONSUME1(Literal));
       const text = this.stringValue(this.CONSUME(StringLit));
       return { kind: 'Announce' as const, keywordSpan: this.spanOf(k), code, text, target: undefined, ...this.span(k) };
     } },
     { ALT: () => {
-      const k = this.CONSUME(kw('redirect'));
+      const k = this.CONSUME(K['redirect']);
       const code = this.value(this.CONSUME2(Literal));
-      this.CONSUME1(kw('to'));
-      const target = this.SUBRULE1(this.refName);
+      this.CONSUME1(K['to']);
+      const target = this.refName(this.CONSUME1(NameLike));
       return { kind: 'Redirect' as const, keywordSpan: this.spanOf(k), code, text: undefined, target, ...this.span(k) };
     } },
     { ALT: () => {
-      const k = this.CONSUME(kw('relay'));
-      this.CONSUME2(kw('to'));
-      const target = this.SUBRULE2(this.refName);
+      const k = this.CONSUME(K['relay']);
+      this.CONSUME2(K['to']);
+      const target = this.refName(this.CONSUME2(NameLike));
       return { kind: 'Relay' as const, keywordSpan: this.spanOf(k), code: undefined, text: undefined, target, ...this.span(k) };
     } },
   ]));
 
   private pass = this.RULE('pass', (): ast.PassNode => {
-    const first = this.CONSUME(kw('pass'));
+    const first = this.CONSUME(K['pass']);
     const codes = this.OR([
-      { ALT: () => { this.CONSUME(kw('all')); return undefined; } },
+      { ALT: () => { this.CONSUME(K['all']); return undefined; } },
       { ALT: () => {
         const list: ast.Value[] = [];
         this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { const v = this.value(this.CONSUME(Literal)); if (v) list.push(v); } });
@@ -470,27 +462,27 @@ class SurvParser extends EmbeddedActionsParser {
   });
 
   private emergency = this.RULE('emergency', (): ast.EmergencyNode => {
-    const first = this.CONSUME(kw('emergency'));
+    const first = this.CONSUME(K['emergency']);
     const numbers: ast.Value[] = [];
     this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { const v = this.value(this.CONSUME(NumberLit)); if (v) numbers.push(v); } });
     let gateway: ast.Value | undefined;
     this.OPTION(() => {
-      this.CONSUME(kw('direct'));
-      this.CONSUME(kw('to'));
-      gateway = this.SUBRULE(this.refName);
+      this.CONSUME(K['direct']);
+      this.CONSUME(K['to']);
+      gateway = this.refName(this.CONSUME9(NameLike));
     });
     return { kind: 'Emergency', numbers, gateway, ...this.span(first) };
   });
 
   private rewrite = this.RULE('rewrite', (): ast.RewriteNode => {
-    const first = this.CONSUME(kw('rewrite'));
+    const first = this.CONSUME(K['rewrite']);
     const properties: ast.Property[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => {
       const k = this.OR([
-        { ALT: () => this.CONSUME(kw('match')) },
-        { ALT: () => this.CONSUME(kw('strip')) },
-        { ALT: () => this.CONSUME(kw('prefix')) },
+        { ALT: () => this.CONSUME(K['match']) },
+        { ALT: () => this.CONSUME(K['strip']) },
+        { ALT: () => this.CONSUME(K['prefix']) },
       ]);
       properties.push(this.property(k, k.image as ast.PropertyKey, k, this.value(this.CONSUME(Literal))));
     });
@@ -499,10 +491,10 @@ class SurvParser extends EmbeddedActionsParser {
   });
 
   private inbound = this.RULE('inbound', (): ast.InboundNode => {
-    const first = this.CONSUME(kw('inbound'));
-    this.CONSUME(kw('from'));
+    const first = this.CONSUME(K['inbound']);
+    this.CONSUME(K['from']);
     const from: ast.Value[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { const v = this.SUBRULE(this.refName); if (v) from.push(v); } });
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { const v = this.refName(this.CONSUME9(NameLike)); if (v) from.push(v); } });
     const items: ast.InboundItem[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { const i = this.SUBRULE(this.inboundItem); if (i) items.push(i); });
@@ -519,7 +511,7 @@ class SurvParser extends EmbeddedActionsParser {
     const first = this.LA(1);
     const steps: ast.RingStepNode[] = [this.SUBRULE1(this.ringStep)].filter((s): s is ast.RingStepNode => s !== undefined);
     this.MANY(() => {
-      this.CONSUME(kw('then'));
+      this.CONSUME(K['then']);
       const s = this.SUBRULE2(this.ringStep);
       if (s) steps.push(s);
     });
@@ -527,26 +519,26 @@ class SurvParser extends EmbeddedActionsParser {
   });
 
   private ringStep = this.RULE('ringStep', (): ast.RingStepNode => {
-    const first = this.CONSUME(kw('ring'));
-    const target = this.SUBRULE(this.refName);
+    const first = this.CONSUME(K['ring']);
+    const target = this.refName(this.CONSUME9(NameLike));
     let duration: ast.Value | undefined;
-    this.OPTION(() => { this.CONSUME(kw('for')); duration = this.value(this.CONSUME(Literal)); });
+    this.OPTION(() => { this.CONSUME(K['for']); duration = this.value(this.CONSUME(Literal)); });
     return { kind: 'RingStep', target, duration, ...this.span(first) };
   });
 
   private did = this.RULE('did', (): ast.DidNode => {
-    const first = this.CONSUME(kw('did'));
+    const first = this.CONSUME(K['did']);
     const number = this.value(this.CONSUME(Literal));
-    this.CONSUME(kw('to'));
-    const target = this.SUBRULE(this.refName);
+    this.CONSUME(K['to']);
+    const target = this.refName(this.CONSUME9(NameLike));
     return { kind: 'Did', number, target, ...this.span(first) };
   });
 
   private scenario = this.RULE('scenario', (): ast.ScenarioNode => {
-    const first = this.CONSUME(kw('scenario'));
+    const first = this.CONSUME(K['scenario']);
     const title = this.stringValue(this.CONSUME(StringLit));
-    this.CONSUME(kw('in'));
-    const branch = this.SUBRULE(this.refName);
+    this.CONSUME(K['in']);
+    const branch = this.refName(this.CONSUME9(NameLike));
     const items: ast.ScenarioItem[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { const i = this.SUBRULE(this.scenarioItem); if (i) items.push(i); });
@@ -567,8 +559,8 @@ class SurvParser extends EmbeddedActionsParser {
     return this.OR([
       { ALT: () => {
         const verbToken = this.OR1([
-          { ALT: () => this.CONSUME(kw('calls')) },
-          { ALT: () => this.CONSUME(kw('registers')) },
+          { ALT: () => this.CONSUME(K['calls']) },
+          { ALT: () => this.CONSUME(K['registers']) },
         ]);
         const verb: 'calls' | 'registers' = verbToken.image === 'registers' ? 'registers' : 'calls';
         let target: ast.Value | undefined;
@@ -576,15 +568,15 @@ class SurvParser extends EmbeddedActionsParser {
           this.OPTION(() => { target = this.value(this.CONSUME1(Literal)); });
         }
         let at: ast.Value | undefined;
-        this.OPTION1(() => { this.CONSUME(kw('at')); at = this.value(this.CONSUME2(Literal)); });
+        this.OPTION1(() => { this.CONSUME(K['at']); at = this.value(this.CONSUME2(Literal)); });
         return { kind: 'Event' as const, at, actor, verb, target, ...this.span(first) };
       } },
       { ALT: () => {
         const state = this.SUBRULE(this.actorState);
         let from: ast.Value | undefined;
         let until: ast.Value | undefined;
-        this.OPTION2(() => { this.CONSUME(kw('from')); from = this.value(this.CONSUME3(Literal)); });
-        this.OPTION3(() => { this.CONSUME(kw('until')); until = this.value(this.CONSUME4(Literal)); });
+        this.OPTION2(() => { this.CONSUME(K['from']); from = this.value(this.CONSUME3(Literal)); });
+        this.OPTION3(() => { this.CONSUME(K['until']); until = this.value(this.CONSUME4(Literal)); });
         if (!actor) return undefined;
         return {
           kind: 'State' as const, actor, state: state?.word, stateSpan: state?.span ?? actor,
@@ -601,58 +593,58 @@ class SurvParser extends EmbeddedActionsParser {
     const first = this.LA(1);
     const simple = (word: ast.StateWord) => ({ word, span: this.span(first) });
     return this.OR([
-      { ALT: () => { this.CONSUME(kw('up')); return simple('up'); } },
-      { ALT: () => { this.CONSUME(kw('silent')); return simple('silent'); } },
-      { ALT: () => { this.CONSUME(kw('slow')); const delay = this.value(this.CONSUME1(Literal)); return { word: 'slow' as const, span: this.span(first), delay }; } },
+      { ALT: () => { this.CONSUME(K['up']); return simple('up'); } },
+      { ALT: () => { this.CONSUME(K['silent']); return simple('silent'); } },
+      { ALT: () => { this.CONSUME(K['slow']); const delay = this.value(this.CONSUME1(Literal)); return { word: 'slow' as const, span: this.span(first), delay }; } },
       { ALT: () => {
-        this.CONSUME(kw('answers'));
+        this.CONSUME(K['answers']);
         let code: ast.Value | undefined;
         let delay: ast.Value | undefined;
         this.OPTION(() => { code = this.value(this.CONSUME(NumberLit)); });
-        this.OPTION1(() => { this.CONSUME(kw('after')); delay = this.value(this.CONSUME2(Literal)); });
+        this.OPTION1(() => { this.CONSUME(K['after']); delay = this.value(this.CONSUME2(Literal)); });
         return { word: 'answers' as const, span: this.span(first), code, delay };
       } },
-      { ALT: () => { this.CONSUME(kw('trying')); return simple('trying'); } },
+      { ALT: () => { this.CONSUME(K['trying']); return simple('trying'); } },
       { ALT: () => {
-        this.CONSUME(kw('ignores'));
+        this.CONSUME(K['ignores']);
         return this.OR1([
-          { ALT: () => { this.CONSUME(kw('invite')); return simple('ignores-invite'); } },
-          { ALT: () => { this.CONSUME(kw('redirect')); return simple('ignores-redirect'); } },
+          { ALT: () => { this.CONSUME(K['invite']); return simple('ignores-invite'); } },
+          { ALT: () => { this.CONSUME(K['redirect']); return simple('ignores-redirect'); } },
         ]);
       } },
       { ALT: () => {
-        this.CONSUME(kw('flapping'));
-        this.CONSUME1(kw('down'));
+        this.CONSUME(K['flapping']);
+        this.CONSUME1(K['down']);
         const downFor = this.value(this.CONSUME3(Literal));
-        this.CONSUME1(kw('up'));
+        this.CONSUME1(K['up']);
         const upFor = this.value(this.CONSUME4(Literal));
         return { word: 'flapping' as const, span: this.span(first), downFor, upFor };
       } },
-      { ALT: () => { this.CONSUME(kw('busy')); return simple('busy'); } },
-      { ALT: () => { this.CONSUME(kw('full')); return simple('full'); } },
-      { ALT: () => { this.CONSUME2(kw('down')); return simple('down'); } },
-      { ALT: () => { this.CONSUME(kw('no-answer')); return simple('no-answer'); } },
-      { ALT: () => { this.CONSUME(kw('unregistered')); return simple('unregistered'); } },
+      { ALT: () => { this.CONSUME(K['busy']); return simple('busy'); } },
+      { ALT: () => { this.CONSUME(K['full']); return simple('full'); } },
+      { ALT: () => { this.CONSUME2(K['down']); return simple('down'); } },
+      { ALT: () => { this.CONSUME(K['no-answer']); return simple('no-answer'); } },
+      { ALT: () => { this.CONSUME(K['unregistered']); return simple('unregistered'); } },
     ]);
   });
 
   private network = this.RULE('network', (): ast.NetworkNode => this.OR([
     { ALT: () => {
-      const first = this.CONSUME(kw('network'));
-      this.CONSUME(kw('loss'));
+      const first = this.CONSUME(K['network']);
+      this.CONSUME(K['loss']);
       const value = this.value(this.CONSUME1(Literal));
       return { kind: 'Network' as const, setting: 'loss' as const, value, ...this.span(first) };
     } },
     { ALT: () => {
-      const first = this.CONSUME(kw('seed'));
+      const first = this.CONSUME(K['seed']);
       const value = this.value(this.CONSUME2(Literal));
       return { kind: 'Network' as const, setting: 'seed' as const, value, ...this.span(first) };
     } },
   ]));
 
   private expectation = this.RULE('expectation', (): ast.ExpectNode => {
-    const first = this.CONSUME(kw('expect'));
-    const actor = this.SUBRULE(this.refName);
+    const first = this.CONSUME(K['expect']);
+    const actor = this.refName(this.CONSUME9(NameLike));
     let what: ast.ExpectNode['what'];
     let code: ast.Value | undefined;
     let at: ast.Value | undefined;
@@ -661,28 +653,28 @@ class SurvParser extends EmbeddedActionsParser {
     let reason: ast.StringValue | undefined;
     this.OR([
       { ALT: () => {
-        this.CONSUME(kw('gets'));
+        this.CONSUME(K['gets']);
         what = 'gets';
         code = this.value(this.CONSUME1(Literal));
         this.MANY(() => {
           this.OR1([
-            { ALT: () => { this.CONSUME1(kw('at')); at = this.value(this.CONSUME2(Literal)); } },
-            { ALT: () => { this.CONSUME(kw('within')); within = this.value(this.CONSUME3(Literal)); } },
-            { ALT: () => { this.CONSUME(kw('contact')); contact = this.value(this.CONSUME4(Literal)); } },
+            { ALT: () => { this.CONSUME1(K['at']); at = this.value(this.CONSUME2(Literal)); } },
+            { ALT: () => { this.CONSUME(K['within']); within = this.value(this.CONSUME3(Literal)); } },
+            { ALT: () => { this.CONSUME(K['contact']); contact = this.value(this.CONSUME4(Literal)); } },
             { ALT: () => { reason = this.stringValue(this.CONSUME(StringLit)); } },
           ]);
         });
       } },
       { ALT: () => {
-        this.CONSUME(kw('answers'));
+        this.CONSUME(K['answers']);
         what = 'answers';
-        this.OPTION(() => { this.CONSUME2(kw('at')); at = this.value(this.CONSUME5(Literal)); });
+        this.OPTION(() => { this.CONSUME2(K['at']); at = this.value(this.CONSUME5(Literal)); });
       } },
       { ALT: () => {
-        this.CONSUME(kw('marked'));
-        this.CONSUME(kw('down'));
+        this.CONSUME(K['marked']);
+        this.CONSUME(K['down']);
         what = 'marked-down';
-        this.CONSUME3(kw('at'));
+        this.CONSUME3(K['at']);
         at = this.value(this.CONSUME6(Literal));
       } },
     ]);

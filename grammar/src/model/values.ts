@@ -1,6 +1,6 @@
-// Literal values -> typed values. Each conversion reports its own problem once per
-// source literal (results are memoised per AST value), so a profile used by 300
-// branches is judged once, where it is written.
+// Literal values -> typed values. Each conversion reports its own problem at the
+// literal; the reporter drops repeats, so a profile used by 300 branches is judged
+// once, where it is written.
 import ipaddr from 'ipaddr.js';
 import sip from 'sip';
 import type { Span, Value } from '../ast.js';
@@ -23,8 +23,6 @@ function sub(v: Value, from: number, to: number): Span {
 }
 
 export class Values {
-  private readonly memo = new Map<Value, unknown>();
-
   constructor(private readonly reporter: Reporter, private uri: string) {}
 
   /** Conversions report against this file until told otherwise. */
@@ -32,11 +30,10 @@ export class Values {
     this.uri = uri;
   }
 
-  private once<T>(v: Value, convert: () => T): T {
-    if (this.memo.has(v)) return this.memo.get(v) as T;
-    const result = convert();
-    this.memo.set(v, result);
-    return result;
+  // Conversions are cheap and pure; converting a shared profile value again per
+  // branch costs less than memoising hundreds of thousands of literals.
+  private once<T>(_v: Value, convert: () => T): T {
+    return convert();
   }
 
   private invalid(v: Value, message: string, code = 'SURV026', span: Span = v, replacements?: string[]): undefined {

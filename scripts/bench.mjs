@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Bundles the benchmarks (TypeScript) with esbuild and runs them in a plain Node.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+
+await build({
+  entryPoints: ['bench/main.ts'],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  outfile: 'out/bench/main.cjs',
+  logLevel: 'warning',
+});
+const result = spawnSync(process.execPath, ['out/bench/main.cjs', ...process.argv.slice(2)], { stdio: 'inherit' });
+process.exit(result.status ?? 1);
