@@ -7,6 +7,7 @@ import { BranchBuilder, type UsageSet } from './model/build.js';
 import { mergeBranch, profileChain } from './model/merge.js';
 import { buildScenario, type BranchNames } from './model/scenario.js';
 import { Scope } from './model/scope.js';
+import { SymbolCollector, type SymbolIndex } from './model/symbols.js';
 import type { Branch, Model, Scenario } from './model/types.js';
 import { Values } from './model/values.js';
 import { parse, type ParseResult } from './parse.js';
@@ -27,6 +28,8 @@ export interface Analysis {
   readonly model: Model;
   /** Syntax and semantic diagnostics of every file, in a stable order. */
   readonly diagnostics: readonly SurvDiagnostic[];
+  /** Declarations and references of every name, for navigation and rename. */
+  readonly symbols: SymbolIndex;
 }
 
 export interface AnalyzeOptions {
@@ -44,7 +47,8 @@ export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions 
   const lines = new Map<string, LineIndex>([...files].map(([uri, f]) => [uri, f.lines]));
   const reporter = new Reporter(lines);
   const parsed = [...files.values()];
-  const scope = new Scope(parsed, reporter);
+  const symbols = new SymbolCollector();
+  const scope = new Scope(parsed, reporter, symbols);
   const values = new Values(reporter, parsed[0]?.uri ?? '');
 
   // Values and block-local rules: once per written block.
@@ -53,20 +57,20 @@ export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions 
   const used: UsageSet = new Set();
   const usedProfiles = new Set<ast.ContainerNode>();
   for (const p of scope.allProfiles) {
-    const chain = profileChain(p, scope, reporter);
+    const chain = profileChain(p, scope, reporter, symbols);
     if (chain[0]) usedProfiles.add(chain[0].node);
   }
   const branches: Branch[] = [];
   const byName = new Map<string, BranchNames>();
   for (const container of scope.allBranches) {
-    const chain = profileChain(container, scope, reporter);
+    const chain = profileChain(container, scope, reporter, symbols);
     for (const p of chain) usedProfiles.add(p.node);
-    const builder = new BranchBuilder(mergeBranch(container, chain), values, reporter, used);
+    const builder = new BranchBuilder(mergeBranch(container, chain), values, reporter, used, symbols);
     const branch = builder.build();
     const site = new BranchReporter(reporter, { name: container.name, uri: container.uri, span: container.node, nameSpan: container.node.name ?? container.node });
     checkBranch(branch, site);
     branches.push(branch);
-    byName.set(branch.name, { branch, names: builder.names() });
+    byName.set(branch.name, { branch, names: builder.names(), node: container.node, declarationOf: (name) => builder.declarationOf(name) });
   }
   checkLanOverlaps(branches, reporter);
   checkUnused(scope, used, usedProfiles, reporter);
@@ -80,11 +84,11 @@ export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions 
       reporter.error('SURV011', `branch '${node.branch?.text ?? ''}' already has a scenario "${node.title.text}"`, uri, node.title);
     }
     titles.set(key, node);
-    const scenario = buildScenario(node, uri, byName, values, reporter);
+    const scenario = buildScenario(node, uri, byName, values, reporter, symbols);
     if (scenario && !first) scenarios.push(scenario);
   }
 
   branches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const diagnostics = [...parsed.flatMap((f) => f.diagnostics), ...reporter.diagnostics()].sort(compareDiagnostics);
-  return { files, model: { branches, scenarios }, diagnostics };
+  return { files, model: { branches, scenarios }, diagnostics, symbols: symbols.finish() };
 }

@@ -7,3 +7,4 @@ export { resolveUse } from './uris.js';
 export { compareDiagnostics } from './sort.js';
 export * as ast from './ast.js';
 export type * from './model/types.js';
+export type { SymbolIndex, SymbolOccurrence, SurvSymbol, SymbolKind } from './model/symbols.js';

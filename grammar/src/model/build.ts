@@ -11,6 +11,7 @@ import type {
   Branch, Gateway, Group, InboundPolicy, Listen, Network, Origin, OutboundPolicy, Phone, Probe, RegisterPolicy,
   ReplyPattern, RewriteRule, RingStep, Setting, SurvivalAction, Timers, Upstream,
 } from './types.js';
+import type { SymbolCollector, SymbolKind } from './symbols.js';
 import type { Values } from './values.js';
 
 export type EntityKind = 'gateway' | 'upstream' | 'phone' | 'group';
@@ -29,6 +30,7 @@ export class BranchBuilder {
     private readonly values: Values,
     private readonly reporter: Reporter,
     private readonly used: UsageSet,
+    private readonly symbols: SymbolCollector,
   ) {
     const c = merged.container;
     this.site = new BranchReporter(reporter, { name: c.name, uri: c.uri, span: c.node, nameSpan: c.node.name ?? c.node });
@@ -88,6 +90,23 @@ export class BranchBuilder {
     for (const u of m.upstreams.values()) for (const d of u.decls) add('upstream', u.name, d);
     for (const [name, p] of m.phones) add('phone', name, p);
     for (const [name, g] of m.groups) add('group', name, g);
+    const declare = (kind: SymbolKind, name: string, decls: readonly Src<{ readonly name: ast.Value | undefined }>[]) => {
+      const first = decls[0];
+      for (const d of decls) {
+        if (!d.node.name) continue;
+        this.symbols.declare(d.node, kind, name, d.uri, d.node.name);
+        if (first) this.symbols.join(first.node, d.node);
+      }
+    };
+    for (const g of m.gateways.values()) declare('gateway', g.name, g.decls);
+    for (const u of m.upstreams.values()) declare('upstream', u.name, u.decls);
+    for (const [name, decls] of m.replaced) declare(m.phones.has(name) ? 'phone' : 'group', name, decls);
+  }
+
+  /** The first declaration of an entity of this branch: its symbol's key. */
+  declarationOf(name: string): object | undefined {
+    const m = this.merged;
+    return m.gateways.get(name)?.decls[0]?.node ?? m.upstreams.get(name)?.decls[0]?.node ?? m.replaced.get(name)?.[0]?.node;
   }
 
   /** Resolves a reference to one of `kinds`; reports unknown names and wrong kinds. */
@@ -96,6 +115,8 @@ export class BranchBuilder {
     const kind = this.kinds.get(ref.text);
     if (kind && kinds.includes(kind)) {
       this.markUsed(kind, ref.text);
+      const decl = this.declarationOf(ref.text);
+      if (decl) this.symbols.reference(decl, uri, ref);
       return ref.text;
     }
     const wanted = kinds.map((k) => article[k]).join(' or ');

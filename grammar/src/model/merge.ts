@@ -4,6 +4,7 @@ import type * as ast from '../ast.js';
 import type { Reporter } from '../validate/reporter.js';
 import { suggestion } from './names.js';
 import type { NamedContainer, Scope } from './scope.js';
+import type { SymbolCollector } from './symbols.js';
 
 export interface Src<T> {
   readonly node: T;
@@ -30,6 +31,8 @@ export interface MergedBranch {
   readonly upstreams: Map<string, MergedNamed<ast.UpstreamNode>>;
   readonly phones: Map<string, Src<ast.PhoneNode>>;
   readonly groups: Map<string, Src<ast.GroupNode>>;
+  /** Every phone and group declaration by name, overridden ones included (one symbol each). */
+  readonly replaced: Map<string, Src<ast.PhoneNode | ast.GroupNode>[]>;
   readonly timers: Map<ast.PropertyKey, Src<ast.Property>>;
   readonly register: Map<ast.PropertyKey, Src<ast.Property>>;
   outbound: MergedOutbound | undefined;
@@ -51,7 +54,7 @@ export interface MergedInbound {
 }
 
 /** The chain of profiles `container` uses, nearest first; reports unknown names and cycles. */
-export function profileChain(container: NamedContainer, scope: Scope, reporter: Reporter): NamedContainer[] {
+export function profileChain(container: NamedContainer, scope: Scope, reporter: Reporter, symbols: SymbolCollector): NamedContainer[] {
   const chain: NamedContainer[] = [];
   const seen = new Set<ast.ContainerNode>([container.node]);
   let current = container;
@@ -70,6 +73,7 @@ export function profileChain(container: NamedContainer, scope: Scope, reporter: 
       }
       break;
     }
+    symbols.reference(next.node, current.uri, ref);
     if (seen.has(next.node)) {
       reporter.error('SURV013', `profile cycle: '${current.name}' uses '${ref.text}', which leads back to '${current.name}'`, current.uri, ref, { data: { name: ref.text } });
       break;
@@ -102,7 +106,7 @@ function mergeNamed<T extends { readonly name: ast.Value | undefined; readonly p
 export function mergeBranch(container: NamedContainer, profiles: NamedContainer[]): MergedBranch {
   const merged: MergedBranch = {
     container, profiles, listens: undefined, lans: undefined, listensFrom: undefined, lansFrom: undefined,
-    gateways: new Map(), upstreams: new Map(), phones: new Map(), groups: new Map(), timers: new Map(),
+    gateways: new Map(), upstreams: new Map(), phones: new Map(), groups: new Map(), replaced: new Map(), timers: new Map(),
     register: new Map(), outbound: undefined, inbound: undefined,
   };
   for (const level of [...profiles].reverse().concat(container)) {
@@ -122,8 +126,14 @@ export function mergeBranch(container: NamedContainer, profiles: NamedContainer[
           break;
         case 'Gateway': mergeNamed(merged.gateways, setting, uri); break;
         case 'Upstream': mergeNamed(merged.upstreams, setting, uri); break;
-        case 'Phone': if (setting.name) merged.phones.set(setting.name.text, { node: setting, uri }); break;
-        case 'Group': if (setting.name) merged.groups.set(setting.name.text, { node: setting, uri }); break;
+        case 'Phone': case 'Group': {
+          if (!setting.name) break;
+          const src = { node: setting, uri };
+          if (setting.kind === 'Phone') merged.phones.set(setting.name.text, { node: setting, uri });
+          else merged.groups.set(setting.name.text, { node: setting, uri });
+          merged.replaced.set(setting.name.text, [...(merged.replaced.get(setting.name.text) ?? []), src]);
+          break;
+        }
         case 'Timers': mergeProps(merged.timers, setting.properties, uri); break;
         case 'Register': mergeProps(merged.register, setting.properties, uri); break;
         case 'Outbound': mergeOutbound(merged, setting, uri); break;

@@ -7,6 +7,7 @@ import type { EntityKind } from './build.js';
 import { defaults } from './defaults.js';
 import { suggestion } from './names.js';
 import type { ActorKind, ActorState, ActorStateName, Branch, Expectation, Scenario, ScenarioEvent } from './types.js';
+import type { SymbolCollector } from './symbols.js';
 import type { Values } from './values.js';
 
 const applicable: Record<ActorStateName, readonly ActorKind[]> = {
@@ -34,10 +35,13 @@ const stateText: Record<ActorStateName, string> = {
 export interface BranchNames {
   readonly branch: Branch;
   readonly names: ReadonlyMap<string, EntityKind>;
+  /** The symbol key of the branch block, and of each of its entities. */
+  readonly node: object;
+  declarationOf(name: string): object | undefined;
 }
 
 export function buildScenario(
-  node: ast.ScenarioNode, uri: string, branches: ReadonlyMap<string, BranchNames>, values: Values, reporter: Reporter,
+  node: ast.ScenarioNode, uri: string, branches: ReadonlyMap<string, BranchNames>, values: Values, reporter: Reporter, symbols: SymbolCollector,
 ): Scenario | undefined {
   values.setFile(uri);
   const title = node.title?.text ?? '';
@@ -51,6 +55,11 @@ export function buildScenario(
     return undefined;
   }
   const { branch, names } = target;
+  symbols.reference(target.node, uri, node.branch);
+  const cite = (ref: ast.Value) => {
+    const decl = target.declarationOf(ref.text);
+    if (decl) symbols.reference(decl, uri, ref);
+  };
 
   const actor = (ref: ast.Value | undefined, kinds: readonly ActorKind[], role: string): { name: string; kind: ActorKind } | undefined => {
     if (!ref) return undefined;
@@ -67,6 +76,7 @@ export function buildScenario(
       reporter.error('SURV070', `'${ref.text}' is a ${kind}; ${role} must be a ${kinds.join(' or ')}`, uri, ref, { data: { name: ref.text } });
       return undefined;
     }
+    cite(ref);
     return { name: ref.text, kind };
   };
 
@@ -114,6 +124,7 @@ export function buildScenario(
         if (item.target?.type === 'name') {
           const kind = names.get(item.target.text);
           if (kind === 'phone' || kind === 'group') {
+            cite(item.target);
             callee = { target: item.target.text, targetIsPhone: true };
           } else {
             const near = suggestion(item.target.text, [...names].filter(([, k]) => k === 'phone' || k === 'group').map(([n]) => n));

@@ -3,6 +3,7 @@ import type * as ast from '../ast.js';
 import type { ParseResult } from '../parse.js';
 import { resolveUse } from '../uris.js';
 import type { Reporter } from '../validate/reporter.js';
+import type { SymbolCollector } from './symbols.js';
 
 export interface Declared<T> {
   readonly node: T;
@@ -24,7 +25,7 @@ export class Scope {
   /** For each file, the files it names with `use` (resolved, existing ones only). */
   private readonly usesByFile = new Map<string, string[]>();
 
-  constructor(files: readonly ParseResult[], reporter: Reporter) {
+  constructor(files: readonly ParseResult[], reporter: Reporter, symbols: SymbolCollector) {
     for (const file of files) {
       const profiles = new Map<string, NamedContainer>();
       this.profilesByFile.set(file.uri, profiles);
@@ -35,6 +36,7 @@ export class Scope {
         }
         if (!decl.name) continue;
         const entry = { node: decl, uri: file.uri, name: decl.name.text };
+        symbols.declare(decl, decl.kind === 'Profile' ? 'profile' : 'branch', entry.name, file.uri, decl.name);
         const table = decl.kind === 'Profile' ? profiles : this.branches;
         const first = table.get(entry.name);
         if (first) {
