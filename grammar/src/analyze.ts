@@ -90,5 +90,10 @@ export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions 
 
   branches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const diagnostics = [...parsed.flatMap((f) => f.diagnostics), ...reporter.diagnostics()].sort(compareDiagnostics);
-  return { files, model: { branches, scenarios }, diagnostics, symbols: symbols.finish() };
+  let index: SymbolIndex | undefined;
+  return {
+    files, model: { branches, scenarios }, diagnostics,
+    // Navigation needs it, a command-line check does not: built on first use.
+    get symbols() { return (index ??= symbols.finish()); },
+  };
 }

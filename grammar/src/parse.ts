@@ -25,12 +25,14 @@ export function parse(text: string, uri = 'untitled.surv'): ParseResult {
   const lexed = tokenize(text);
   survParser.input = lexed.tokens;
   survParser.keywordNames = [];
+  survParser.forgiven = [];
   // After an unrecoverable error the rule yields nothing; an empty file keeps the promise.
   const tree: ast.FileNode = survParser.file() ?? { kind: 'File', uses: [], declarations: [], start: 0, end: text.length };
   const diagnostics: SurvDiagnostic[] = [
     ...lexed.errors.map((e) => lexingDiagnostic(e, lines, uri)),
     ...survParser.errors.map((e) => syntaxDiagnostic(e, lines, uri)),
     ...stringDiagnostics(lexed.tokens, lines, uri),
+    ...survParser.forgiven.map((f): SurvDiagnostic => ({ code: 'SURV002', severity: 'error', uri, range: lines.range(f.span), message: f.message })),
     ...survParser.keywordNames.map((t): SurvDiagnostic => ({
       code: 'SURV005', severity: 'error', uri, range: lines.range(tokenSpan(t)),
       message: `'${t.image}' is a reserved keyword and cannot be a name`, data: { name: t.image },

@@ -81,8 +81,13 @@ function asArray<T>(value: T[] | undefined): T[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** The lexer tracks offsets only (cheaper), so a token's end comes from its text. */
+function endOf(token: IToken): number {
+  return token.startOffset + token.image.length;
+}
+
 export function tokenSpan(token: IToken): ast.Span {
-  return { start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+  return { start: token.startOffset, end: endOf(token) };
 }
 
 const noSpan: ast.Span = { start: 0, end: 0 };
@@ -109,6 +114,25 @@ function valueType(token: IToken): ast.ValueType {
 class SurvParser extends EmbeddedActionsParser {
   /** Keywords used where a new name is declared; the parse goes on as if they were names. */
   keywordNames: IToken[] = [];
+  /** Mistakes the grammar forgives in order to keep a whole block (a missing `}` or `at`). */
+  forgiven: { readonly span: ast.Span; readonly message: string }[] = [];
+
+  /**
+   * The `}` of a top-level block. Chevrotain would drop the whole block when it is
+   * missing (at the end of the file, or before the next branch); taking it as
+   * optional and reporting it keeps everything the user wrote.
+   */
+  private closeTopBlock(open: IToken, what: string): void {
+    const next = this.LA(1).tokenType;
+    const atTopLevel = next === EOF || next === K['branch'] || next === K['profile'] || next === K['scenario'] || next === K['use'];
+    if (atTopLevel && isReal(open)) {
+      const last = this.LA(0);
+      const at = isReal(last) ? endOf(last) : endOf(open);
+      this.forgiven.push({ span: { start: at, end: at }, message: `expected '}' to close ${what}` });
+      return;
+    }
+    this.CONSUME9(RCurly);
+  }
 
   constructor() {
     super(allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: errorMessages });
@@ -118,7 +142,7 @@ class SurvParser extends EmbeddedActionsParser {
   private value(token: IToken | undefined): ast.Value | undefined {
     if (!isReal(token)) return undefined;
     if (token.tokenType === StringLit) return this.stringValue(token);
-    return { type: valueType(token), text: token.image, start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+    return { type: valueType(token), text: token.image, start: token.startOffset, end: endOf(token) };
   }
 
   private stringValue(token: IToken | undefined): ast.StringValue | undefined {
@@ -132,7 +156,7 @@ class SurvParser extends EmbeddedActionsParser {
     if (!isReal(first)) return noSpan;
     const last = this.LA(0);
     const end = isReal(last) && last.startOffset >= first.startOffset ? last : first;
-    return { start: first.startOffset, end: (end.endOffset ?? end.startOffset) + 1 };
+    return { start: first.startOffset, end: endOf(end) };
   }
 
   private spanOf(token: IToken): ast.Span {
@@ -140,7 +164,7 @@ class SurvParser extends EmbeddedActionsParser {
   }
 
   private property(first: IToken, key: ast.PropertyKey, keyEnd: IToken, value: ast.Value | undefined): ast.Property {
-    const keySpan = isReal(first) && isReal(keyEnd) ? { start: first.startOffset, end: (keyEnd.endOffset ?? keyEnd.startOffset) + 1 } : this.spanOf(first);
+    const keySpan = isReal(first) && isReal(keyEnd) ? { start: first.startOffset, end: endOf(keyEnd) } : this.spanOf(first);
     return { kind: 'Property', key, keySpan, value, ...this.span(first) };
   }
 
@@ -149,13 +173,13 @@ class SurvParser extends EmbeddedActionsParser {
   private declName(token: IToken): ast.Value | undefined {
     if (!isReal(token)) return undefined;
     if (token.tokenType !== Name) this.keywordNames.push(token);
-    return { type: 'name', text: token.image, start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+    return { type: 'name', text: token.image, start: token.startOffset, end: endOf(token) };
   }
 
   /** A reference; keywords are taken too, so a misused keyword is reported once, where it is declared. */
   private refName(token: IToken): ast.Value | undefined {
     if (!isReal(token)) return undefined;
-    return { type: 'name', text: token.image, start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+    return { type: 'name', text: token.image, start: token.startOffset, end: endOf(token) };
   }
 
   public file = this.RULE('file', (): ast.FileNode => {
@@ -196,7 +220,7 @@ class SurvParser extends EmbeddedActionsParser {
       const s = this.SUBRULE(this.setting);
       if (s) settings.push(s);
     });
-    this.CONSUME(RCurly);
+    this.closeTopBlock(first, `${keyword.image} '${name?.text ?? ''}'`);
     return {
       kind: keyword.image === 'profile' ? 'Profile' : 'Branch', keywordSpan: this.spanOf(keyword),
       name, uses, settings, ...this.span(first),
@@ -347,6 +371,12 @@ class SurvParser extends EmbeddedActionsParser {
     this.OR([
       { ALT: () => { this.CONSUME(K['at']); address = this.value(this.CONSUME2(Literal)); } },
       { ALT: () => { registered = this.spanOf(this.CONSUME(K['registered'])); } },
+      { ALT: () => {
+        // `phone desk 101 10.0.0.11`: the address is there, only `at` is missing.
+        const token = this.CONSUME3(Literal);
+        address = this.value(token);
+        if (address) this.forgiven.push({ span: address, message: "expected 'at' before the phone's address (or 'registered')" });
+      } },
     ]);
     return { kind: 'Phone', name, extension, address, registered, ...this.span(first) };
   });
@@ -542,7 +572,7 @@ class SurvParser extends EmbeddedActionsParser {
     const items: ast.ScenarioItem[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { const i = this.SUBRULE(this.scenarioItem); if (i) items.push(i); });
-    this.CONSUME(RCurly);
+    this.closeTopBlock(first, `scenario ${title ? JSON.stringify(title.text) : ''}`);
     return { kind: 'Scenario', keywordSpan: this.spanOf(first), title, branch, items, ...this.span(first) };
   });
 

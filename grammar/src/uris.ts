@@ -6,6 +6,6 @@ import { posix } from 'node:path';
  */
 export function resolveUse(fromUri: string, spec: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(fromUri)) return new URL(spec, fromUri).toString();
-  const joined = posix.normalize(posix.join(posix.dirname(fromUri), spec));
-  return joined;
+  if (spec.startsWith('/')) return posix.normalize(spec);
+  return posix.normalize(posix.join(posix.dirname(fromUri), spec));
 }

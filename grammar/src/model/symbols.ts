@@ -70,17 +70,17 @@ export class SymbolCollector {
     // One reference in a profile may resolve to a different declaration in each
     // branch that uses it (`ring shop`, each station its own `shop`): those
     // declarations are one symbol as far as that text is concerned.
-    const firstKey = new Map<string, object>();
+    // Spans are AST literals, so the same text is the same object.
+    const firstKey = new Map<Span, object>();
     for (const p of this.pending) {
-      const at = `${p.uri}\0${p.span.start}\0${p.span.end}`;
-      const first = firstKey.get(at);
-      if (first === undefined) firstKey.set(at, p.key);
+      const first = firstKey.get(p.span);
+      if (first === undefined) firstKey.set(p.span, p.key);
       else if (first !== p.key) this.join(first, p.key);
     }
     const ids = new Map<object, number>();
     const symbols: SurvSymbol[] = [];
     const occurrences: SymbolOccurrence[] = [];
-    const seen = new Set<string>();
+    const seen = new Set<Span>();
     for (const p of this.pending) {
       const root = this.root(p.key);
       let id = ids.get(root);
@@ -92,9 +92,8 @@ export class SymbolCollector {
         symbols.push({ id, ...info });
       }
       // A profile expanded into many branches yields the same occurrence many times.
-      const key = `${p.uri}\0${p.span.start}\0${p.span.end}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (seen.has(p.span)) continue;
+      seen.add(p.span);
       occurrences.push({ uri: p.uri, start: p.span.start, end: p.span.end, symbol: id, role: p.role });
     }
     occurrences.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.start - b.start));

@@ -151,8 +151,9 @@ export class Values {
       if (!ipaddr.IPv6.isValid(text)) return this.invalid(v, `'${text}' is not an IPv6 address`, 'SURV020', span);
       return { address: ipaddr.IPv6.parse(text).toString(), family: 6 };
     }
-    if (!ipaddr.IPv4.isValidFourPartDecimal(text)) {
-      const parts = text.split('.');
+    // Only dotted-quad decimal: ipaddr.js would also take `10.1` or octal forms.
+    const parts = text.split('.');
+    if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) {
       const why = parts.length !== 4 ? 'an IPv4 address has four parts' : 'each part must be 0-255';
       return this.invalid(v, `'${text}' is not an IPv4 address: ${why}`, 'SURV020', span);
     }

@@ -1,7 +1,7 @@
 // Checks on one resolved branch: timers and the post-dial budget, phones against
 // the LANs, extensions, probing. They read the model, so profile values count.
 import ipaddr from 'ipaddr.js';
-import type { Branch, Network, Setting } from '../model/types.js';
+import type { Branch, Setting } from '../model/types.js';
 import type { BranchReporter } from './reporter.js';
 
 export function formatMs(ms: number): string {
@@ -71,14 +71,13 @@ function checkBudget(branch: Branch, site: BranchReporter): void {
   });
 }
 
-function contains(network: Network, address: string): boolean {
-  const ip = ipaddr.parse(address);
-  if (ip.kind() !== (network.family === 4 ? 'ipv4' : 'ipv6')) return false;
-  return ip.match(ipaddr.parse(network.address), network.prefix);
-}
-
 function checkPhones(branch: Branch, site: BranchReporter): void {
   const lans = branch.lans.value;
+  const parsedLans = lans.map((n): [ipaddr.IPv4 | ipaddr.IPv6, number] => [ipaddr.parse(n.address), n.prefix]);
+  const contains = (address: string) => {
+    const ip = ipaddr.parse(address);
+    return parsedLans.some(([net, prefix]) => net.kind() === ip.kind() && ip.match(net, prefix));
+  };
   const byExtension = new Map<string, string>();
   for (const phone of branch.phones) {
     const ext = phone.extension.value;
@@ -92,7 +91,7 @@ function checkPhones(branch: Branch, site: BranchReporter): void {
     }
     const address = phone.address.value;
     if (!address || lans.length === 0) continue;
-    if (!lans.some((n) => contains(n, address.address))) {
+    if (!contains(address.address)) {
       site.at('warning', 'SURV030', `phone '${phone.name}' at ${address.address} is outside every LAN of branch '${branch.name}' (${lans.map((n) => n.cidr).join(', ')}): it would never get survival`, phone.address.origin);
     }
   }

@@ -1,0 +1,60 @@
+// One line per diagnostic code, for SARIF rule metadata (code-scanning UIs list rules
+// by these). The full text of each code lives in docs/diagnostics.md.
+// A code missing here still gets a rule, with a generic description.
+const descriptions: Readonly<Record<string, string>> = {
+  SURV001: 'Unexpected character',
+  SURV002: 'Syntax error',
+  SURV003: 'Malformed string',
+  SURV004: 'File named by use cannot be found',
+  SURV005: 'Reserved keyword used as a name',
+  SURV010: 'Unknown name',
+  SURV011: 'Name defined twice',
+  SURV012: 'Name of the wrong kind',
+  SURV013: 'Profile cycle',
+  SURV014: 'Setting given twice',
+  SURV015: 'Unused definition',
+  SURV016: 'Extension used by two phones',
+  SURV020: 'Invalid IP address',
+  SURV021: 'Invalid network prefix',
+  SURV022: 'Host bits set in a network',
+  SURV023: 'Port out of range',
+  SURV024: 'Invalid SIP URI',
+  SURV025: 'Invalid duration',
+  SURV026: 'Invalid value',
+  SURV030: 'Phone outside every LAN of its branch',
+  SURV031: 'Overlapping LANs',
+  SURV032: 'Required setting missing',
+  SURV040: 'Timer out of range',
+  SURV041: 'no-answer below T1',
+  SURV042: 'no-answer above Timer B',
+  SURV043: 'ringing shorter than no-answer',
+  SURV044: 'T2 below T1',
+  SURV045: 'Worst post-dial delay over budget',
+  SURV046: 'Probe timeout not shorter than its interval',
+  SURV050: 'Announcement is not a provisional reply',
+  SURV051: 'Redirect is not a 3xx reply',
+  SURV052: 'Unusual redirect code',
+  SURV053: 'Control character in SIP text',
+  SURV054: 'Emergency numbers without a gateway',
+  SURV055: 'Gateway without channels',
+  SURV056: 'BRI channel count not a multiple of 2',
+  SURV057: 'Invalid on-timeout actions',
+  SURV058: 'No survival path for outbound calls',
+  SURV059: 'REGISTER forwarded without Path',
+  SURV060: 'pass lists a reply that is not final',
+  SURV061: 'Invalid number',
+  SURV070: 'Unknown or unfit scenario name',
+  SURV071: 'State does not fit the actor',
+  SURV072: 'Invalid expectation',
+  SURV073: 'Scenario places no call',
+  SURV074: 'until not later than from',
+};
+
+export function ruleDescription(code: string): string {
+  return descriptions[code] ?? `surv diagnostic ${code}`;
+}
+
+/** The docs anchor of a code; relative to the repository root, where docs/diagnostics.md lives. */
+export function ruleHelpUri(code: string): string {
+  return `docs/diagnostics.md#${code.toLowerCase()}`;
+}
