@@ -52,28 +52,31 @@ export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions 
   const values = new Values(reporter, parsed[0]?.uri ?? '');
 
   // Values and block-local rules: once per written block.
-  for (const c of [...scope.allProfiles, ...scope.allBranches]) checkContainer(c.node, c.uri, values, reporter);
+  for (const c of scope.allProfiles) checkContainer(c.node, c.uri, values, reporter, true);
+  for (const c of scope.allBranches) checkContainer(c.node, c.uri, values, reporter, false);
 
   const used: UsageSet = new Set();
   const usedProfiles = new Set<ast.ContainerNode>();
   for (const p of scope.allProfiles) {
-    const chain = profileChain(p, scope, reporter, symbols);
+    const chain = profileChain(p, scope, reporter, symbols, usedProfiles);
     if (chain[0]) usedProfiles.add(chain[0].node);
   }
   const branches: Branch[] = [];
   const byName = new Map<string, BranchNames>();
   for (const container of scope.allBranches) {
-    const chain = profileChain(container, scope, reporter, symbols);
+    const chain = profileChain(container, scope, reporter, symbols, usedProfiles);
     for (const p of chain) usedProfiles.add(p.node);
     const builder = new BranchBuilder(mergeBranch(container, chain), values, reporter, used, symbols);
     const branch = builder.build();
     const site = new BranchReporter(reporter, { name: container.name, uri: container.uri, span: container.node, nameSpan: container.node.name ?? container.node });
     checkBranch(branch, site);
     branches.push(branch);
-    byName.set(branch.name, { branch, names: builder.names(), node: container.node, declarationOf: (name) => builder.declarationOf(name) });
+    byName.set(branch.name, {
+      branch, names: builder.names(), node: container.node,
+      declarationOf: (name) => builder.declarationOf(name), markUsed: (name) => builder.markUsedByName(name),
+    });
   }
   checkLanOverlaps(branches, reporter);
-  checkUnused(scope, used, usedProfiles, reporter);
 
   const scenarios: Scenario[] = [];
   const titles = new Map<string, ast.ScenarioNode>();
@@ -87,6 +90,9 @@ export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions 
     const scenario = buildScenario(node, uri, byName, values, reporter, symbols);
     if (scenario && !first) scenarios.push(scenario);
   }
+
+  // After scenarios: a gateway only a scenario names is used.
+  checkUnused(scope, used, usedProfiles, reporter);
 
   branches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const diagnostics = [...parsed.flatMap((f) => f.diagnostics), ...reporter.diagnostics()].sort(compareDiagnostics);

@@ -17,7 +17,8 @@ export const StringLit = createToken({ name: 'String', pattern: /"(?:[^"\\\r\n]|
 // A bracketed IPv6 host is part of the URI; otherwise brackets, braces, commas, quotes and `#` end it.
 export const SipUri = createToken({ name: 'SipUri', pattern: /sips?:(?:\[[0-9A-Fa-f:.]*\]|[^\s{}[\],#"])+/ , categories: [Literal] });
 export const Address = createToken({ name: 'Address', pattern: Lexer.NA, categories: [Literal] });
-export const Ipv6Bracketed = createToken({ name: 'Ipv6Bracketed', pattern: /\[[0-9A-Fa-f:.]*\](?::\d+)?/, categories: [Address] });
+// At least one colon inside, so a group's member list `[cafe]` or `[]` is never an address.
+export const Ipv6Bracketed = createToken({ name: 'Ipv6Bracketed', pattern: /\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\](?::\d+)?/, categories: [Address] });
 // Bare IPv6 needs two colons somewhere; that keeps it apart from every other token.
 export const Ipv6 = createToken({ name: 'Ipv6', pattern: /(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f.]*(?:\/\d+)?/, categories: [Address] });
 export const Percent = createToken({ name: 'Percent', pattern: /\d+(?:\.\d+)?%/ , categories: [Literal] });
@@ -91,7 +92,7 @@ const chevrotainLexer = new Lexer(allTokens, {
   errorMessageProvider: {
     buildUnexpectedCharactersMessage(fullText, startOffset, length) {
       const text = fullText.substr(startOffset, length);
-      return `unexpected character ${JSON.stringify(text)}`;
+      return text.length === 1 ? `unexpected character ${JSON.stringify(text)}` : `unexpected characters ${JSON.stringify(text)}`;
     },
     buildUnableToPopLexerModeMessage() {
       return 'internal lexer error';

@@ -71,7 +71,7 @@ function stringDiagnostics(tokens: readonly IToken[], lines: LineIndex, uri: str
     for (const bad of decoded.badEscapes) {
       out.push({
         code: 'SURV003', severity: 'error', uri, range: lines.range(bad),
-        message: `unknown escape ${JSON.stringify(token.image.slice(bad.start - token.startOffset, bad.end - token.startOffset))}: use \\" \\\\ \\n \\r or \\t`,
+        message: `unknown escape '${token.image.slice(bad.start - token.startOffset, bad.end - token.startOffset)}': use \\" \\\\ \\n \\r or \\t`,
       });
     }
   }

@@ -22,6 +22,15 @@ const ruleDescriptions: Record<string, string> = {
   actorState: 'a state (up, silent, slow, answers, trying, ignores, flapping, busy, full, down, no-answer, unregistered)',
 };
 
+/** What a block may hold, by the rule that parses the block, for "expected ... or '}'". */
+const blockContents: Record<string, string> = {
+  container: ruleDescriptions['setting'] ?? '', gateway: ruleDescriptions['gatewayProperty'] ?? '',
+  upstream: ruleDescriptions['upstreamProperty'] ?? '', timers: ruleDescriptions['timer'] ?? '',
+  register: ruleDescriptions['registerProperty'] ?? '', outbound: ruleDescriptions['outboundItem'] ?? '',
+  onTimeout: ruleDescriptions['survivalAction'] ?? '', rewrite: ruleDescriptions['rewriteProperty'] ?? '',
+  inbound: ruleDescriptions['inboundItem'] ?? '', scenario: ruleDescriptions['scenarioItem'] ?? '',
+};
+
 function describeToken(token: IToken): string {
   if (token.tokenType === EOF) return 'the end of the file';
   const isKeyword = token.tokenType.CATEGORIES?.includes(Keyword) ?? false;
@@ -53,7 +62,9 @@ function firstTokens(paths: readonly (readonly TokenType[])[]): string {
 const eofToken = { image: '', tokenType: EOF } as unknown as IToken;
 
 const errorMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual }) {
+  buildMismatchTokenMessage({ expected, actual, ruleName }) {
+    const inside = blockContents[ruleName];
+    if (expected === RCurly && inside && actual.tokenType !== EOF) return `expected ${inside} or '}' but found ${describeToken(actual)}`;
     if (expected === EOF) return `unexpected ${describeToken(actual)}${actual.image === '}' ? ': is there one closing brace too many?' : ''}`;
     const reserved = expected === Name && (actual.tokenType.CATEGORIES?.includes(Keyword) ?? false)
       ? ` ('${actual.image}' is a reserved keyword and cannot be a name)` : '';

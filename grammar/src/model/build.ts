@@ -24,6 +24,7 @@ export type UsageSet = Set<object>;
 export class BranchBuilder {
   private readonly kinds = new Map<string, EntityKind>();
   private readonly site: BranchReporter;
+  private builtGroups: readonly Group[] = [];
 
   constructor(
     private readonly merged: MergedBranch,
@@ -60,6 +61,7 @@ export class BranchBuilder {
     const groups = [...m.groups.values()].map((g) => this.group(g));
     if (upstreams.length === 0) this.missing('upstream', "add e.g. 'upstream cloud { proxy sip:pbx.example.com }'");
     const outbound = this.outbound(gateways);
+    this.builtGroups = groups;
     return {
       name: m.container.name,
       uri: m.container.uri,
@@ -77,14 +79,24 @@ export class BranchBuilder {
 
   private indexNames(): void {
     const m = this.merged;
-    const add = (kind: EntityKind, name: string, src: Src<{ readonly name: ast.Value | undefined }>) => {
+    const firstAt = new Map<string, Src<Span & { readonly name: ast.Value | undefined }>>();
+    // Only called on a conflict, which is rare.
+    const sameBlock = (a: Src<Span>, b: Src<Span>) => {
+      const block = [m.container, ...m.profiles].find((c) => c.uri === a.uri && a.node.start >= c.node.start && a.node.end <= c.node.end);
+      return block !== undefined && b.uri === block.uri && b.node.start >= block.node.start && b.node.end <= block.node.end;
+    };
+    const add = (kind: EntityKind, name: string, src: Src<Span & { readonly name: ast.Value | undefined }>) => {
       const existing = this.kinds.get(name);
+      const first = firstAt.get(name);
       if (existing && existing !== kind) {
-        const at = src.node.name ?? (src.node as unknown as Span);
-        this.report('error', 'SURV011', `'${name}' is already ${article[existing]} in this branch; a ${kind} needs another name`, src.uri, at, { data: { name } });
+        // Two definitions in one block are the block check's finding (SURV011 there).
+        if (first && !sameBlock(first, src)) {
+          this.report('error', 'SURV011', `'${name}' is already ${article[existing]} in this branch; a ${kind} needs another name`, src.uri, src.node.name ?? src.node, { data: { name } });
+        }
         return;
       }
       this.kinds.set(name, kind);
+      if (!first) firstAt.set(name, src);
     };
     for (const g of m.gateways.values()) for (const d of g.decls) add('gateway', g.name, d);
     for (const u of m.upstreams.values()) for (const d of u.decls) add('upstream', u.name, d);
@@ -101,6 +113,12 @@ export class BranchBuilder {
     for (const g of m.gateways.values()) declare('gateway', g.name, g.decls);
     for (const u of m.upstreams.values()) declare('upstream', u.name, u.decls);
     for (const [name, decls] of m.replaced) declare(m.phones.has(name) ? 'phone' : 'group', name, decls);
+  }
+
+  /** Marks a name of this branch used (a scenario names it). */
+  markUsedByName(name: string): void {
+    const kind = this.kinds.get(name);
+    if (kind) this.markUsed(kind, name);
   }
 
   /** The first declaration of an entity of this branch: its symbol's key. */
@@ -136,11 +154,10 @@ export class BranchBuilder {
 
   private markUsed(kind: EntityKind, name: string): void {
     const m = this.merged;
-    const decls: object[] = kind === 'gateway' ? (m.gateways.get(name)?.decls ?? []).map((d) => d.node)
-      : kind === 'upstream' ? (m.upstreams.get(name)?.decls ?? []).map((d) => d.node)
-        : kind === 'phone' ? [m.phones.get(name)?.node].filter((n) => n !== undefined)
-          : [m.groups.get(name)?.node].filter((n) => n !== undefined);
-    for (const d of decls) this.used.add(d);
+    const decls = kind === 'gateway' ? m.gateways.get(name)?.decls
+      : kind === 'upstream' ? m.upstreams.get(name)?.decls
+        : m.replaced.get(name);
+    for (const d of decls ?? []) this.used.add(d.node);
   }
 
   private missing(what: string, fix: string): void {
@@ -203,7 +220,8 @@ export class BranchBuilder {
     }
     if (channels.value === 0 && channelsSrc) {
       this.values.setFile(channelsSrc.uri);
-      this.report('error', 'SURV055', `gateway '${g.name}' has no channels: no call could ever use it`, channelsSrc.uri, channelsSrc.node.value ?? channelsSrc.node);
+      const fallback = kind.value ? defaultChannels[kind.value] : undefined;
+      this.report('error', 'SURV055', `gateway '${g.name}' has no channels: no call could ever use it`, channelsSrc.uri, channelsSrc.node.value ?? channelsSrc.node, fallback ? { data: { replacements: [String(fallback)] } } : {});
     } else if (kind.value === 'bri' && channels.value !== undefined && channels.value % 2 !== 0 && channelsSrc) {
       const fixed = String(Math.max(2, Math.round(channels.value / 2) * 2));
       this.report('warning', 'SURV056', `an ISDN BRI has 2 channels per line, so ${channels.value} is not a whole number of BRIs`, channelsSrc.uri, channelsSrc.node.value ?? channelsSrc.node, { data: { replacements: [fixed] } });
@@ -219,7 +237,9 @@ export class BranchBuilder {
     const transportSrc = p('transport');
     const transport: Setting<'udp' | 'tcp' | 'tls'> = transportSrc
       ? this.setting(transportSrc, (v) => this.values.transport(v), 'udp' as const)
-      : { value: proxy.value?.transportParam ?? (proxy.value?.secure ? 'tls' : 'udp'), origin: proxy.origin };
+      : proxy.value?.transportParam || proxy.value?.secure
+        ? { value: proxy.value.transportParam ?? 'tls', origin: proxy.origin }
+        : { value: 'udp', origin: defaultOrigin };
     let probe: Probe | undefined;
     const probeSrc = p('probe');
     if (probeSrc) {
@@ -267,8 +287,12 @@ export class BranchBuilder {
 
   private group(src: Src<ast.GroupNode>): Group {
     const node = src.node;
+    // Members and mode come from the nearest line; the ring time from the nearest that gives one.
+    const ringSrc = [...(this.merged.replaced.get(node.name?.text ?? '') ?? [])].reverse()
+      .find((d): d is Src<ast.GroupNode> => d.node.kind === 'Group' && d.node.ring !== undefined);
+    this.values.setFile(ringSrc?.uri ?? src.uri);
+    const ringMs = ringSrc?.node.ring ? this.values.durationMs(ringSrc.node.ring) : undefined;
     this.values.setFile(src.uri);
-    const ringMs = node.ring ? this.values.durationMs(node.ring) : undefined;
     const members: string[] = [];
     for (const member of node.members) {
       const name = this.resolve(member, src.uri, ['phone'], `group '${node.name?.text ?? ''}'`);
@@ -279,7 +303,7 @@ export class BranchBuilder {
       origin: sourceOrigin(src.uri, node.name ?? node),
       mode: { value: node.mode?.text === 'serial' ? 'serial' : 'parallel', origin: sourceOrigin(src.uri, node.mode ?? node) },
       members: { value: members, origin: sourceOrigin(src.uri, node) },
-      ringMs: { value: ringMs ?? defaults.groupRingMs, origin: node.ring ? sourceOrigin(src.uri, node.ring) : defaultOrigin },
+      ringMs: { value: ringMs ?? defaults.groupRingMs, origin: ringSrc?.node.ring ? sourceOrigin(ringSrc.uri, ringSrc.node.ring) : defaultOrigin },
     };
   }
 
@@ -316,7 +340,7 @@ export class BranchBuilder {
         }
       }
     } else {
-      this.report('warning', 'SURV058', "the outbound policy has no 'on timeout' actions: a dead upstream leaves callers with a 408", from.uri, from.node, { data: { name: c.name } });
+      this.report('warning', 'SURV058', "the outbound policy has no 'on timeout' actions: a dead upstream leaves callers with a 408", from.uri, { start: from.node.start, end: from.node.start + 'outbound'.length }, { data: { name: c.name } });
     }
     const pass = this.pass(out.pass);
     const emergencyNumbers: string[] = [];
@@ -336,7 +360,7 @@ export class BranchBuilder {
         if (fallback) this.markUsed('gateway', fallback);
         emergencyGateway = { value: fallback, origin: defaultOrigin };
         if (!fallback) {
-          this.report('error', 'SURV054', 'emergency numbers need a gateway, and this branch has none: they could not be dialled in an outage', e.uri, e.node);
+          this.report('error', 'SURV054', 'emergency numbers need a gateway, and this branch has none: they could not be dialled in an outage', e.uri, { start: e.node.start, end: e.node.start + 'emergency'.length });
         }
       }
     }
@@ -354,9 +378,12 @@ export class BranchBuilder {
         origin: sourceOrigin(r.uri, r.node),
       });
     }
+    const firstVia = from.node.via[0];
+    const lastVia = from.node.via[from.node.via.length - 1];
     return {
       origin: sourceOrigin(from.uri, from.node),
       via: { value: via, origin: sourceOrigin(from.uri, from.node) },
+      viaSpan: firstVia && lastVia ? sourceOrigin(from.uri, { start: firstVia.start, end: lastVia.end }) : undefined,
       onTimeout: { value: actions, origin: out.onTimeout ? sourceOrigin(out.onTimeout.uri, out.onTimeout.node) : defaultOrigin },
       pass,
       emergency: { value: emergencyNumbers, origin: out.emergency ? sourceOrigin(out.emergency.uri, out.emergency.node) : defaultOrigin },
@@ -373,7 +400,7 @@ export class BranchBuilder {
     for (const v of src.node.codes) {
       if (v.type === 'class') {
         const cls = Number(v.text[0]);
-        if (cls < 3) this.reporter.error('SURV060', `only final error and redirect replies can be listed: ${v.text} is not 3xx-6xx`, src.uri, v);
+        if (cls < 3 || cls > 6) this.reporter.error('SURV060', `only final error and redirect replies can be listed: ${v.text} is not 3xx-6xx`, src.uri, v);
         else patterns.push({ class: cls });
         continue;
       }
@@ -422,8 +449,7 @@ export class BranchBuilder {
         const target = this.resolve(step.target, c.uri, ['phone', 'group'], "'ring'");
         const ringMs = step.duration ? this.values.durationMs(step.duration) : undefined;
         if (!target) continue;
-        const groupRing = this.merged.groups.get(target)?.node.ring;
-        const fallback = groupRing ? (this.values.durationMs(groupRing) ?? defaults.groupRingMs) : defaults.groupRingMs;
+        const fallback = this.builtGroups.find((g) => g.name === target)?.ringMs.value ?? defaults.groupRingMs;
         steps.push({ target, ringMs: ringMs ?? fallback, origin: sourceOrigin(c.uri, step) });
       }
     }

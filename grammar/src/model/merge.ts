@@ -54,7 +54,9 @@ export interface MergedInbound {
 }
 
 /** The chain of profiles `container` uses, nearest first; reports unknown names and cycles. */
-export function profileChain(container: NamedContainer, scope: Scope, reporter: Reporter, symbols: SymbolCollector): NamedContainer[] {
+export function profileChain(
+  container: NamedContainer, scope: Scope, reporter: Reporter, symbols: SymbolCollector, usedProfiles: Set<ast.ContainerNode>,
+): NamedContainer[] {
   const chain: NamedContainer[] = [];
   const seen = new Set<ast.ContainerNode>([container.node]);
   let current = container;
@@ -67,6 +69,9 @@ export function profileChain(container: NamedContainer, scope: Scope, reporter: 
         reporter.error('SURV012', `'${ref.text}' is a branch; only a profile can be used`, current.uri, ref, { data: { name: ref.text } });
       } else {
         const near = suggestion(ref.text, scope.visibleProfileNames(current.uri));
+        // The likely intended profile is not "unused": one mistake, one finding.
+        const intended = near ? scope.profile(current.uri, near) : undefined;
+        if (intended) usedProfiles.add(intended.node);
         reporter.error('SURV010', `no profile named '${ref.text}'${near ? `; did you mean '${near}'?` : ''}`, current.uri, ref, {
           data: { name: ref.text, ...(near ? { replacements: [near] } : {}) },
         });
@@ -75,7 +80,10 @@ export function profileChain(container: NamedContainer, scope: Scope, reporter: 
     }
     symbols.reference(next.node, current.uri, ref);
     if (seen.has(next.node)) {
-      reporter.error('SURV013', `profile cycle: '${current.name}' uses '${ref.text}', which leads back to '${current.name}'`, current.uri, ref, { data: { name: ref.text } });
+      const message = next.node === current.node
+        ? `profile '${current.name}' uses itself`
+        : `profile cycle: '${current.name}' uses '${ref.text}', which leads back to '${current.name}'`;
+      reporter.error('SURV013', message, current.uri, ref, { data: { name: ref.text } });
       break;
     }
     seen.add(next.node);
@@ -165,9 +173,22 @@ function mergeOutbound(merged: MergedBranch, node: ast.OutboundNode, uri: string
 function mergeInbound(merged: MergedBranch, node: ast.InboundNode, uri: string): void {
   const inbound = merged.inbound ?? { from: { node, uri }, chain: undefined, dids: new Map() };
   inbound.from = { node, uri };
+  const chains = node.items.filter((i): i is ast.RingChainNode => i.kind === 'RingChain');
+  const first = chains[0];
+  const last = chains[chains.length - 1];
+  if (first && last) {
+    // Two chains in one block are an error (SURV014); read them as if joined with
+    // `then`, so every name in them is still resolved and counted as used.
+    inbound.chain = chains.length === 1 ? { node: first, uri }
+      : { node: { kind: 'RingChain', steps: chains.flatMap((c) => c.steps), start: first.start, end: last.end }, uri };
+  }
+  const here = new Set<string>();
   for (const item of node.items) {
-    if (item.kind === 'RingChain') inbound.chain = { node: item, uri };
-    else if (item.number) inbound.dids.set(item.number.text, { node: item, uri });
+    if (item.kind !== 'Did' || !item.number) continue;
+    // Within one block the first mapping stands (the second is SURV014); a nearer block overrides.
+    if (here.has(item.number.text)) continue;
+    here.add(item.number.text);
+    inbound.dids.set(item.number.text, { node: item, uri });
   }
   merged.inbound = inbound;
 }

@@ -32,12 +32,26 @@ const stateText: Record<ActorStateName, string> = {
   'ignores-redirect': 'ignores redirect',
 };
 
+/** `a, b or c`. */
+function either(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1] ?? ''}`;
+}
+
+function an(kind: string): string {
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
+}
+
+function cap(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export interface BranchNames {
   readonly branch: Branch;
   readonly names: ReadonlyMap<string, EntityKind>;
   /** The symbol key of the branch block, and of each of its entities. */
   readonly node: object;
   declarationOf(name: string): object | undefined;
+  markUsed(name: string): void;
 }
 
 export function buildScenario(
@@ -57,6 +71,7 @@ export function buildScenario(
   const { branch, names } = target;
   symbols.reference(target.node, uri, node.branch);
   const cite = (ref: ast.Value) => {
+    target.markUsed(ref.text);
     const decl = target.declarationOf(ref.text);
     if (decl) symbols.reference(decl, uri, ref);
   };
@@ -64,7 +79,11 @@ export function buildScenario(
   const actor = (ref: ast.Value | undefined, kinds: readonly ActorKind[], role: string): { name: string; kind: ActorKind } | undefined => {
     if (!ref) return undefined;
     const kind = names.get(ref.text);
-    if (kind === undefined || kind === 'group') {
+    if (kind === 'group') {
+      reporter.error('SURV070', `'${ref.text}' is a group; ${role} must be ${either(kinds.map(an))}`, uri, ref, { data: { name: ref.text } });
+      return undefined;
+    }
+    if (kind === undefined) {
       const candidates = [...names].filter(([, k]) => k !== 'group' && kinds.includes(k)).map(([n]) => n);
       const near = suggestion(ref.text, candidates);
       reporter.error('SURV070', `branch '${branch.name}' has no ${kinds.join(', ').replace(/, ([^,]*)$/, ' or $1')} named '${ref.text}'${near ? `; did you mean '${near}'?` : ''}`, uri, ref, {
@@ -73,7 +92,7 @@ export function buildScenario(
       return undefined;
     }
     if (!kinds.includes(kind)) {
-      reporter.error('SURV070', `'${ref.text}' is a ${kind}; ${role} must be a ${kinds.join(' or ')}`, uri, ref, { data: { name: ref.text } });
+      reporter.error('SURV070', `'${ref.text}' is ${an(kind)}; ${role} must be ${either(kinds.map(an))}`, uri, ref, { data: { name: ref.text } });
       return undefined;
     }
     cite(ref);
@@ -103,7 +122,9 @@ export function buildScenario(
         if (!who || !item.state) break;
         if (!applicable[item.state].includes(who.kind)) {
           const fits = (Object.keys(applicable) as ActorStateName[]).filter((s) => applicable[s].includes(who.kind)).map((s) => stateText[s]);
-          reporter.error('SURV071', `a ${who.kind} cannot be '${stateText[item.state]}'; a ${who.kind} can be: ${fits.join(', ')}`, uri, item.stateSpan);
+          const word = stateText[item.state];
+          const span = { start: item.stateSpan.start, end: Math.min(item.stateSpan.end, item.stateSpan.start + word.length) };
+          reporter.error('SURV071', `${cap(an(who.kind))} cannot be '${word}'; ${an(who.kind)} can be: ${fits.join(', ')}`, uri, span);
           break;
         }
         states.push({

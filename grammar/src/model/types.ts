@@ -123,6 +123,8 @@ export interface RewriteRule {
 export interface OutboundPolicy {
   readonly origin: Origin;
   readonly via: Setting<readonly string[]>;
+  /** The text of the `via` list (first to last upstream name). */
+  readonly viaSpan: Origin | undefined;
   readonly onTimeout: Setting<readonly SurvivalAction[]>;
   /** `all`, or the patterns that pass; other final replies are treated like timeouts. */
   readonly pass: Setting<'all' | readonly ReplyPattern[]>;

@@ -30,10 +30,25 @@ export class Values {
     this.uri = uri;
   }
 
-  // Conversions are cheap and pure; converting a shared profile value again per
-  // branch costs less than memoising hundreds of thousands of literals.
+  /** Address and URI parses (the costly ones), by text, when they reported nothing. */
+  private readonly parsed = new Map<string, unknown>();
+
   private once<T>(_v: Value, convert: () => T): T {
     return convert();
+  }
+
+  /**
+   * Like `once`, but remembers a clean result by its text: a fleet repeats the same
+   * profile URIs and ports in every branch, and ipaddr.js parses are not free.
+   * A result that reported something is not remembered, so its report is made
+   * again wherever the same text stands.
+   */
+  private byText<T>(key: string, convert: () => T): T {
+    if (this.parsed.has(key)) return this.parsed.get(key) as T;
+    const before = this.reporter.count;
+    const result = convert();
+    if (this.reporter.count === before) this.parsed.set(key, result);
+    return result;
   }
 
   private invalid(v: Value, message: string, code = 'SURV026', span: Span = v, replacements?: string[]): undefined {
@@ -112,11 +127,11 @@ export class Values {
   /** An IP address with an optional port (`10.0.0.1:5060`, `[2001:db8::1]:5060`, `2001:db8::1`). */
   hostPort(v: Value | undefined, defaultPort: number): HostPort | undefined {
     if (!v) return undefined;
-    return this.once(v, () => {
+    return this.byText(`h${defaultPort} ${v.type} ${v.text}`, () => {
       if (v.type !== 'address') return this.invalid(v, `expected an IP address, found ${describe(v)}`, 'SURV020');
       if (v.text.includes('/')) {
         const slash = v.text.indexOf('/');
-        return this.invalid(v, 'a prefix length is not allowed here: this is one host, not a network', 'SURV020', sub(v, slash, v.text.length), [v.text.slice(0, slash)]);
+        return this.invalid(v, 'a prefix length is not allowed here: this is one host, not a network', 'SURV020', v, [v.text.slice(0, slash)]);
       }
       let host = v.text;
       let portText: string | undefined;
@@ -163,11 +178,12 @@ export class Values {
   /** A network in CIDR form; host bits set is a warning with the corrected network. */
   network(v: Value | undefined): Omit<Network, 'origin'> | undefined {
     if (!v) return undefined;
-    return this.once(v, () => {
+    return this.byText(`n ${v.type} ${v.text}`, () => {
       if (v.type !== 'address') return this.invalid(v, `expected a network such as 10.0.0.0/24, found ${describe(v)}`, 'SURV020');
       const slash = v.text.indexOf('/');
       if (slash < 0 || v.text.startsWith('[')) {
-        return this.invalid(v, `'${v.text}' needs a prefix length, such as ${v.text.replace(/^\[|\].*$/g, '')}/${v.text.includes(':') ? 64 : 24}`, 'SURV021');
+        const suggested = `${v.text.replace(/^\[|\].*$/g, '')}/${v.text.includes(':') ? 64 : 24}`;
+        return this.invalid(v, `'${v.text}' needs a prefix length, such as ${suggested}`, 'SURV021', v, [suggested]);
       }
       const host = v.text.slice(0, slash);
       const ip = this.ip(v, host, 0);
@@ -192,7 +208,7 @@ export class Values {
   /** A SIP URI parsed by the `sip` package, plus our stricter checks. */
   sipUri(v: Value | undefined): SipTarget | undefined {
     if (!v) return undefined;
-    return this.once(v, () => {
+    return this.byText(`u ${v.type} ${v.text}`, () => {
       if (v.type !== 'uri') return this.invalid(v, `expected a SIP URI such as sip:pbx.example.com:5060, found ${describe(v)}`, 'SURV024');
       const target = parseSipUri(v.text);
       if (typeof target === 'string') return this.invalid(v, `'${v.text}' is not a valid SIP URI: ${target}`, 'SURV024');
@@ -202,7 +218,8 @@ export class Values {
 
   /** A string bound for a SIP header (a reason phrase): no control characters. */
   headerText(v: { readonly text: string } & Span, what: string): string | undefined {
-    const bad = controlCharacters.exec(v.text);
+    // RFC 3261's Reason-Phrase allows HTAB; every other control character is refused.
+    const bad = controlCharacters.exec(v.text.replace(/\t/g, ' '));
     if (bad) {
       const code = bad[0].charCodeAt(0);
       const name = code === 13 ? 'CR' : code === 10 ? 'LF' : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -242,7 +259,8 @@ export function parseSipUri(text: string): SipTarget | string {
   } else if (!/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)) {
     return `'${host}' is not a valid host name`;
   }
-  const port = parsed.port ?? undefined;
+  // The sip package gives NaN (not undefined) for a URI without a port.
+  const port = typeof parsed.port === 'number' && Number.isFinite(parsed.port) ? parsed.port : undefined;
   if (port !== undefined && (port < 1 || port > 65535)) return `port ${port} is out of range (1-65535)`;
   const transportParam = parsed.params['transport'];
   if (transportParam !== undefined && transportParam !== 'udp' && transportParam !== 'tcp' && transportParam !== 'tls') {

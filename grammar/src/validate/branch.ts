@@ -37,17 +37,19 @@ function checkTimers(branch: Branch, site: BranchReporter): void {
       data: { replacements: [formatMs(t.t1Ms.value)] },
     });
   } else if (t.noAnswerMs.value > timerB) {
-    site.at('error', 'SURV042', `no-answer ${formatMs(t.noAnswerMs.value)} is above Timer B (64*T1 = ${formatMs(timerB)}): the phone's own INVITE transaction gives up first, so survival would never be seen`, t.noAnswerMs.origin, {
+    site.at('error', 'SURV042', `no-answer ${formatMs(t.noAnswerMs.value)} is above Timer B (64*T1 = ${formatMs(timerB)}), the longest RFC 3261 lets an INVITE client transaction wait for any reply`, t.noAnswerMs.origin, {
       data: { replacements: [formatMs(timerB)] },
     });
   }
   if (t.ringingMs.value < t.noAnswerMs.value) {
-    site.at('error', 'SURV043', `ringing ${formatMs(t.ringingMs.value)} is shorter than no-answer ${formatMs(t.noAnswerMs.value)}: a call that rings would be cut before an upstream that never answers`, t.ringingMs.origin, {
+    site.at('error', 'SURV043', `ringing ${formatMs(t.ringingMs.value)} (fr_inv_timer) is shorter than no-answer ${formatMs(t.noAnswerMs.value)} (fr_timer): a call that rings would be given up sooner than one that gets no reply at all`, t.ringingMs.origin, {
       data: { replacements: [formatMs(t.noAnswerMs.value)] },
     });
   }
   if (t.t2Ms.value < t.t1Ms.value) {
-    site.at('error', 'SURV044', `T2 ${formatMs(t.t2Ms.value)} is below T1 ${formatMs(t.t1Ms.value)}: retransmissions would never back off`, t.t2Ms.origin);
+    site.at('error', 'SURV044', `T2 ${formatMs(t.t2Ms.value)} is below T1 ${formatMs(t.t1Ms.value)}: retransmissions would never back off`, t.t2Ms.origin, {
+      data: { replacements: [formatMs(t.t1Ms.value)] },
+    });
   }
 }
 
@@ -66,7 +68,10 @@ function checkBudget(branch: Branch, site: BranchReporter): void {
   const how = hops > 1 ? `${hops} upstreams × no-answer ${formatMs(branch.timers.noAnswerMs.value)}` : `no-answer ${formatMs(branch.timers.noAnswerMs.value)}`;
   const related = [branch.timers.noAnswerMs.origin, branch.timers.budgetMs.origin].flatMap((o) =>
     o.kind === 'source' ? [{ uri: o.uri, span: { start: o.start, end: o.end }, message: o === branch.timers.budgetMs.origin ? 'budget set here' : 'no-answer set here' }] : []);
-  site.at('error', 'SURV045', `the worst post-dial delay is ${formatMs(worst)} (${how}), over the budget of ${formatMs(budget)}`, branch.timers.budgetMs.origin.kind === 'source' ? branch.timers.budgetMs.origin : branch.outbound.origin, {
+  const via = branch.outbound.via.origin;
+  // With the default budget there is no budget text: point at the chain of upstreams instead.
+  const where = branch.timers.budgetMs.origin.kind === 'source' ? branch.timers.budgetMs.origin : branch.outbound.viaSpan ?? via;
+  site.at('error', 'SURV045', `the worst post-dial delay is ${formatMs(worst)} (${how}), over the budget of ${formatMs(budget)}`, where, {
     related, data: { worstMs: worst, budgetMs: budget },
   });
 }
@@ -84,7 +89,7 @@ function checkPhones(branch: Branch, site: BranchReporter): void {
     if (ext !== undefined) {
       const other = byExtension.get(ext);
       if (other !== undefined) {
-        site.at('error', 'SURV016', `extension ${ext} is already phone '${other}'s: calls to it would be ambiguous`, phone.extension.origin);
+        site.at('error', 'SURV016', `extension ${ext} is already used by phone '${other}': calls to it would be ambiguous`, phone.extension.origin);
       } else {
         byExtension.set(ext, phone.name);
       }

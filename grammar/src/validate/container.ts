@@ -5,7 +5,11 @@ import type * as ast from '../ast.js';
 import type { Values } from '../model/values.js';
 import type { Reporter } from './reporter.js';
 
-export function checkContainer(node: ast.ContainerNode, uri: string, values: Values, reporter: Reporter): void {
+/**
+ * `convertValues` is false for branches: building the branch's model converts every
+ * value it keeps anyway, so converting them here too would only cost time.
+ */
+export function checkContainer(node: ast.ContainerNode, uri: string, values: Values, reporter: Reporter, convertValues: boolean): void {
   values.setFile(uri);
   const names = new Map<string, ast.Value>();
   const once = new Map<string, ast.Setting>();
@@ -29,16 +33,24 @@ export function checkContainer(node: ast.ContainerNode, uri: string, values: Val
       }
       once.set(setting.kind, setting);
     }
-    checkSetting(setting, uri, values, reporter);
+    checkSetting(setting, uri, values, reporter, convertValues);
   }
 }
+
+/** How each property is written, for messages. */
+const written: Record<ast.PropertyKey, string> = {
+  address: 'address', transport: 'transport', kind: 'kind', channels: 'channels', proxy: 'proxy', probe: 'probe options',
+  'probe-every': 'every', 'probe-timeout': 'timeout', 'probe-down-after': 'down after', 'probe-up-after': 'up after',
+  'probe-holdoff': 'holdoff', 'no-answer': 'no-answer', ringing: 'ringing', t1: 't1', t2: 't2', budget: 'budget',
+  forward: 'forward', 'with-path': 'with path', 'keep-local-copy': 'keep local copy', match: 'match', strip: 'strip', prefix: 'prefix',
+};
 
 function duplicateProperties(props: readonly ast.Property[], uri: string, reporter: Reporter): void {
   const seen = new Map<ast.PropertyKey, ast.Property>();
   for (const prop of props) {
     const first = seen.get(prop.key);
     if (first) {
-      reporter.error('SURV014', `'${prop.key.replace(/^probe-/, '').replace(/-/g, ' ')}' is given twice in this block`, uri, prop.keySpan, {
+      reporter.error('SURV014', `'${written[prop.key]}' is given twice in this block`, uri, prop.keySpan, {
         related: [{ uri, span: first.keySpan, message: 'first given here' }],
       });
     }
@@ -63,38 +75,77 @@ function checkProperty(prop: ast.Property, values: Values): void {
   }
 }
 
-function checkSetting(setting: ast.Setting, uri: string, values: Values, reporter: Reporter): void {
+function checkSetting(setting: ast.Setting, uri: string, values: Values, reporter: Reporter, convert: boolean): void {
   switch (setting.kind) {
     case 'Edge':
+      if (!convert) break;
       for (const l of setting.listens) {
         const transport = values.transport(l.transport);
         values.hostPort(l.address, transport === 'tls' ? 5061 : 5060);
       }
       break;
     case 'Lan':
-      for (const n of setting.networks) values.network(n);
+      if (convert) for (const n of setting.networks) values.network(n);
       break;
     case 'Gateway': case 'Upstream': case 'Timers': case 'Register':
       duplicateProperties(setting.properties, uri, reporter);
-      for (const p of setting.properties) checkProperty(p, values);
+      if (convert) for (const p of setting.properties) checkProperty(p, values);
       break;
     case 'Phone':
+      if (!convert) break;
       values.digits(setting.extension, 'an extension');
       if (setting.address) values.hostPort(setting.address, 5060);
       break;
-    case 'Group':
-      if (setting.ring) values.durationMs(setting.ring);
-      if (setting.members.length === 0) reporter.error('SURV032', `group '${setting.name?.text ?? ''}' has no members`, uri, setting.name ?? setting);
+    case 'Group': {
+      if (setting.ring) ringTime(setting.ring, uri, values, reporter);
+      if (setting.members.length === 0) {
+        reporter.error('SURV032', `group '${setting.name?.text ?? ''}' has no members`, uri, setting.name ?? setting, { data: { name: setting.name?.text ?? '', missing: 'members' } });
+      }
+      const members = new Map<string, ast.Value>();
+      for (const m of setting.members) {
+        const first = members.get(m.text);
+        if (first) reporter.error('SURV014', `'${m.text}' is listed twice in this group`, uri, m, { related: [{ uri, span: first, message: 'first listed here' }] });
+        else members.set(m.text, m);
+      }
       break;
+    }
     case 'Outbound':
       checkOutbound(setting, uri, values, reporter);
       break;
-    case 'Inbound':
+    case 'Inbound': {
+      let chain: ast.RingChainNode | undefined;
+      const dids = new Map<string, ast.DidNode>();
       for (const item of setting.items) {
-        if (item.kind === 'RingChain') for (const s of item.steps) { if (s.duration) values.durationMs(s.duration); }
-        else values.digits(item.number, 'a DID number');
+        if (item.kind === 'RingChain') {
+          for (const s of item.steps) if (s.duration) ringTime(s.duration, uri, values, reporter);
+          if (chain) {
+            reporter.error('SURV014', "only one ring chain is allowed per inbound policy: join them with 'then'", uri, { start: item.start, end: item.start + 'ring'.length }, {
+              related: [{ uri, span: { start: chain.start, end: chain.start + 'ring'.length }, message: 'first ring chain' }],
+            });
+          }
+          chain = item;
+        } else {
+          values.digits(item.number, 'a DID number');
+          const first = item.number ? dids.get(item.number.text) : undefined;
+          if (item.number && first) {
+            reporter.error('SURV014', `DID ${item.number.text} is mapped twice in this inbound policy`, uri, item.number, {
+              related: [{ uri, span: first.number ?? first, message: 'first mapping' }],
+            });
+          } else if (item.number) {
+            dids.set(item.number.text, item);
+          }
+        }
       }
       break;
+    }
+  }
+}
+
+/** A ring time: positive and at most an hour, like every timer. */
+function ringTime(v: ast.Value, uri: string, values: Values, reporter: Reporter): void {
+  const ms = values.durationMs(v);
+  if (ms !== undefined && (ms <= 0 || ms > 3_600_000)) {
+    reporter.error('SURV040', `a ring time must be more than 0 and at most 1h, not ${v.text}`, uri, v);
   }
 }
 
@@ -139,7 +190,9 @@ function checkOnTimeout(node: ast.OnTimeoutNode, uri: string, values: Values, re
       if (code < 300 || code > 399) {
         reporter.error('SURV051', `a redirect must be a 3xx reply, not ${code}`, uri, action.code ?? action, { data: { replacements: ['302'] } });
       } else if (code === 380) {
-        reporter.warning('SURV052', "380 Alternative Service has no defined Contact format; 302 is what phones follow", uri, action.code ?? action, { data: { replacements: ['302'] } });
+        reporter.warning('SURV052', '380 Alternative Service leaves the format of its alternatives undefined (RFC 3261 §21.3.5); 302 is what phones follow', uri, action.code ?? action, { data: { replacements: ['302'] } });
+      } else if (code === 301) {
+        reporter.warning('SURV052', '301 Moved Permanently lets phones remember the gateway for good; an outage is temporary, so use 302', uri, action.code ?? action, { data: { replacements: ['302'] } });
       } else if (code !== 302) {
         reporter.warning('SURV052', `${code} is an unusual redirect for survival; 302 is what phones follow`, uri, action.code ?? action, { data: { replacements: ['302'] } });
       }

@@ -19,7 +19,11 @@ export class Reporter {
 
   constructor(private readonly lines: ReadonlyMap<string, LineIndex>) {}
 
+  /** How many findings were reported (repeats included): lets a caller see whether a step reported. */
+  count = 0;
+
   report(severity: Severity, code: string, message: string, uri: string, span: Span, options: ReportOptions = {}): void {
+    this.count++;
     // A profile shared by many branches must not repeat the same finding per branch.
     const key = `${uri}\0${span.start}\0${span.end}\0${code}\0${message}`;
     if (this.seen.has(key)) return;
@@ -81,8 +85,12 @@ export class BranchReporter {
       return;
     }
     const related = [...(options.related ?? [])];
-    if (located) related.push({ uri: located.uri, span: located.span, message: 'set here' });
+    if (located && !related.some((r) => r.uri === located.uri && r.span.start === located.span.start && r.span.end === located.span.end)) {
+      related.push({ uri: located.uri, span: located.span, message: 'set here' });
+    }
     const suffix = located ? ` (in branch '${site.name}')` : ` (in branch '${site.name}', by default)`;
-    this.reporter.report(severity, code, `${message}${suffix}`, site.uri, site.nameSpan, { ...options, related });
+    // Replacements were meant for the value's own text, not for the branch name.
+    const data = options.data ? Object.fromEntries(Object.entries(options.data).filter(([k]) => k !== 'replacements')) : undefined;
+    this.reporter.report(severity, code, `${message}${suffix}`, site.uri, site.nameSpan, { ...options, related, ...(data ? { data } : {}) });
   }
 }
