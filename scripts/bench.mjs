@@ -3,6 +3,10 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 
+// The end-to-end figures run the bundled CLI: build it first.
+const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
+
 await build({
   entryPoints: ['bench/main.ts'],
   bundle: true,

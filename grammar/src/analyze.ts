@@ -35,6 +35,11 @@ export interface Analysis {
 export interface AnalyzeOptions {
   /** Parse results to reuse (an editor keeps them per document version). */
   readonly parsed?: ReadonlyMap<string, ParseResult>;
+  /**
+   * Build the symbol index (declarations and references) for navigation. Default
+   * true; `surv check` turns it off, since it only needs diagnostics.
+   */
+  readonly symbols?: boolean;
 }
 
 /** Analyses a set of files as one fleet. Never throws on any input text. */
@@ -47,7 +52,7 @@ export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions 
   const lines = new Map<string, LineIndex>([...files].map(([uri, f]) => [uri, f.lines]));
   const reporter = new Reporter(lines);
   const parsed = [...files.values()];
-  const symbols = new SymbolCollector();
+  const symbols = new SymbolCollector(options.symbols ?? true);
   const scope = new Scope(parsed, reporter, symbols);
   const values = new Values(reporter, parsed[0]?.uri ?? '');
 

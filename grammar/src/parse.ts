@@ -12,7 +12,11 @@ export interface ParseResult {
   readonly text: string;
   readonly ast: ast.FileNode;
   readonly comments: readonly ast.Comment[];
-  /** Every significant token, for semantic tokens and completion. */
+  /**
+   * Every significant token, for semantic tokens and completion. Lexed again on
+   * first use: keeping every token of a fleet alive until analysis ends costs more
+   * (in garbage collection) than lexing one file again when an editor asks.
+   */
   readonly tokens: readonly IToken[];
   /** Lexing and syntax diagnostics only; `analyze` adds the semantic ones. */
   readonly diagnostics: readonly SurvDiagnostic[];
@@ -39,7 +43,11 @@ export function parse(text: string, uri = 'untitled.surv'): ParseResult {
     })),
   ];
   const comments = (lexed.groups['comments'] ?? []).map((t) => ({ text: t.image, ...tokenSpan(t) }));
-  return { uri, text, ast: tree, comments, tokens: lexed.tokens, diagnostics, lines };
+  let tokens: readonly IToken[] | undefined;
+  return {
+    uri, text, ast: tree, comments, diagnostics, lines,
+    get tokens() { return (tokens ??= tokenize(text).tokens); },
+  };
 }
 
 function lexingDiagnostic(error: ILexingError, lines: LineIndex, uri: string): SurvDiagnostic {

@@ -139,7 +139,9 @@ export function mergeBranch(container: NamedContainer, profiles: NamedContainer[
           const src = { node: setting, uri };
           if (setting.kind === 'Phone') merged.phones.set(setting.name.text, { node: setting, uri });
           else merged.groups.set(setting.name.text, { node: setting, uri });
-          merged.replaced.set(setting.name.text, [...(merged.replaced.get(setting.name.text) ?? []), src]);
+          const earlier = merged.replaced.get(setting.name.text);
+          if (earlier) earlier.push(src);
+          else merged.replaced.set(setting.name.text, [src]);
           break;
         }
         case 'Timers': mergeProps(merged.timers, setting.properties, uri); break;

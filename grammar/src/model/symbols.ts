@@ -39,6 +39,9 @@ interface Pending {
 
 /** Collects occurrences while the model is built; `finish` numbers the symbols. */
 export class SymbolCollector {
+  /** A command-line check never navigates: it collects nothing, at no cost. */
+  constructor(private readonly enabled = true) {}
+
   private readonly parent = new Map<object, object>();
   private readonly info = new Map<object, { kind: SymbolKind; name: string }>();
   private readonly pending: Pending[] = [];
@@ -51,18 +54,21 @@ export class SymbolCollector {
 
   /** Declares `key` (an AST node) as a symbol of `kind`, named at `span`. */
   declare(key: object, kind: SymbolKind, name: string, uri: string, span: Span): void {
+    if (!this.enabled) return;
     if (!this.info.has(key)) this.info.set(key, { kind, name });
     this.pending.push({ uri, span, key, role: 'declaration' });
   }
 
   /** Makes the symbols of `a` and `b` one (merged declarations). */
   join(a: object, b: object): void {
+    if (!this.enabled) return;
     const ra = this.root(a);
     const rb = this.root(b);
     if (ra !== rb) this.parent.set(rb, ra);
   }
 
   reference(key: object, uri: string, span: Span): void {
+    if (!this.enabled) return;
     this.pending.push({ uri, span, key, role: 'reference' });
   }
 

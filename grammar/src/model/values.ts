@@ -127,7 +127,7 @@ export class Values {
   /** An IP address with an optional port (`10.0.0.1:5060`, `[2001:db8::1]:5060`, `2001:db8::1`). */
   hostPort(v: Value | undefined, defaultPort: number): HostPort | undefined {
     if (!v) return undefined;
-    return this.byText(`h${defaultPort} ${v.type} ${v.text}`, () => {
+    return this.once(v, () => {
       if (v.type !== 'address') return this.invalid(v, `expected an IP address, found ${describe(v)}`, 'SURV020');
       if (v.text.includes('/')) {
         const slash = v.text.indexOf('/');
@@ -160,11 +160,12 @@ export class Values {
     });
   }
 
-  private ip(v: Value, text: string, at: number): { address: string; family: 4 | 6 } | undefined {
+  private ip(v: Value, text: string, at: number): { address: string; family: 4 | 6; parsed: ipaddr.IPv4 | ipaddr.IPv6 } | undefined {
     const span = sub(v, at, at + text.length);
     if (text.includes(':')) {
       if (!ipaddr.IPv6.isValid(text)) return this.invalid(v, `'${text}' is not an IPv6 address`, 'SURV020', span);
-      return { address: ipaddr.IPv6.parse(text).toString(), family: 6 };
+      const parsed = ipaddr.IPv6.parse(text);
+      return { address: parsed.toString(), family: 6, parsed };
     }
     // Only dotted-quad decimal: ipaddr.js would also take `10.1` or octal forms.
     const parts = text.split('.');
@@ -172,13 +173,14 @@ export class Values {
       const why = parts.length !== 4 ? 'an IPv4 address has four parts' : 'each part must be 0-255';
       return this.invalid(v, `'${text}' is not an IPv4 address: ${why}`, 'SURV020', span);
     }
-    return { address: ipaddr.IPv4.parse(text).toString(), family: 4 };
+    const parsed = ipaddr.IPv4.parse(text);
+    return { address: parsed.toString(), family: 4, parsed };
   }
 
   /** A network in CIDR form; host bits set is a warning with the corrected network. */
   network(v: Value | undefined): Omit<Network, 'origin'> | undefined {
     if (!v) return undefined;
-    return this.byText(`n ${v.type} ${v.text}`, () => {
+    return this.once(v, () => {
       if (v.type !== 'address') return this.invalid(v, `expected a network such as 10.0.0.0/24, found ${describe(v)}`, 'SURV020');
       const slash = v.text.indexOf('/');
       if (slash < 0 || v.text.startsWith('[')) {
@@ -194,9 +196,7 @@ export class Values {
       if (!/^\d+$/.test(prefixText) || prefix > max) {
         return this.invalid(v, `prefix length /${prefixText} is out of range for IPv${ip.family} (0-${max})`, 'SURV021', sub(v, slash, v.text.length));
       }
-      const networkAddress = ip.family === 4
-        ? ipaddr.IPv4.networkAddressFromCIDR(`${ip.address}/${prefix}`).toString()
-        : ipaddr.IPv6.networkAddressFromCIDR(`${ip.address}/${prefix}`).toString();
+      const networkAddress = networkOf(ip.parsed, prefix);
       if (networkAddress !== ip.address) {
         const fixed = `${networkAddress}/${prefix}`;
         this.reporter.warning('SURV022', `host bits are set in '${v.text}': the network is ${fixed}`, this.uri, v, { data: { replacements: [fixed] } });
@@ -228,6 +228,16 @@ export class Values {
     }
     return v.text;
   }
+}
+
+/** The network address of `ip/prefix` (host bits cleared), from the parsed bytes. */
+function networkOf(ip: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): string {
+  if (ip.kind() === 'ipv4') {
+    const mask = ipaddr.IPv4.subnetMaskFromPrefixLength(prefix);
+    return new ipaddr.IPv4((ip as ipaddr.IPv4).octets.map((o, i) => o & (mask.octets[i] ?? 0))).toString();
+  }
+  const mask = ipaddr.IPv6.subnetMaskFromPrefixLength(prefix);
+  return new ipaddr.IPv6((ip as ipaddr.IPv6).parts.map((p, i) => p & (mask.parts[i] ?? 0))).toString();
 }
 
 interface ParsedSipUri {

@@ -36,7 +36,7 @@ export function registerCheck(program: Command, context: CommandContext, toolVer
 /** Runs the check and writes its report; returns the exit code. Throws `CliError` for unreadable paths. */
 export function runCheck(paths: readonly string[], options: CheckOptions, context: CommandContext, toolVersion: string): number {
   const loaded = loadFiles(paths);
-  const { diagnostics } = analyze(loaded.sources, { parsed: loaded.parsed });
+  const { diagnostics } = analyze(loaded.sources, { parsed: loaded.parsed, symbols: false });
   const files = loaded.sources.map((s) => s.uri);
   const shown = options.quiet ? diagnostics.filter((d) => d.severity === 'error') : diagnostics;
   context.stdout(render(options.format, shown, files, toolVersion));
