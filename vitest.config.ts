@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two suites: `unit` is the fast inner loop (pure code, no external hosts);
-// later suites (lsp, browser, live) are added as projects beside it.
+// Suites, each a project: `unit` is the fast inner loop (pure code, the built CLI);
+// `lsp` runs the language server as a separate process over stdio; `e2e` drives a
+// real VS Code (code-server) in Debian's Chromium.
 export default defineConfig({
   test: {
     projects: [
@@ -10,6 +11,23 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'lsp',
+          include: ['test/lsp/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          // One real editor at a time: the machine has two cores.
+          fileParallelism: false,
         },
       },
     ],

@@ -19,6 +19,7 @@ const mapDir = resolve(root, 'out');
 /** @type {{ name: string, entry: string, outfile: string, executable?: boolean, external?: string[] }[]} */
 export const targets = [
   { name: 'cli', entry: 'server/src/cli/main.ts', outfile: 'bin/surv.cjs', executable: true },
+  { name: 'server', entry: 'server/src/main-server.ts', outfile: 'bin/surv-language-server.cjs', executable: true },
 ];
 
 export async function buildTarget(target) {

@@ -1,0 +1,284 @@
+// The language server shell: the connection, the document store and one
+// handler per LSP request. Every handler has the same three steps (find the
+// document, get the workspace's current analysis, ask the feature module) inside
+// `runSafe`, so no request can crash the server.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, ResponseError, TextDocuments, TextDocumentSyncKind,
+  type CancellationToken, type Connection, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeActions } from './lsp/code-actions.js';
+import { completion } from './lsp/completion.js';
+import type { DocumentContext } from './lsp/context.js';
+import { toDiagnostic } from './lsp/convert.js';
+import { format } from './lsp/format.js';
+import { hover } from './lsp/hover.js';
+import { inlayHints } from './lsp/inlay-hints.js';
+import { definition, documentHighlights, prepareRename, references, rename, RenameError } from './lsp/navigation.js';
+import { semanticTokenLegend, semanticTokens } from './lsp/semantic-tokens.js';
+import { foldingRanges, selectionRanges } from './lsp/structure.js';
+import { documentSymbols, workspaceSymbols } from './lsp/symbols.js';
+import { Workspace } from './lsp/workspace.js';
+
+export interface ServerOptions {
+  /** Milliseconds to wait after an edit before checking; bursts of edits are coalesced either way. */
+  readonly validationDelayMs?: number;
+}
+
+/** Client capabilities we adapt to, read once. */
+interface ClientFlags {
+  watchedFiles: boolean;
+  relatedInformation: boolean;
+}
+
+const maxWorkspaceFiles = 5_000;
+
+function uriToPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every .surv file below a folder (skipping hidden folders and node_modules), bounded. */
+function findSurvFiles(folder: string, out: string[] = []): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder).sort();
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    if (out.length >= maxWorkspaceFiles) break;
+    if (name.startsWith('.') || name === 'node_modules') continue;
+    const path = join(folder, name);
+    let isDir = false;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      continue;
+    }
+    if (isDir) findSurvFiles(path, out);
+    else if (name.endsWith('.surv')) out.push(path);
+  }
+  return out;
+}
+
+function readFile(uri: string): string | undefined {
+  const path = uriToPath(uri);
+  if (!path) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const documents = new TextDocuments(TextDocument);
+  const workspace = new Workspace({ read: readFile });
+  const flags: ClientFlags = { watchedFiles: false, relatedInformation: false };
+  let validationDelayMs = options.validationDelayMs ?? 0;
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  /** What was last published per URI, so unchanged files are not republished. */
+  const published = new Map<string, string>();
+
+  function runSafe<T>(name: string, fallback: T, work: () => T, token?: CancellationToken): T | ResponseError<void> {
+    if (token?.isCancellationRequested) return fallback;
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof RenameError) return new ResponseError(-32803, error.message);
+      connection.console.error(`surv: ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fallback;
+    }
+  }
+
+  function context(uri: string): DocumentContext | undefined {
+    const analysis = workspace.analysis();
+    const file = analysis.files.get(uri);
+    return file ? { uri, file, analysis } : undefined;
+  }
+
+  /** Checks now and publishes every file whose diagnostics changed (a profile edit re-checks its branches). */
+  function validate(): void {
+    pending = undefined;
+    const generation = workspace.version;
+    const analysis = runSafe('validation', undefined, () => workspace.analysis());
+    if (!analysis || analysis instanceof ResponseError || generation !== workspace.version) return;
+    const byUri = new Map<string, ReturnType<typeof toDiagnostic>[]>();
+    for (const uri of analysis.files.keys()) byUri.set(uri, []);
+    for (const d of analysis.diagnostics) {
+      const diagnostic = toDiagnostic(d);
+      if (!flags.relatedInformation) delete diagnostic.relatedInformation;
+      byUri.get(d.uri)?.push(diagnostic);
+    }
+    for (const uri of published.keys()) if (!byUri.has(uri)) byUri.set(uri, []);
+    for (const [uri, diagnostics] of byUri) {
+      const version = workspace.documentVersion(uri);
+      const key = `${version ?? ''}\0${JSON.stringify(diagnostics)}`;
+      if (published.get(uri) === key) continue;
+      published.set(uri, key);
+      if (diagnostics.length === 0 && !analysis.files.has(uri)) published.delete(uri);
+      void connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined ? { version } : {}) });
+    }
+  }
+
+  /** Latest edit wins: a burst of changes leads to one check, after the burst. */
+  function scheduleValidation(): void {
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(validate, validationDelayMs);
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    flags.watchedFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    flags.relatedInformation = caps.textDocument?.publishDiagnostics?.relatedInformation === true;
+    const init = params.initializationOptions as { validationDelayMs?: unknown } | undefined;
+    if (typeof init?.validationDelayMs === 'number' && init.validationDelayMs >= 0) validationDelayMs = init.validationDelayMs;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    for (const folder of folders) {
+      const path = uriToPath(folder);
+      if (!path) continue;
+      for (const file of findSurvFiles(path)) {
+        const text = readFile(pathToFileURL(file).toString());
+        if (text !== undefined) workspace.setDiskFile(pathToFileURL(file).toString(), text);
+      }
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        completionProvider: { triggerCharacters: [' ', '{', '['], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        semanticTokensProvider: { legend: semanticTokenLegend, full: true, range: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Refactor] },
+        inlayHintProvider: true,
+      },
+      serverInfo: { name: 'surv-language-server', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (flags.watchedFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.surv' }] });
+    }
+    scheduleValidation();
+  });
+
+  documents.onDidOpen(({ document }) => {
+    workspace.openDocument(document.uri, document.version, document.getText());
+    scheduleValidation();
+  });
+  documents.onDidChangeContent(({ document }) => {
+    workspace.openDocument(document.uri, document.version, document.getText());
+    scheduleValidation();
+  });
+  documents.onDidClose(({ document }) => {
+    workspace.closeDocument(document.uri);
+    // A closed file of the workspace is checked from disk again; any other is forgotten.
+    if (workspace.hasDiskFile(document.uri)) workspace.setDiskFile(document.uri, readFile(document.uri));
+    scheduleValidation();
+  });
+
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    for (const change of changes) {
+      if (!change.uri.endsWith('.surv') || workspace.isOpen(change.uri)) continue;
+      workspace.setDiskFile(change.uri, change.type === FileChangeType.Deleted ? undefined : readFile(change.uri));
+    }
+    scheduleValidation();
+  });
+
+  connection.onCompletion((params, token) => runSafe('completion', { isIncomplete: false, items: [] }, () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? completion(ctx, params.position) : { isIncomplete: false, items: [] };
+  }, token));
+
+  connection.onHover((params, token) => runSafe('hover', null, () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? hover(ctx, params.position) : null;
+  }, token));
+
+  connection.onDefinition((params, token) => runSafe('definition', [], () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? definition(ctx, params.position) : [];
+  }, token));
+
+  connection.onReferences((params, token) => runSafe('references', [], () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? references(ctx, params.position, params.context.includeDeclaration) : [];
+  }, token));
+
+  connection.onDocumentHighlight((params, token) => runSafe('highlight', [], () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? documentHighlights(ctx, params.position) : [];
+  }, token));
+
+  connection.onPrepareRename((params, token) => runSafe('prepareRename', null, () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? prepareRename(ctx, params.position) : null;
+  }, token));
+
+  connection.onRenameRequest((params, token) => runSafe('rename', null, () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? rename(ctx, params.position, params.newName) : null;
+  }, token));
+
+  connection.onDocumentSymbol((params, token) => runSafe('documentSymbol', [], () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? documentSymbols(ctx) : [];
+  }, token));
+
+  connection.onWorkspaceSymbol((params, token) => runSafe('workspaceSymbol', [], () => workspaceSymbols(workspace.analysis(), params.query), token));
+
+  connection.onFoldingRanges((params, token) => runSafe('foldingRange', [], () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? foldingRanges(ctx) : [];
+  }, token));
+
+  connection.onSelectionRanges((params, token) => runSafe('selectionRange', [], () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? selectionRanges(ctx, params.positions) : [];
+  }, token));
+
+  connection.onDocumentFormatting((params, token) => runSafe('formatting', [], () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? format(ctx.file, params.options) : [];
+  }, token));
+
+  connection.onDocumentRangeFormatting((params, token) => runSafe('rangeFormatting', [], () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? format(ctx.file, params.options, params.range) : [];
+  }, token));
+
+  connection.languages.semanticTokens.on((params, token) => runSafe('semanticTokens', { data: [] }, () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? semanticTokens(ctx) : { data: [] };
+  }, token));
+
+  connection.onCodeAction((params, token) => runSafe('codeAction', [], () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? codeActions(ctx, params.range, params.context.diagnostics, params.context.only) : [];
+  }, token));
+
+  connection.languages.inlayHint.on((params, token) => runSafe('inlayHint', [], () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? inlayHints(ctx, params.range) : [];
+  }, token));
+
+  documents.listen(connection);
+  connection.listen();
+}
