@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'bin/', '.cache/', 'test-artifacts/', '**/*.d.ts'] },
+  { ignores: ['node_modules/', 'out/', 'dist/', 'client/dist/', 'bin/', '.cache/', 'test-artifacts/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

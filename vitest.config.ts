@@ -27,7 +27,7 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 600_000,
           // One real editor at a time: the machine has two cores.
-          fileParallelism: false,
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

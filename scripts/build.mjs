@@ -20,6 +20,10 @@ const mapDir = resolve(root, 'out');
 export const targets = [
   { name: 'cli', entry: 'server/src/cli/main.ts', outfile: 'bin/surv.cjs', executable: true },
   { name: 'server', entry: 'server/src/main-server.ts', outfile: 'bin/surv-language-server.cjs', executable: true },
+  // The VS Code extension (scripts/package.mjs makes the .vsix): its code and the
+  // language server it starts over Node IPC, both bundled so the .vsix needs no npm install.
+  { name: 'client', entry: 'client/src/extension.ts', outfile: 'client/dist/extension.cjs', external: ['vscode'] },
+  { name: 'client-server', entry: 'server/src/main-server.ts', outfile: 'client/dist/server.cjs' },
 ];
 
 export async function buildTarget(target) {

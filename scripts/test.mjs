@@ -6,8 +6,11 @@ import { readFileSync } from 'node:fs';
 
 const steps = [
   ['type check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ['type check (VS Code client)', 'npx', ['tsc', '-p', 'client/tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '--max-warnings', '0', '.']],
   ['build', 'node', ['scripts/build.mjs']],
+  ['package', 'node', ['scripts/package.mjs']],
+  ['provision', 'node', ['scripts/provision.mjs']],
   ['tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=out/vitest.json']],
 ];
 

@@ -22,6 +22,15 @@ const ruleDescriptions: Record<string, string> = {
   actorState: 'a state (up, silent, slow, answers, trying, ignores, flapping, busy, full, down, no-answer, unregistered)',
 };
 
+/**
+ * Words that start a declaration, a setting or a policy statement: when one stands
+ * where a `}` was expected, the `}` is missing and the enclosing block goes on.
+ */
+const resumeTokens = new Set<TokenType>([
+  'branch', 'profile', 'scenario', 'use', 'edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group',
+  'register', 'outbound', 'inbound', 'on', 'pass', 'emergency', 'rewrite', 'did', 'expect', 'network', 'seed',
+].map((w) => K[w as keyof typeof K]));
+
 /** What a block may hold, by the rule that parses the block, for "expected ... or '}'". */
 const blockContents: Record<string, string> = {
   container: ruleDescriptions['setting'] ?? '', gateway: ruleDescriptions['gatewayProperty'] ?? '',
@@ -84,7 +93,8 @@ const errorMessages: IParserErrorMessageProvider = {
 };
 
 function isReal(token: IToken | undefined): token is IToken {
-  return token !== undefined && token.tokenType !== undefined && token.tokenType !== EOF && !token.isInsertedInRecovery && !Number.isNaN(token.startOffset);
+  // The recording-phase token has offset -1; recovery inserts tokens with NaN offsets.
+  return token !== undefined && token.tokenType !== undefined && token.tokenType !== EOF && !token.isInsertedInRecovery && token.startOffset >= 0;
 }
 
 /** Subrules return placeholders while the grammar is recorded, and undefined after recovery. */
@@ -129,20 +139,20 @@ class SurvParser extends EmbeddedActionsParser {
   forgiven: { readonly span: ast.Span; readonly message: string }[] = [];
 
   /**
-   * The `}` of a top-level block. Chevrotain would drop the whole block when it is
-   * missing (at the end of the file, or before the next branch); taking it as
-   * optional and reporting it keeps everything the user wrote.
+   * The `}` of a block. Chevrotain would drop the whole enclosing branch when one is
+   * missing at the end of the file or before the next declaration (a user typing
+   * at the end of a file is always in that state); taking it as optional there and
+   * reporting it keeps everything the user wrote.
    */
-  private closeTopBlock(open: IToken, what: string): void {
+  private closeBlock(open: IToken, what: string): void {
     const next = this.LA(1).tokenType;
-    const atTopLevel = next === EOF || next === K['branch'] || next === K['profile'] || next === K['scenario'] || next === K['use'];
-    if (atTopLevel && isReal(open)) {
+    if ((next === EOF || resumeTokens.has(next)) && isReal(open)) {
       const last = this.LA(0);
       const at = isReal(last) ? endOf(last) : endOf(open);
       this.forgiven.push({ span: { start: at, end: at }, message: `expected '}' to close ${what}` });
       return;
     }
-    this.CONSUME9(RCurly);
+    this.CONSUME(RCurly);
   }
 
   constructor() {
@@ -231,7 +241,7 @@ class SurvParser extends EmbeddedActionsParser {
       const s = this.SUBRULE(this.setting);
       if (s) settings.push(s);
     });
-    this.closeTopBlock(first, `${keyword.image} '${name?.text ?? ''}'`);
+    this.closeBlock(first, `${keyword.image} '${name?.text ?? ''}'`);
     return {
       kind: keyword.image === 'profile' ? 'Profile' : 'Branch', keywordSpan: this.spanOf(keyword),
       name, uses, settings, ...this.span(first),
@@ -287,7 +297,7 @@ class SurvParser extends EmbeddedActionsParser {
     const properties: ast.Property[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { const p = this.SUBRULE(this.gatewayProperty); if (p) properties.push(p); });
-    this.CONSUME(RCurly);
+    this.closeBlock(first, `gateway '${name?.text ?? ''}'`);
     return { kind: 'Gateway', name, properties, ...this.span(first) };
   });
 
@@ -320,7 +330,7 @@ class SurvParser extends EmbeddedActionsParser {
     const properties: ast.Property[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { properties.push(...asArray(this.SUBRULE(this.upstreamProperty))); });
-    this.CONSUME(RCurly);
+    this.closeBlock(first, `upstream '${name?.text ?? ''}'`);
     return { kind: 'Upstream', name, properties, ...this.span(first) };
   });
 
@@ -358,7 +368,7 @@ class SurvParser extends EmbeddedActionsParser {
     const properties: ast.Property[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { const p = this.SUBRULE(this.timer); if (p) properties.push(p); });
-    this.CONSUME(RCurly);
+    this.closeBlock(first, 'timers');
     return { kind: 'Timers', properties, ...this.span(first) };
   });
 
@@ -413,7 +423,7 @@ class SurvParser extends EmbeddedActionsParser {
     const properties: ast.Property[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { properties.push(...asArray(this.SUBRULE(this.registerProperty))); });
-    this.CONSUME(RCurly);
+    this.closeBlock(first, 'register');
     return { kind: 'Register', properties, ...this.span(first) };
   });
 
@@ -446,7 +456,7 @@ class SurvParser extends EmbeddedActionsParser {
     const items: ast.OutboundItem[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { const i = this.SUBRULE(this.outboundItem); if (i) items.push(i); });
-    this.CONSUME(RCurly);
+    this.closeBlock(first, 'outbound');
     return { kind: 'Outbound', via, items, ...this.span(first) };
   });
 
@@ -463,7 +473,7 @@ class SurvParser extends EmbeddedActionsParser {
     const actions: ast.SurvivalActionNode[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { const a = this.SUBRULE(this.survivalAction); if (a) actions.push(a); });
-    this.CONSUME(RCurly);
+    this.closeBlock(first, 'on timeout');
     return { kind: 'OnTimeout', actions, ...this.span(first) };
   });
 
@@ -527,7 +537,7 @@ class SurvParser extends EmbeddedActionsParser {
       ]);
       properties.push(this.property(k, k.image as ast.PropertyKey, k, this.value(this.CONSUME(Literal))));
     });
-    this.CONSUME(RCurly);
+    this.closeBlock(first, 'rewrite');
     return { kind: 'Rewrite', properties, ...this.span(first) };
   });
 
@@ -539,7 +549,7 @@ class SurvParser extends EmbeddedActionsParser {
     const items: ast.InboundItem[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { const i = this.SUBRULE(this.inboundItem); if (i) items.push(i); });
-    this.CONSUME(RCurly);
+    this.closeBlock(first, 'inbound');
     return { kind: 'Inbound', from, items, ...this.span(first) };
   });
 
@@ -583,7 +593,7 @@ class SurvParser extends EmbeddedActionsParser {
     const items: ast.ScenarioItem[] = [];
     this.CONSUME(LCurly);
     this.MANY(() => { const i = this.SUBRULE(this.scenarioItem); if (i) items.push(i); });
-    this.closeTopBlock(first, `scenario ${title ? JSON.stringify(title.text) : ''}`);
+    this.closeBlock(first, `scenario ${title ? JSON.stringify(title.text) : ''}`);
     return { kind: 'Scenario', keywordSpan: this.spanOf(first), title, branch, items, ...this.span(first) };
   });
 

@@ -1,6 +1,8 @@
 // `surv-language-server --stdio` (or --node-ipc, --socket=N): the .surv language
 // server for any LSP editor. VS Code's client starts the same file.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
+import { format } from 'node:util';
+import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node.js';
+import { ResyncingMessageReader } from './message-reader.js';
 import { startServer } from './server.js';
 
 const args = process.argv.slice(2);
@@ -12,4 +14,19 @@ if (args.includes('--help') || !args.some((a) => a === '--stdio' || a === '--nod
   process.stdout.write('usage: surv-language-server --stdio | --node-ipc | --socket=PORT\n\nThe .surv language server (LSP 3.17). Point your editor at it for .surv files.\n');
   process.exit(args.includes('--help') ? 0 : 2);
 }
-startServer(createConnection(ProposedFeatures.all));
+
+if (args.includes('--stdio')) {
+  // Our own reader, so malformed bytes on stdin are skipped instead of leaving the
+  // server deaf (see message-reader.ts). Given explicit streams, vscode-languageserver
+  // neither redirects `console` away from stdout nor exits when stdin ends: both here.
+  const log = (message: string) => process.stderr.write(`${message}\n`);
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    console[method] = (...values: unknown[]) => log(format(...values));
+  }
+  const server = startServer(createConnection(ProposedFeatures.all, new ResyncingMessageReader(process.stdin, log), new StreamMessageWriter(process.stdout)));
+  const end = () => process.exit(server.shutdownRequested() ? 0 : 1);
+  process.stdin.on('end', end);
+  process.stdin.on('close', end);
+} else {
+  startServer(createConnection(ProposedFeatures.all));
+}

@@ -78,7 +78,13 @@ function readFile(uri: string): string | undefined {
   }
 }
 
-export function startServer(connection: Connection, options: ServerOptions = {}): void {
+/** What the entry point needs to know of a running server. */
+export interface RunningServer {
+  /** A `shutdown` request has been answered: ending now is a clean exit (code 0). */
+  shutdownRequested(): boolean;
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): RunningServer {
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace({ read: readFile });
   const flags: ClientFlags = { watchedFiles: false, relatedInformation: false };
@@ -86,6 +92,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let pending: ReturnType<typeof setTimeout> | undefined;
   /** What was last published per URI, so unchanged files are not republished. */
   const published = new Map<string, string>();
+  let shutdownRequested = false;
 
   function runSafe<T>(name: string, fallback: T, work: () => T, token?: CancellationToken): T | ResponseError<void> {
     if (token?.isCancellationRequested) return fallback;
@@ -107,9 +114,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** Checks now and publishes every file whose diagnostics changed (a profile edit re-checks its branches). */
   function validate(): void {
     pending = undefined;
+    if (shutdownRequested) return;
     const generation = workspace.version;
     const analysis = runSafe('validation', undefined, () => workspace.analysis());
-    if (!analysis || analysis instanceof ResponseError || generation !== workspace.version) return;
+    if (!analysis || analysis instanceof ResponseError) {
+      publishFailure();
+      return;
+    }
+    if (generation !== workspace.version) return;
     const byUri = new Map<string, ReturnType<typeof toDiagnostic>[]>();
     for (const uri of analysis.files.keys()) byUri.set(uri, []);
     for (const d of analysis.diagnostics) {
@@ -124,6 +136,25 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (published.get(uri) === key) continue;
       published.set(uri, key);
       if (diagnostics.length === 0 && !analysis.files.has(uri)) published.delete(uri);
+      void connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined ? { version } : {}) });
+    }
+  }
+
+  /**
+   * The check itself failed (a bug in the core): say so on each open document, for
+   * its current version, rather than leave the editor showing diagnostics of an
+   * older text as if they were current.
+   */
+  function publishFailure(): void {
+    for (const uri of workspace.openUris()) {
+      const version = workspace.documentVersion(uri);
+      const diagnostics = [{
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: 1 as const,
+        source: 'surv',
+        message: 'surv could not check this file: internal error (the server log has the details)',
+      }];
+      published.set(uri, `${version ?? ''}\0failure`);
       void connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined ? { version } : {}) });
     }
   }
@@ -279,6 +310,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return ctx ? inlayHints(ctx, params.range) : [];
   }, token));
 
+  connection.onShutdown(() => {
+    // No diagnostics after shutdown: the client may already be tearing down.
+    shutdownRequested = true;
+    if (pending) clearTimeout(pending);
+    pending = undefined;
+  });
+
   documents.listen(connection);
   connection.listen();
+  return { shutdownRequested: () => shutdownRequested };
 }

@@ -1,6 +1,602 @@
-import type { CompletionList, Position } from 'vscode-languageserver-types';
+// Completion that knows where it is: the block around the cursor (from the
+// tokens' braces), the tokens just before it, and the resolved model for names.
+// Works on broken text, since it needs neither a complete statement nor a tree.
+import type { IToken } from 'chevrotain';
+import {
+  CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position, type Range,
+} from 'vscode-languageserver-types';
+import type { ast, KeywordWord } from '../../../grammar/src/index.js';
+import { defaultChannels, defaults, formatMs } from '../../../grammar/src/index.js';
 import type { DocumentContext } from './context.js';
+import { offsetAt, spanToRange } from './convert.js';
+import { blockTokens, innermost, locate, typeOf, wordOf, type BlockKind, type Where } from './knowledge/blocks.js';
+import { keywordDoc, keywordMarkdown } from './knowledge/keywords.js';
+import { entitiesAt, fileLabel, visibleProfiles, type Entity, type EntityKind } from './knowledge/names.js';
+import { allReplyCodes, replyClasses, replyCodes } from './knowledge/reply-codes.js';
 
-export function completion(_ctx: DocumentContext, _position: Position): CompletionList {
-  return { isIncomplete: false, items: [] };
+const empty: CompletionList = { isIncomplete: false, items: [] };
+
+/** Settings of a branch or profile, in the order of docs/language.md. */
+const containerKeywords: KeywordWord[] = ['edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'outbound', 'inbound'];
+
+/** Keywords (or fixed keyword phrases) each block takes at the start of a statement. */
+const blockKeywords: Record<BlockKind, readonly string[]> = {
+  top: ['branch', 'profile', 'scenario', 'use'],
+  container: containerKeywords,
+  gateway: ['address', 'transport', 'kind', 'channels'],
+  upstream: ['proxy', 'transport', 'probe'],
+  timers: ['no-answer', 'ringing', 't1', 't2', 'budget'],
+  register: ['forward', 'keep local copy'],
+  outbound: ['on timeout', 'pass', 'emergency', 'rewrite'],
+  'on-timeout': ['announce', 'redirect', 'relay to'],
+  rewrite: ['match', 'strip', 'prefix'],
+  inbound: ['ring', 'did'],
+  scenario: ['expect', 'network loss', 'seed'],
+  unknown: [],
+};
+
+/** Blocks whose settings may each be given once: written ones are not offered again. */
+const onceEach = new Set<BlockKind>(['gateway', 'upstream', 'timers', 'register', 'rewrite']);
+
+const probeFields = ['every', 'timeout', 'down after', 'up after', 'holdoff'];
+
+/** Suggested durations per slot; the first is surv's default where there is one. */
+const durationSlots: Record<string, { readonly values: readonly string[]; readonly defaultValue?: string }> = {
+  'no-answer': { values: ['10s', '5s', '8s', '15s'], defaultValue: formatMs(defaults.timers.noAnswerMs) },
+  ringing: { values: ['120s', '45s', '60s', '90s'], defaultValue: formatMs(defaults.timers.ringingMs) },
+  t1: { values: ['500ms', '1s'], defaultValue: formatMs(defaults.timers.t1Ms) },
+  t2: { values: ['4s', '8s'], defaultValue: formatMs(defaults.timers.t2Ms) },
+  budget: { values: ['20s', '10s', '15s', '30s'], defaultValue: formatMs(defaults.timers.budgetMs) },
+  every: { values: ['15s', '10s', '30s', '60s'], defaultValue: formatMs(defaults.probe.everyMs) },
+  timeout: { values: ['2s', '1s', '5s'], defaultValue: formatMs(defaults.probe.timeoutMs) },
+  holdoff: { values: ['0s', '30s', '60s', '2m'], defaultValue: formatMs(defaults.probe.holdoffMs) },
+  ring: { values: ['20s', '15s', '25s', '30s'], defaultValue: formatMs(defaults.groupRingMs) },
+  for: { values: ['20s', '15s', '30s', '45s', '60s'], defaultValue: formatMs(defaults.groupRingMs) },
+  time: { values: ['1s', '2s', '5s', '10s', '30s'] },
+};
+
+type ActorKind = 'upstream' | 'gateway' | 'phone';
+
+/** Scenario states and events by actor kind (docs/language.md, scenario). */
+const actorWords: readonly { readonly label: string; readonly kinds: readonly ActorKind[]; readonly detail: string }[] = [
+  { label: 'up', kinds: ['upstream', 'gateway', 'phone'], detail: 'works normally (default)' },
+  { label: 'silent', kinds: ['upstream', 'gateway', 'phone'], detail: 'sends nothing at all' },
+  { label: 'slow', kinds: ['upstream', 'gateway'], detail: 'every reply delayed' },
+  { label: 'answers', kinds: ['upstream', 'gateway', 'phone'], detail: 'answers [CODE] [after D]' },
+  { label: 'trying', kinds: ['upstream'], detail: '100 Trying, then nothing' },
+  { label: 'ignores invite', kinds: ['upstream'], detail: 'answers OPTIONS only' },
+  { label: 'flapping', kinds: ['upstream'], detail: 'flapping down D up D' },
+  { label: 'busy', kinds: ['gateway', 'phone'], detail: '486 Busy Here' },
+  { label: 'full', kinds: ['gateway'], detail: 'every channel in use' },
+  { label: 'down', kinds: ['upstream', 'gateway'], detail: 'unreachable' },
+  { label: 'no-answer', kinds: ['phone'], detail: 'rings forever' },
+  { label: 'unregistered', kinds: ['phone'], detail: 'no registration' },
+  { label: 'ignores redirect', kinds: ['phone'], detail: 'does not follow a 3xx' },
+  { label: 'calls', kinds: ['phone', 'gateway'], detail: 'places a call' },
+  { label: 'registers', kinds: ['phone'], detail: 'sends a REGISTER' },
+];
+
+/** Collects items; every item replaces the word being typed. */
+class Items {
+  readonly list: CompletionItem[] = [];
+  private readonly labels = new Set<string>();
+
+  constructor(private readonly range: Range) {}
+
+  add(item: CompletionItem & { readonly insert?: string }): void {
+    if (this.labels.has(item.label)) return;
+    this.labels.add(item.label);
+    const { insert, ...rest } = item;
+    this.list.push({ ...rest, textEdit: { range: this.range, newText: insert ?? item.label } });
+  }
+
+  keyword(phrase: string, context?: Parameters<typeof keywordMarkdown>[1]): void {
+    const first = phrase.split(' ')[0] as KeywordWord;
+    this.add({
+      label: phrase, kind: CompletionItemKind.Keyword, detail: keywordDoc(first, context).syntax,
+      documentation: { kind: MarkupKind.Markdown, value: keywordMarkdown(first, context) },
+    });
+  }
+
+  keywords(phrases: readonly string[]): void {
+    for (const p of phrases) this.keyword(p);
+  }
+
+  snippet(label: string, body: string, detail: string, filterText = label.split(' ')[0] ?? label): void {
+    this.add({
+      label, kind: CompletionItemKind.Snippet, insertTextFormat: InsertTextFormat.Snippet, insert: body, detail, filterText,
+      documentation: { kind: MarkupKind.Markdown, value: `\`\`\`surv\n${body.replace(/\$\{\d+[:|]([^}|]*)[^}]*\}/g, '$1').replace(/\$\d/g, '')}\n\`\`\`` },
+    });
+  }
+
+  /** Values in the order given (sortText keeps it), the first `preferred` ones preselected. */
+  values(values: readonly { label: string; detail?: string; documentation?: string; kind?: CompletionItemKind }[]): void {
+    values.forEach((v, i) => this.add({
+      label: v.label, kind: v.kind ?? CompletionItemKind.Value, sortText: String(i).padStart(3, '0'),
+      ...(v.detail !== undefined ? { detail: v.detail } : {}),
+      ...(v.documentation !== undefined ? { documentation: { kind: MarkupKind.Markdown, value: v.documentation } } : {}),
+    }));
+  }
+
+  names(entities: readonly Entity[], kinds: readonly EntityKind[]): void {
+    for (const kind of kinds) {
+      for (const e of entities) if (e.kind === kind) this.add({ label: e.name, kind: CompletionItemKind.Reference, detail: e.detail });
+    }
+  }
 }
+
+export function completion(ctx: DocumentContext, position: Position): CompletionList {
+  const offset = offsetAt(ctx.file, position);
+  const where = locate(ctx.file, offset);
+  if (where.inert) return empty;
+  const start = where.partial ? where.partial.startOffset : offset;
+  const items = new Items(spanToRange(ctx.file, { start, end: offset }));
+  new Completer(ctx, where, items).run();
+  return { isIncomplete: false, items: items.list };
+}
+
+class Completer {
+  private readonly block: BlockKind;
+  private readonly p1: IToken | undefined;
+  private readonly p2: IToken | undefined;
+  private readonly p3: IToken | undefined;
+  private entityCache: Entity[] | undefined;
+  /** The cursor is on a later line than the last token: optional continuations are not offered. */
+  private readonly freshLine: boolean;
+
+  constructor(private readonly ctx: DocumentContext, private readonly where: Where, private readonly items: Items) {
+    this.block = innermost(where).kind;
+    const b = where.before;
+    this.p1 = b[b.length - 1];
+    this.p2 = b[b.length - 2];
+    this.p3 = b[b.length - 3];
+    this.freshLine = this.p1 !== undefined && ctx.file.text.slice(this.p1.startOffset + this.p1.image.length, where.offset).includes('\n');
+  }
+
+  private get entities(): Entity[] {
+    return (this.entityCache ??= entitiesAt(this.ctx.analysis, this.ctx.uri, this.where.enclosing));
+  }
+
+  private names(...kinds: EntityKind[]): void {
+    this.items.names(this.entities, kinds);
+  }
+
+  run(): void {
+    const w1 = wordOf(this.p1);
+    if (w1 && this.afterKeyword(w1)) return;
+    if (!w1 && this.afterOther()) return;
+    if (this.block === 'scenario') this.scenarioTail();
+    else this.statementStart();
+  }
+
+  /** The keywords (and snippets) that may start a statement in the current block. */
+  private statementStart(): void {
+    const { items } = this;
+    const block = this.block;
+    if (block === 'scenario') {
+      this.names('phone', 'gateway', 'upstream');
+      items.keywords(blockKeywords.scenario);
+      return;
+    }
+    let words = blockKeywords[block];
+    if (onceEach.has(block)) {
+      const written = new Set(blockTokens(this.where, innermost(this.where)).map((t) => wordOf(t)).filter((w) => w !== undefined));
+      words = words.filter((w) => !written.has(w.split(' ')[0] as KeywordWord));
+    }
+    items.keywords(words);
+    if (block === 'top') this.topSnippets();
+    else if (block === 'container') this.containerSnippets();
+    else if (block === 'upstream' && words.includes('probe')) items.snippet('probe options', 'probe options every ${1:15s} timeout ${2:2s} down after ${3:2} up after ${4:3} holdoff ${5:60s}', 'OPTIONS keepalive (dispatcher)', 'probe');
+    else if (block === 'outbound') {
+      items.snippet('on timeout block', 'on timeout { announce 181 "${1:Survival Activated - please standby}"  redirect 302 to ${2:' + this.firstName('gateway', 'pstn') + '} }', 'survival actions', 'on');
+      items.snippet('rewrite block', 'rewrite { match ${1:0}  strip ${2:1} }', 'number rewriting in survival');
+    }
+  }
+
+  /** The branches of the fleet, and those of this file the parser could not keep (an unfinished file). */
+  private branchNames(): string[] {
+    const names = this.ctx.analysis.model.branches.map((b) => b.name);
+    this.where.tokens.forEach((t, i) => {
+      const next = this.where.tokens[i + 1];
+      if (wordOf(t) === 'branch' && next && typeOf(next) === 'Name') names.push(next.image);
+    });
+    return [...new Set(names)].sort();
+  }
+
+  private firstName(kind: EntityKind, fallback: string): string {
+    return this.entities.find((e) => e.kind === kind)?.name ?? fallback;
+  }
+
+  /** `${n|a,b|}` when names are known, else a placeholder. */
+  private choice(n: number, kind: EntityKind, fallback: string): string {
+    const names = this.entities.filter((e) => e.kind === kind).map((e) => e.name);
+    return names.length > 1 ? `\${${n}|${names.join(',')}|}` : `\${${n}:${names[0] ?? fallback}}`;
+  }
+
+  private topSnippets(): void {
+    this.items.snippet('branch block', [
+      'branch ${1:name} {',
+      '  edge listen udp ${2:10.0.0.1}:5060',
+      '  lan ${3:10.0.0.0/24}',
+      '  gateway ${4:pstn} { address ${5:10.0.1.3}  kind ${6|bri,pri,fxo,trunk|} }',
+      '  upstream ${7:cloud} { proxy ${8:sip:pbx.example.com:5060} }',
+      '  timers { no-answer ${9:10s}  ringing ${10:60s}  budget ${11:15s} }',
+      '  register { forward ${7:cloud} with path }',
+      '  outbound from lan via ${7:cloud} {',
+      '    on timeout { announce 181 "Survival Activated - please standby"  redirect 302 to ${4:pstn} }',
+      '  }',
+      '  $0',
+      '}',
+    ].join('\n'), 'a branch skeleton');
+    this.items.snippet('profile block', 'profile ${1:name} {\n  $0\n}', 'a reusable bundle of settings');
+    const branches = this.branchNames();
+    const branch = branches.length > 1 ? `\${2|${branches.join(',')}|}` : `\${2:${branches[0] ?? 'branch'}}`;
+    this.items.snippet('scenario block', [
+      'scenario "${1:what happens}" in ' + branch + ' {',
+      '  ${3:cloud} silent',
+      '  ${4:desk1} calls ${5:944000000}',
+      '  expect ${4:desk1} gets ${6:302} at ${7:10s}',
+      '  $0',
+      '}',
+    ].join('\n'), 'a scenario skeleton');
+  }
+
+  private containerSnippets(): void {
+    const { items } = this;
+    items.snippet('gateway block', 'gateway ${1:pstn} { address ${2:10.0.1.3}  kind ${3|bri,pri,fxo,trunk|} }', 'a local PSTN gateway');
+    items.snippet('upstream block', 'upstream ${1:cloud} {\n  proxy ${2:sip:pbx.example.com:5060}\n  probe options every ${3:15s} timeout ${4:2s} down after ${5:2} up after ${6:3} holdoff ${7:60s}\n}', 'a central proxy with OPTIONS probing');
+    items.snippet('timers block', 'timers { no-answer ${1:10s}  ringing ${2:60s}  budget ${3:20s} }', 'tm fr_timer, fr_inv_timer and the budget');
+    items.snippet('register block', 'register { forward ' + this.choice(1, 'upstream', 'cloud') + ' with path }', 'REGISTERs up with a Path header');
+    items.snippet('outbound block', 'outbound from lan via ' + this.choice(1, 'upstream', 'cloud') + ' {\n  on timeout { announce 181 "${2:Survival Activated - please standby}"  redirect 302 to ' + this.choice(3, 'gateway', 'pstn') + ' }\n}', 'upstreams in order, then survival');
+    items.snippet('inbound block', 'inbound from ' + this.choice(1, 'gateway', 'pstn') + ' { ring ${2:' + this.firstName('group', this.firstName('phone', 'reception')) + '} }', 'incoming PSTN calls');
+  }
+
+  private durations(slot: string): void {
+    const spec = durationSlots[slot] ?? durationSlots['time'];
+    const values: { label: string; detail?: string; kind?: CompletionItemKind }[] = [];
+    const digits = /^\d+/.exec(this.where.typed)?.[0];
+    if (digits) for (const unit of ['ms', 's', 'm']) values.push({ label: `${digits}${unit}`, kind: CompletionItemKind.Unit, detail: unitName[unit] });
+    for (const v of spec?.values ?? []) values.push({ label: v, ...(v === spec?.defaultValue ? { detail: 'default' } : {}) });
+    this.items.values(values);
+  }
+
+  private codes(list: readonly number[]): void {
+    this.items.values(list.map((code) => {
+      const known = replyCodes.get(code);
+      return { label: String(code), detail: known?.reason ?? '', ...(known ? { documentation: `**${code} ${known.reason}** (${known.source})${known.note ? `\n\n${known.note}` : ''}` } : {}) };
+    }));
+  }
+
+  private passValues(withAll: boolean): void {
+    const values: { label: string; detail: string }[] = withAll ? [{ label: 'all', detail: 'every final reply passes (default)' }] : [];
+    for (const digit of [3, 4, 5, 6]) values.push({ label: `${digit}xx`, detail: replyClasses.get(digit)?.name ?? '' });
+    for (const code of [404, 408, 480, 486, 487, 503, 603]) values.push({ label: String(code), detail: replyCodes.get(code)?.reason ?? '' });
+    this.items.values(values);
+  }
+
+  private actorKind(name: string): ActorKind | undefined {
+    const kind = this.entities.find((e) => e.name === name)?.kind;
+    return kind === 'group' ? undefined : kind;
+  }
+
+  private actorStates(actor: string): void {
+    const kind = this.actorKind(actor);
+    for (const w of actorWords) {
+      if (kind && !w.kinds.includes(kind)) continue;
+      const first = w.label.split(' ')[0] as KeywordWord;
+      this.items.add({
+        label: w.label, kind: CompletionItemKind.Keyword, detail: w.detail,
+        documentation: { kind: MarkupKind.Markdown, value: keywordMarkdown(first, first === 'down' || first === 'up' || first === 'no-answer' ? 'scenario-state' : undefined) },
+      });
+    }
+  }
+
+  /** The scenario statement that `token` belongs to, from the AST. */
+  private scenarioItem(token: IToken | undefined): ast.ScenarioItem | undefined {
+    const node = this.where.enclosing?.node;
+    if (!token || node?.kind !== 'Scenario') return undefined;
+    return node.items.find((i) => i.start <= token.startOffset && token.startOffset < i.end);
+  }
+
+  /** After a complete scenario statement: what may still follow it, then a new statement. */
+  private scenarioTail(): void {
+    const item = this.freshLine ? undefined : this.scenarioItem(this.p1);
+    if (item?.kind === 'State') {
+      if (item.state === 'answers' && !item.delay) this.items.keyword('after', 'scenario-state');
+      if (!item.from) this.items.keyword('from', 'scenario-state');
+      if (!item.until) this.items.keyword('until');
+    } else if (item?.kind === 'Event' && !item.at) this.items.keyword('at', 'scenario-time');
+    else if (item?.kind === 'Expect' && item.what === 'gets') {
+      if (!item.at && !item.within) this.items.keywords(['at', 'within']);
+      if (!item.contact) this.items.keyword('contact');
+    } else if (item?.kind === 'Expect' && item.what === 'answers' && !item.at) this.items.keyword('at', 'scenario-time');
+    this.statementStart();
+  }
+
+  /** Completion after a keyword; false to fall back to the start of a statement. */
+  private afterKeyword(w1: KeywordWord): boolean {
+    const { items, block } = this;
+    const w2 = wordOf(this.p2);
+    const inScenario = block === 'scenario';
+    switch (w1) {
+      case 'uses': {
+        const self = this.p2?.image;
+        items.values(visibleProfiles(this.ctx.analysis, this.ctx.uri).filter((p) => !(wordOf(this.p3) === 'profile' && p.name === self)).map((p) => ({
+          label: p.name, kind: CompletionItemKind.Reference,
+          detail: `profile${p.uri === this.ctx.uri ? '' : ` · ${fileLabel(p.uri)}`}${p.node.uses ? ` · uses ${p.node.uses.text}` : ''}`,
+        })));
+        return true;
+      }
+      case 'use': {
+        const here = this.ctx.uri.slice(0, this.ctx.uri.lastIndexOf('/') + 1);
+        const files = [...this.ctx.analysis.files.keys()].filter((u) => u !== this.ctx.uri && u.startsWith(here)).map((u) => u.slice(here.length));
+        items.values(files.map((f) => ({ label: JSON.stringify(f), kind: CompletionItemKind.File })));
+        return true;
+      }
+      case 'in':
+        if (block === 'top') {
+          items.values(this.branchNames().map((name) => ({ label: name, kind: CompletionItemKind.Reference, detail: 'branch' })));
+          return true;
+        }
+        return false;
+      case 'via': case 'forward':
+        this.names('upstream');
+        return true;
+      case 'transport': case 'listen':
+        items.values([{ label: 'udp', detail: 'default · port 5060' }, { label: 'tcp', detail: 'port 5060' }, { label: 'tls', detail: 'port 5061' }]);
+        return true;
+      case 'kind':
+        items.values((['bri', 'pri', 'fxo', 'trunk'] as const).map((k) => ({
+          label: k, detail: defaultChannels[k] !== undefined ? `${defaultChannels[k]} channel${defaultChannels[k] === 1 ? '' : 's'} by default` : 'channels required',
+          documentation: keywordMarkdown(k),
+        })));
+        return true;
+      case 'announce':
+        this.codes([180, 181, 182, 183]);
+        items.add({
+          label: '181 "Survival Activated - please standby"', kind: CompletionItemKind.Snippet, insertTextFormat: InsertTextFormat.Snippet,
+          insert: '181 "${1:Survival Activated - please standby}"', detail: '181 Call Is Being Forwarded, with its text', filterText: '181', sortText: '000',
+        });
+        return true;
+      case 'redirect':
+        if (inScenario) return false;
+        this.codes([302, 301, 380]);
+        {
+          const first = items.list.find((i) => i.label === '302');
+          if (first) first.preselect = true;
+        }
+        return true;
+      case 'pass':
+        this.passValues(true);
+        return true;
+      case 'to':
+        return this.afterTo();
+      case 'relay': case 'direct':
+        items.keyword('to');
+        return true;
+      case 'then':
+        items.keyword('ring', 'inbound');
+        return true;
+      case 'ring':
+        if (typeOf(this.p2) === 'RBracket') this.durations('ring');
+        else this.names('phone', 'group');
+        return true;
+      case 'for': case 'every': case 'holdoff':
+        this.durations(w1);
+        return true;
+      case 'no-answer': case 'ringing': case 't1': case 't2': case 'budget':
+        if (inScenario) return false;
+        this.durations(w1);
+        return true;
+      case 'timeout':
+        if (w2 === 'on') return true;
+        this.durations('timeout');
+        return true;
+      case 'probe':
+        items.keyword('options');
+        return true;
+      case 'options':
+        items.keywords(probeFields);
+        return true;
+      case 'down':
+        if (block === 'upstream') items.keyword('after');
+        else if (w2 === 'marked') items.keyword('at', 'scenario-time');
+        else if (w2 === 'flapping') this.durations('time');
+        else return false;
+        return true;
+      case 'up':
+        if (block === 'upstream') items.keyword('after');
+        else if (wordOf(this.p3) === 'down') this.durations('time');
+        else return false;
+        return true;
+      case 'after':
+        if (inScenario) this.durations('time');
+        return true;
+      case 'with':
+        items.keyword('path');
+        return true;
+      case 'keep':
+        items.keyword('local copy');
+        return true;
+      case 'local':
+        items.keyword('copy');
+        return true;
+      case 'outbound':
+        items.keyword('from', 'outbound');
+        return true;
+      case 'inbound':
+        items.keyword('from', 'inbound');
+        return true;
+      case 'from':
+        if (w2 === 'outbound') items.keyword('lan', 'outbound');
+        else if (w2 === 'inbound') this.names('gateway');
+        else if (inScenario) this.durations('time');
+        return true;
+      case 'lan':
+        if (w2 === 'from') items.keyword('via');
+        return true;
+      case 'edge':
+        items.keyword('listen');
+        return true;
+      case 'on':
+        items.keyword('timeout', 'on-timeout');
+        return true;
+      case 'ignores': {
+        const kind = this.actorKind(this.p2?.image ?? '');
+        if (kind !== 'phone') items.keyword('invite');
+        if (kind !== 'upstream' && kind !== 'gateway') items.add({ label: 'redirect', kind: CompletionItemKind.Keyword, detail: 'does not follow a 3xx', documentation: { kind: MarkupKind.Markdown, value: keywordMarkdown('redirect', 'scenario-state') } });
+        return true;
+      }
+      case 'flapping':
+        items.keyword('down', 'flapping');
+        return true;
+      case 'slow': case 'at': case 'within': case 'until':
+        if (!inScenario) return true;
+        this.durations('time');
+        return true;
+      case 'answers':
+        if (!inScenario) return false;
+        // `expect X answers` may only take `at`; a state `answers` takes a code and a delay.
+        if (wordOf(this.p3) === 'expect') return false;
+        this.codes([200, 180, 183, 404, 480, 486, 500, 503, 603]);
+        items.keyword('after', 'scenario-state');
+        return true;
+      case 'udp': case 'tcp': case 'tls':
+        // `edge listen udp ADDRESS`: an address comes next.
+        return w2 === 'listen' || typeOf(this.p2) === 'Comma';
+      case 'gets':
+        this.codes(allReplyCodes().map((c) => c.code));
+        return true;
+      case 'expect':
+        this.names('phone', 'gateway', 'upstream');
+        return true;
+      case 'marked':
+        items.keyword('down', 'marked');
+        return true;
+      case 'calls':
+        this.names('phone');
+        return true;
+      case 'network':
+        items.keyword('loss');
+        return true;
+      // A name, a number, an address, a URI, a string or a brace comes next: nothing to offer.
+      case 'branch': case 'profile': case 'gateway': case 'upstream': case 'phone': case 'group': case 'address': case 'channels':
+      case 'proxy': case 'match': case 'strip': case 'prefix': case 'did': case 'emergency': case 'loss': case 'seed': case 'contact':
+      case 'scenario': case 'rewrite': case 'register': case 'timers': case 'parallel': case 'serial':
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** After `to`: `redirect 302 to`, `relay to`, `direct to` take a gateway; `did N to` a phone or group. */
+  private afterTo(): boolean {
+    const w2 = wordOf(this.p2);
+    if (w2 === 'relay' || w2 === 'direct' || wordOf(this.p3) === 'redirect') this.names('gateway');
+    else if (wordOf(this.p3) === 'did') this.names('phone', 'group');
+    return true;
+  }
+
+  /** The keyword that heads a comma list ending at the cursor (`via a, b,` → via). */
+  private listHead(): { word: KeywordWord | undefined; block: boolean } {
+    const b = this.where.before;
+    for (let i = b.length - 1; i >= 0; i--) {
+      const t = b[i] as IToken;
+      const type = t.tokenType.name;
+      if (type === 'LCurly' || type === 'RCurly') return { word: undefined, block: true };
+      const word = wordOf(t);
+      if (word && !['udp', 'tcp', 'tls', 'all'].includes(word)) return { word, block: false };
+    }
+    return { word: undefined, block: false };
+  }
+
+  /** Completion after a name, a literal or punctuation; false to fall back to the start of a statement. */
+  private afterOther(): boolean {
+    const { items, block } = this;
+    const type = typeOf(this.p1);
+    const w2 = wordOf(this.p2);
+    const w3 = wordOf(this.p3);
+    if (type === 'LBracket' || (type === 'Comma' && this.where.inBrackets)) {
+      this.names('phone');
+      return true;
+    }
+    if (type === 'Comma') {
+      switch (this.listHead().word) {
+        case 'via': this.names('upstream'); break;
+        case 'from': this.names('gateway'); break;
+        case 'pass': this.passValues(false); break;
+        case 'listen': this.items.values([{ label: 'udp' }, { label: 'tcp' }, { label: 'tls' }]); break;
+        default: break;
+      }
+      return true;
+    }
+    if (type === 'RBracket') {
+      if (!this.freshLine) items.keyword('ring', 'group');
+      return false;
+    }
+    if (type === 'String') {
+      if (w2 === 'scenario') {
+        items.keyword('in');
+        return true;
+      }
+      return false;
+    }
+    if (block === 'top') {
+      if (type === 'Name' && (w2 === 'branch' || w2 === 'profile')) items.keyword('uses');
+      return type === 'Name' || type === 'Number';
+    }
+    if (type === 'Name') {
+      if (w2 === 'group') {
+        items.values([{ label: 'parallel', detail: 'ring every member at once' }, { label: 'serial', detail: 'ring members one after another' }].map((v) => ({ ...v, kind: CompletionItemKind.Keyword })));
+        return true;
+      }
+      if (w2 === 'gateway' || w2 === 'upstream' || w2 === 'phone' || w2 === 'via' || w2 === 'from') return true;
+      if (w2 === 'forward') {
+        if (!this.freshLine) items.keyword('with path');
+        return false;
+      }
+      if (w2 === 'ring') {
+        if (!this.freshLine) items.keywords(['for', 'then']);
+        return false;
+      }
+      if (block === 'scenario') {
+        if (w2 === 'expect') {
+          items.keywords(['gets', 'answers', 'marked down']);
+          return true;
+        }
+        if (w2 === 'calls') return false;
+        this.actorStates(this.p1?.image ?? '');
+        return true;
+      }
+      return false;
+    }
+    if (type === 'Number') {
+      if (w3 === 'phone') {
+        items.keywords(['at', 'registered']);
+        return true;
+      }
+      if (w2 === 'redirect' || w2 === 'did') {
+        items.keyword('to');
+        return true;
+      }
+      if (w2 === 'announce') return true;
+      if (block === 'outbound' && this.listHead().word === 'emergency') {
+        if (!this.freshLine) items.keyword('direct to');
+        return false;
+      }
+    }
+    if (block === 'upstream' && blockTokens(this.where, innermost(this.where)).some((t) => wordOf(t) === 'probe')) {
+      // Still on the probe line: its remaining fields, then the upstream's.
+      const written = new Set(blockTokens(this.where, innermost(this.where)).map((t) => wordOf(t)));
+      items.keywords(probeFields.filter((f) => !written.has(f.split(' ')[0] as KeywordWord)));
+      return false;
+    }
+    if (block === 'inbound' && type === 'Duration' && w2 === 'for' && !this.freshLine) {
+      items.keyword('then');
+      return false;
+    }
+    return false;
+  }
+}
+
+const unitName: Record<string, string> = { ms: 'milliseconds', s: 'seconds', m: 'minutes' };

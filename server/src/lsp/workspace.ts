@@ -50,6 +50,11 @@ export class Workspace {
     return this.open.get(uri)?.version;
   }
 
+  /** The open documents' URIs. */
+  openUris(): string[] {
+    return [...this.open.keys()].sort();
+  }
+
   uris(): string[] {
     return [...new Set([...this.disk.keys(), ...this.open.keys()])].sort();
   }
