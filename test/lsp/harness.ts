@@ -8,10 +8,10 @@
 //   const hoverAt = requestAt(server, HoverRequest.method);
 //   const hover = await hoverAt('branch <|>x {}');
 //   await server.shutdown();
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createProtocolConnection, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
@@ -22,65 +22,15 @@ import {
 } from 'vscode-languageserver-protocol/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
-export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+import { ensureBuilt, root } from '../support/built.js';
+
+export { root };
 export const serverBin = join(root, 'bin/surv-language-server.cjs');
 export const examplesDir = join(root, 'examples');
 
-// ---------------------------------------------------------------------------------
-// Building: as test/unit/cli/helpers.ts does for the CLI, for the server target.
-
-const buildInputs = ['grammar/src', 'server/src', 'scripts/build.mjs', 'package.json', 'package-lock.json'];
-const lockDir = join(root, 'out/.lsp-test-build.lock');
-
-function newestMtime(path: string): number {
-  let stats;
-  try {
-    stats = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return Math.max(stats.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
-function isStale(): boolean {
-  let built: number;
-  try {
-    built = statSync(serverBin).mtimeMs;
-  } catch {
-    return true;
-  }
-  return buildInputs.some((input) => newestMtime(join(root, input)) > built);
-}
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/**
- * Builds bin/surv-language-server.cjs when it is missing or older than its sources.
- * Test files run in parallel workers: a lock folder (mkdir is atomic) lets one build
- * while the others wait; a lock older than a minute is left from a killed run.
- */
-export async function ensureServerBuilt(): Promise<void> {
-  if (!isStale()) return;
-  mkdirSync(dirname(lockDir), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      break;
-    } catch {
-      const lock = statSync(lockDir, { throwIfNoEntry: false });
-      if (lock && Date.now() - lock.mtimeMs > 60_000) rmSync(lockDir, { recursive: true, force: true });
-      await sleep(100);
-      if (!isStale()) return;
-    }
-  }
-  try {
-    if (!isStale()) return;
-    const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), 'server'], { cwd: root, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`scripts/build.mjs server failed:\n${build.stdout}${build.stderr}`);
-  } finally {
-    rmSync(lockDir, { recursive: true, force: true });
-  }
+/** Builds bin/surv-language-server.cjs when it is missing or older than its sources. */
+export function ensureServerBuilt(): Promise<void> {
+  return ensureBuilt('server', serverBin);
 }
 
 // ---------------------------------------------------------------------------------

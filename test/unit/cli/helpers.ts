@@ -1,67 +1,18 @@
 // Shared by the CLI tests: they run the BUILT bin/surv.cjs, as users and editors do,
 // so a bundling mistake (a missing module, an ESM-only import) fails here too.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 
-export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+import { ensureBuilt as ensureBuiltTarget, root } from '../../support/built.js';
+
+export { root };
 export const survBin = join(root, 'bin/surv.cjs');
 
-/** Everything the bundle is made from: when any is newer than bin/surv.cjs, it is rebuilt. */
-const buildInputs = ['grammar/src', 'server/src', 'scripts/build.mjs', 'package.json', 'package-lock.json'];
-const lockDir = join(root, 'out/.cli-test-build.lock');
-
-function newestMtime(path: string): number {
-  let stats;
-  try {
-    stats = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return Math.max(stats.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
-}
-
-function isStale(): boolean {
-  let built: number;
-  try {
-    built = statSync(survBin).mtimeMs;
-  } catch {
-    return true;
-  }
-  return buildInputs.some((input) => newestMtime(join(root, input)) > built);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Builds bin/surv.cjs when it is missing or older than its sources. Test files run in
- * parallel workers, so a lock folder (mkdir is atomic) lets one build while the others
- * wait; a lock older than a minute is left over from a killed run and is taken over.
- */
-export async function ensureBuilt(): Promise<void> {
-  if (!isStale()) return;
-  mkdirSync(dirname(lockDir), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      break;
-    } catch {
-      const lock = statSync(lockDir, { throwIfNoEntry: false });
-      if (lock && Date.now() - lock.mtimeMs > 60_000) rmSync(lockDir, { recursive: true, force: true });
-      await sleep(100);
-      if (!isStale()) return;
-    }
-  }
-  try {
-    if (!isStale()) return;
-    const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), 'cli'], { cwd: root, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`scripts/build.mjs failed:\n${build.stdout}${build.stderr}`);
-  } finally {
-    rmSync(lockDir, { recursive: true, force: true });
-  }
+/** Builds bin/surv.cjs when it is missing or older than its sources. */
+export function ensureBuilt(): Promise<void> {
+  return ensureBuiltTarget('cli', survBin);
 }
 
 export interface SurvRun {

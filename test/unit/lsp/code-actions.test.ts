@@ -5,28 +5,13 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type Text
 import { analyze, parse } from '../../../grammar/src/index.js';
 import { codeActions } from '../../../server/src/lsp/code-actions.js';
 import { toDiagnostic } from '../../../server/src/lsp/convert.js';
+import { BASE } from '../diagnostics/helper.js';
 import { prepare } from './helper.js';
 
 const uri = 'file:///ws/main.surv';
 
 /** The seed branch of docs/diagnostics.md. */
-const bilbao = `branch bilbao {
-  edge listen udp 10.222.237.1:5060
-  lan 10.222.237.0/24
-  gateway pstn { address 10.10.1.3  kind bri  channels 2 }
-  upstream cloud { proxy sip:pbx.example.com:5060 }
-  timers { no-answer 10s  ringing 60s  budget 15s }
-  phone reception 100 at 10.222.237.10
-  phone desk1 101 at 10.222.237.11
-  group front parallel [reception, desk1] ring 20s
-  register { forward cloud with path }
-  outbound from lan via cloud {
-    on timeout { announce 181 "Survival Activated - please standby"  redirect 302 to pstn }
-    emergency 112, 091 direct to pstn
-  }
-  inbound from pstn { ring front then ring reception }
-}
-`;
+const bilbao = BASE;
 
 /** The diagnostics the server would publish for the main file. */
 function diagnosticsOf(text: string, others: Record<string, string> = {}): Diagnostic[] {
