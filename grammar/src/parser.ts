@@ -111,7 +111,8 @@ export function tokenSpan(token: IToken): ast.Span {
   return { start: token.startOffset, end: endOf(token) };
 }
 
-const noSpan: ast.Span = { start: 0, end: 0 };
+// Frozen: it is shared, so nothing may shift it (see `reparse`).
+const noSpan: ast.Span = Object.freeze({ start: 0, end: 0 });
 
 function valueType(token: IToken): ast.ValueType {
   const type = token.tokenType;
@@ -630,7 +631,7 @@ class SurvParser extends EmbeddedActionsParser {
         this.OPTION3(() => { this.CONSUME(K['until']); until = this.value(this.CONSUME4(Literal)); });
         if (!actor) return undefined;
         return {
-          kind: 'State' as const, actor, state: state?.word, stateSpan: state?.span ?? actor,
+          kind: 'State' as const, actor, state: state?.word, stateSpan: state?.span ?? { start: actor.start, end: actor.end },
           delay: state?.delay, code: state?.code, downFor: state?.downFor, upFor: state?.upFor, from, until,
           ...this.span(first),
         };

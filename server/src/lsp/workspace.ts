@@ -1,7 +1,7 @@
 // The set of .surv files the server knows (open documents over files read from
 // disk) and the analysis of them as one fleet, recomputed only when something
 // changed. Parse results are reused for files whose text did not change.
-import { analyze, parse, resolveUse, type Analysis, type ParseResult } from '../../../grammar/src/index.js';
+import { analyze, reparse, resolveUse, type Analysis, type ParseResult } from '../../../grammar/src/index.js';
 
 export interface FileReader {
   /** The text of a file outside the open documents, or undefined when it cannot be read. */
@@ -71,7 +71,8 @@ export class Workspace {
   private parseOf(uri: string, text: string): ParseResult {
     const cached = this.parsed.get(uri);
     if (cached && cached.text === text) return cached;
-    const result = parse(text, uri);
+    // An edit inside one branch re-parses that branch only; `reparse` consumes the old result.
+    const result = reparse(cached, text, uri);
     this.parsed.set(uri, result);
     return result;
   }
