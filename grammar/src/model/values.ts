@@ -30,16 +30,12 @@ export class Values {
     this.uri = uri;
   }
 
-  /** Address and URI parses (the costly ones), by text, when they reported nothing. */
+  /** SIP URI parses (the costly ones), by text, when they reported nothing. */
   private readonly parsed = new Map<string, unknown>();
 
-  private once<T>(_v: Value, convert: () => T): T {
-    return convert();
-  }
-
   /**
-   * Like `once`, but remembers a clean result by its text: a fleet repeats the same
-   * profile URIs and ports in every branch, and ipaddr.js parses are not free.
+   * Remembers a clean result by its text: a fleet repeats the same profile URIs in
+   * every branch.
    * A result that reported something is not remembered, so its report is made
    * again wherever the same text stands.
    */
@@ -58,39 +54,33 @@ export class Values {
 
   durationMs(v: Value | undefined): number | undefined {
     if (!v) return undefined;
-    return this.once(v, () => {
-      if (v.type === 'number' && /^\d+$/.test(v.text)) {
-        return this.invalid(v, `'${v.text}' needs a unit: ${v.text}s or ${v.text}ms`, 'SURV025', v, [`${v.text}s`, `${v.text}ms`]);
-      }
-      if (v.type !== 'duration') return this.invalid(v, `expected a duration such as 10s, found ${describe(v)}`, 'SURV025');
-      const match = /^(\d+)([A-Za-z][A-Za-z0-9_]*)$/.exec(v.text);
-      const unit = match?.[2] ?? '';
-      const factor = units[unit];
-      if (!match || factor === undefined) {
-        return this.invalid(v, `unknown unit '${unit}' in '${v.text}': use ms, s, m or h`, 'SURV025');
-      }
-      return Number(match[1]) * factor;
-    });
+    if (v.type === 'number' && /^\d+$/.test(v.text)) {
+      return this.invalid(v, `'${v.text}' needs a unit: ${v.text}s or ${v.text}ms`, 'SURV025', v, [`${v.text}s`, `${v.text}ms`]);
+    }
+    if (v.type !== 'duration') return this.invalid(v, `expected a duration such as 10s, found ${describe(v)}`, 'SURV025');
+    const match = /^(\d+)([A-Za-z][A-Za-z0-9_]*)$/.exec(v.text);
+    const unit = match?.[2] ?? '';
+    const factor = units[unit];
+    if (!match || factor === undefined) {
+      return this.invalid(v, `unknown unit '${unit}' in '${v.text}': use ms, s, m or h`, 'SURV025');
+    }
+    return Number(match[1]) * factor;
   }
 
   /** A whole number in [min, max]. */
   integer(v: Value | undefined, what: string, min: number, max: number): number | undefined {
     if (!v) return undefined;
-    return this.once(v, () => {
-      if (v.type !== 'number' || !/^\d+$/.test(v.text)) return this.invalid(v, `expected ${what} (a whole number), found ${describe(v)}`);
-      const n = Number(v.text);
-      if (n < min || n > max) return this.invalid(v, `${what} must be between ${min} and ${max}, not ${v.text}`);
-      return n;
-    });
+    if (v.type !== 'number' || !/^\d+$/.test(v.text)) return this.invalid(v, `expected ${what} (a whole number), found ${describe(v)}`);
+    const n = Number(v.text);
+    if (n < min || n > max) return this.invalid(v, `${what} must be between ${min} and ${max}, not ${v.text}`);
+    return n;
   }
 
   /** A dialable number or extension kept as text (`091` stays `091`). */
   digits(v: Value | undefined, what: string): string | undefined {
     if (!v) return undefined;
-    return this.once(v, () => {
-      if (v.type !== 'number') return this.invalid(v, `expected ${what} (digits, optionally led by +), found ${describe(v)}`, 'SURV061');
-      return v.text;
-    });
+    if (v.type !== 'number') return this.invalid(v, `expected ${what} (digits, optionally led by +), found ${describe(v)}`, 'SURV061');
+    return v.text;
   }
 
   /** A SIP reply code 100-699. */
@@ -100,64 +90,56 @@ export class Values {
 
   transport(v: Value | undefined): TransportName | undefined {
     if (!v) return undefined;
-    return this.once(v, () => {
-      if (v.text === 'udp' || v.text === 'tcp' || v.text === 'tls') return v.text;
-      return this.invalid(v, `expected a transport (udp, tcp or tls), found ${describe(v)}`);
-    });
+    if (v.text === 'udp' || v.text === 'tcp' || v.text === 'tls') return v.text;
+    return this.invalid(v, `expected a transport (udp, tcp or tls), found ${describe(v)}`);
   }
 
   gatewayKind(v: Value | undefined): GatewayKindName | undefined {
     if (!v) return undefined;
-    return this.once(v, () => {
-      if (v.text === 'bri' || v.text === 'pri' || v.text === 'fxo' || v.text === 'trunk') return v.text;
-      return this.invalid(v, `expected a gateway kind (bri, pri, fxo or trunk), found ${describe(v)}`);
-    });
+    if (v.text === 'bri' || v.text === 'pri' || v.text === 'fxo' || v.text === 'trunk') return v.text;
+    return this.invalid(v, `expected a gateway kind (bri, pri, fxo or trunk), found ${describe(v)}`);
   }
 
   percent(v: Value | undefined): number | undefined {
     if (!v) return undefined;
-    return this.once(v, () => {
-      if (v.type !== 'percent') return this.invalid(v, `expected a percentage such as 5%, found ${describe(v)}`);
-      const n = Number(v.text.slice(0, -1));
-      if (n > 100) return this.invalid(v, `a loss rate cannot exceed 100%, not ${v.text}`);
-      return n;
-    });
+    if (v.type !== 'percent') return this.invalid(v, `expected a percentage such as 5%, found ${describe(v)}`);
+    const n = Number(v.text.slice(0, -1));
+    if (n > 100) return this.invalid(v, `a loss rate cannot exceed 100%, not ${v.text}`);
+    return n;
   }
 
   /** An IP address with an optional port (`10.0.0.1:5060`, `[2001:db8::1]:5060`, `2001:db8::1`). */
   hostPort(v: Value | undefined, defaultPort: number): HostPort | undefined {
     if (!v) return undefined;
-    return this.once(v, () => {
-      if (v.type !== 'address') return this.invalid(v, `expected an IP address, found ${describe(v)}`, 'SURV020');
-      if (v.text.includes('/')) {
-        const slash = v.text.indexOf('/');
-        return this.invalid(v, 'a prefix length is not allowed here: this is one host, not a network', 'SURV020', v, [v.text.slice(0, slash)]);
+    if (v.type !== 'address') return this.invalid(v, `expected an IP address, found ${describe(v)}`, 'SURV020');
+    if (v.text.includes('/')) {
+      const slash = v.text.indexOf('/');
+      return this.invalid(v, 'a prefix length is not allowed here: this is one host, not a network', 'SURV020', v, [v.text.slice(0, slash)]);
+    }
+    let host = v.text;
+    let portText: string | undefined;
+    let portAt = 0;
+    if (host.startsWith('[')) {
+      const close = host.indexOf(']');
+      portText = host.length > close + 1 ? host.slice(close + 2) : undefined;
+      portAt = close + 2;
+      host = host.slice(1, close);
+    } else if (!host.includes('::') && host.split(':').length === 2) {
+      const colon = host.indexOf(':');
+      portText = host.slice(colon + 1);
+      portAt = colon + 1;
+      host = host.slice(0, colon);
+    }
+    const ip = this.ip(v, host, v.text.startsWith('[') ? 1 : 0);
+    if (!ip) return undefined;
+    let port = defaultPort;
+    if (portText !== undefined) {
+      port = Number(portText);
+      if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
+        return this.invalid(v, `port ${portText} is out of range (1-65535)`, 'SURV023', sub(v, portAt, portAt + portText.length));
       }
-      let host = v.text;
-      let portText: string | undefined;
-      let portAt = 0;
-      if (host.startsWith('[')) {
-        const close = host.indexOf(']');
-        portText = host.length > close + 1 ? host.slice(close + 2) : undefined;
-        portAt = close + 2;
-        host = host.slice(1, close);
-      } else if (!host.includes('::') && host.split(':').length === 2) {
-        const colon = host.indexOf(':');
-        portText = host.slice(colon + 1);
-        portAt = colon + 1;
-        host = host.slice(0, colon);
-      }
-      const ip = this.ip(v, host, v.text.startsWith('[') ? 1 : 0);
-      if (!ip) return undefined;
-      let port = defaultPort;
-      if (portText !== undefined) {
-        port = Number(portText);
-        if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
-          return this.invalid(v, `port ${portText} is out of range (1-65535)`, 'SURV023', sub(v, portAt, portAt + portText.length));
-        }
-      }
-      return { address: ip.address, family: ip.family, port };
-    });
+    }
+    return { address: ip.address, family: ip.family, port };
   }
 
   private ip(v: Value, text: string, at: number): { address: string; family: 4 | 6; parsed: ipaddr.IPv4 | ipaddr.IPv6 } | undefined {
@@ -180,29 +162,27 @@ export class Values {
   /** A network in CIDR form; host bits set is a warning with the corrected network. */
   network(v: Value | undefined): Omit<Network, 'origin'> | undefined {
     if (!v) return undefined;
-    return this.once(v, () => {
-      if (v.type !== 'address') return this.invalid(v, `expected a network such as 10.0.0.0/24, found ${describe(v)}`, 'SURV020');
-      const slash = v.text.indexOf('/');
-      if (slash < 0 || v.text.startsWith('[')) {
-        const suggested = `${v.text.replace(/^\[|\].*$/g, '')}/${v.text.includes(':') ? 64 : 24}`;
-        return this.invalid(v, `'${v.text}' needs a prefix length, such as ${suggested}`, 'SURV021', v, [suggested]);
-      }
-      const host = v.text.slice(0, slash);
-      const ip = this.ip(v, host, 0);
-      if (!ip) return undefined;
-      const prefixText = v.text.slice(slash + 1);
-      const prefix = Number(prefixText);
-      const max = ip.family === 4 ? 32 : 128;
-      if (!/^\d+$/.test(prefixText) || prefix > max) {
-        return this.invalid(v, `prefix length /${prefixText} is out of range for IPv${ip.family} (0-${max})`, 'SURV021', sub(v, slash, v.text.length));
-      }
-      const networkAddress = networkOf(ip.parsed, prefix);
-      if (networkAddress !== ip.address) {
-        const fixed = `${networkAddress}/${prefix}`;
-        this.reporter.warning('SURV022', `host bits are set in '${v.text}': the network is ${fixed}`, this.uri, v, { data: { replacements: [fixed] } });
-      }
-      return { cidr: `${networkAddress}/${prefix}`, address: networkAddress, prefix, family: ip.family };
-    });
+    if (v.type !== 'address') return this.invalid(v, `expected a network such as 10.0.0.0/24, found ${describe(v)}`, 'SURV020');
+    const slash = v.text.indexOf('/');
+    if (slash < 0 || v.text.startsWith('[')) {
+      const suggested = `${v.text.replace(/^\[|\].*$/g, '')}/${v.text.includes(':') ? 64 : 24}`;
+      return this.invalid(v, `'${v.text}' needs a prefix length, such as ${suggested}`, 'SURV021', v, [suggested]);
+    }
+    const host = v.text.slice(0, slash);
+    const ip = this.ip(v, host, 0);
+    if (!ip) return undefined;
+    const prefixText = v.text.slice(slash + 1);
+    const prefix = Number(prefixText);
+    const max = ip.family === 4 ? 32 : 128;
+    if (!/^\d+$/.test(prefixText) || prefix > max) {
+      return this.invalid(v, `prefix length /${prefixText} is out of range for IPv${ip.family} (0-${max})`, 'SURV021', sub(v, slash, v.text.length));
+    }
+    const networkAddress = networkOf(ip.parsed, prefix);
+    if (networkAddress !== ip.address) {
+      const fixed = `${networkAddress}/${prefix}`;
+      this.reporter.warning('SURV022', `host bits are set in '${v.text}': the network is ${fixed}`, this.uri, v, { data: { replacements: [fixed] } });
+    }
+    return { cidr: `${networkAddress}/${prefix}`, address: networkAddress, prefix, family: ip.family };
   }
 
   /** A SIP URI parsed by the `sip` package, plus our stricter checks. */
