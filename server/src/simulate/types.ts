@@ -1,0 +1,69 @@
+// The simulator's output: a trace of SIP messages on a virtual clock, per-call results,
+// and verdicts for a scenario's expectations. All plain data, JSON-serialisable.
+import type { Expectation, Origin } from '../../../grammar/src/index.js';
+
+export interface TraceEntry {
+  /** Virtual time in ms since the scenario started. */
+  readonly atMs: number;
+  readonly from: string;
+  readonly to: string;
+  /** `INVITE`, `ACK`... for requests; the status code as text (`302`) for replies. */
+  readonly summary: string;
+  /** The method of the transaction (CSeq method). */
+  readonly method: string;
+  readonly status: number | undefined;
+  /** The full SIP text, as built by the `sip` package. */
+  readonly text: string;
+  /** Transaction id: the Via branch the message belongs to. */
+  readonly transaction: string;
+  /** Index of the scenario call this message belongs to. */
+  readonly call: number;
+  /** Why it was sent: "Timer A retransmission 2", "fr_timer fired", "survival: redirect"... */
+  readonly cause: string;
+}
+
+export interface CallResult {
+  readonly call: number;
+  readonly caller: string;
+  readonly target: string;
+  readonly startMs: number;
+  /** Every final reply the caller got to its INVITEs, in order. */
+  readonly finals: readonly { readonly code: number; readonly atMs: number }[];
+  /** The last final reply the caller saw (after following a redirect, the new call's). */
+  readonly finalCode: number | undefined;
+  /** Time from the caller's first INVITE to its first reply other than 100. */
+  readonly postDialDelayMs: number | undefined;
+  /** The actors the call's INVITEs reached, in order (the caller first). */
+  readonly path: readonly string[];
+  readonly answered: boolean;
+}
+
+export interface Verdict {
+  readonly expectation: Expectation;
+  readonly origin: Origin;
+  readonly status: 'pass' | 'fail' | 'unsupported';
+  readonly message: string;
+}
+
+export interface SimulationResult {
+  readonly scenario: string;
+  readonly branch: string;
+  readonly trace: readonly TraceEntry[];
+  readonly calls: readonly CallResult[];
+  /** Probing decisions of the edge proxy (dispatcher dst-down / dst-up). */
+  readonly marks: readonly { readonly atMs: number; readonly actor: string; readonly event: 'marked-down' | 'marked-up'; readonly cause: string }[];
+  /** Parts of the scenario the simulator does not model yet. */
+  readonly notes: readonly string[];
+  readonly verdicts: readonly Verdict[];
+}
+
+export interface SimulateOptions {
+  /** How long an `up` upstream or gateway rings (180) before answering 200. Default 2000. */
+  readonly ringMs?: number;
+  /** How long an answered call lasts before the caller sends BYE. Default 5000. */
+  readonly talkMs?: number;
+  /** Phones follow a 3xx through the edge proxy (unless `ignores redirect`). Default true. */
+  readonly followRedirect?: boolean;
+  /** Stop the run at this virtual time. Default 600000 (10 min). */
+  readonly untilMs?: number;
+}
