@@ -3,6 +3,8 @@
 // A literal is put where the grammar takes any value (`lan X`), so the parser
 // accepts it and the checker would judge it.
 import { describe, expect, it } from 'vitest';
+import { keywordWords } from '../../../grammar/src/lexer.js';
+import { documentedKeywords } from '../../support/docs.js';
 import { analyze, parse, type ast, type SurvDiagnostic } from '../../../grammar/src/index.js';
 import { located, spanOf } from './helpers.js';
 
@@ -28,20 +30,17 @@ describe('names', () => {
   });
 
   it('every reserved word of the docs is a keyword token, not a name', () => {
-    const words = `branch profile uses use edge listen lan gateway address kind channels transport
-      upstream proxy probe options every timeout down up after holdoff timers no-answer
-      ringing t1 t2 budget phone at registered group parallel serial ring register forward
-      with path keep local copy outbound from via on announce redirect relay to pass all
-      emergency direct rewrite match strip prefix inbound then did for scenario in silent
-      slow answers trying ignores invite flapping busy full unregistered
-      calls registers expect gets within contact marked until network loss seed udp tcp tls
-      bri pri fxo trunk`.split(/\s+/).filter(Boolean);
+    const words = documentedKeywords();
     const r = parse(words.join(' '), 'kw.surv');
     expect(r.tokens).toHaveLength(words.length);
     for (const [i, token] of r.tokens.entries()) {
       expect(token.image).toBe(words[i]);
       expect(token.tokenType.CATEGORIES?.map((c) => c.name), token.image).toContain('Keyword');
     }
+  });
+
+  it('the docs list exactly the keywords of the lexer, no more and no fewer', () => {
+    expect([...new Set(documentedKeywords())].sort()).toEqual([...keywordWords].sort());
   });
 
   it('a keyword prefix or suffix does not make a keyword: upstream2, uplink, lan-phone, in_x', () => {

@@ -1,16 +1,10 @@
 // fast-check arbitraries for .surv text: raw strings, token soup built from the
 // language's own keywords and literals, and near-valid fleets of files.
 import fc from 'fast-check';
+import { documentedKeywords } from '../../support/docs.js';
 
 /** Every reserved word of docs/language.md. */
-export const KEYWORDS = `branch profile uses use edge listen lan gateway address kind channels transport
-upstream proxy probe options every timeout down up after holdoff timers no-answer
-ringing t1 t2 budget phone at registered group parallel serial ring register forward
-with path keep local copy outbound from via on announce redirect relay to pass all
-emergency direct rewrite match strip prefix inbound then did for scenario in silent
-slow answers trying ignores invite flapping busy full unregistered
-calls registers expect gets within contact marked until network loss seed udp tcp tls
-bri pri fxo trunk`.split(/\s+/).filter(Boolean);
+export const KEYWORDS = documentedKeywords();
 
 /** Literals of every kind, good and bad. */
 export const LITERALS = [

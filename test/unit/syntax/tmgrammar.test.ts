@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { documentedKeywords } from '../../support/docs.js';
 import oniguruma from 'vscode-oniguruma';
 import vsctm from 'vscode-textmate';
 
@@ -186,14 +187,7 @@ describe('surv TextMate grammar: keywords', () => {
   });
 
   it('gives every reserved word of the spec a keyword or support.constant scope', () => {
-    const reserved = `branch profile uses use edge listen lan gateway address kind channels transport
-      upstream proxy probe options every timeout down up after holdoff timers no-answer
-      ringing t1 t2 budget phone at registered group parallel serial ring register forward
-      with path keep local copy outbound from via on announce redirect relay to pass all
-      emergency direct rewrite match strip prefix inbound then did for scenario in silent
-      slow answers trying ignores invite flapping busy full unregistered
-      calls registers expect gets within contact marked until network loss seed udp tcp tls
-      bri pri fxo trunk`.split(/\s+/);
+    const reserved = documentedKeywords();
     for (const word of reserved) {
       const scopes = scopesAt(`${word} `, word);
       expect(scopes, word).toHaveLength(1);
