@@ -57,8 +57,8 @@ export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions 
   const values = new Values(reporter, parsed[0]?.uri ?? '');
 
   // Values and block-local rules: once per written block.
-  for (const c of scope.allProfiles) checkContainer(c.node, c.uri, values, reporter, true);
-  for (const c of scope.allBranches) checkContainer(c.node, c.uri, values, reporter, false);
+  for (const c of scope.allProfiles) checkContainer(c.node, c.uri, values.at(c.uri), reporter, true);
+  for (const c of scope.allBranches) checkContainer(c.node, c.uri, values.at(c.uri), reporter, false);
 
   const used: UsageSet = new Set();
   const usedProfiles = new Set<ast.ContainerNode>();
@@ -92,7 +92,7 @@ export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions 
       reporter.error('SURV011', `branch '${node.branch?.text ?? ''}' already has a scenario "${node.title.text}"`, uri, node.title);
     }
     titles.set(key, node);
-    const scenario = buildScenario(node, uri, byName, values, reporter, symbols);
+    const scenario = buildScenario(node, uri, byName, values.at(uri), reporter, symbols);
     if (scenario && !first) scenarios.push(scenario);
   }
 

@@ -45,10 +45,11 @@ export class BranchBuilder {
     return sourceOrigin(src.uri, span);
   }
 
-  private setting<T>(src: Src<ast.Property> | undefined, convert: (v: ast.Value | undefined) => T | undefined, fallback: T): Setting<T> {
+  private setting<T>(
+    src: Src<ast.Property> | undefined, convert: (values: Values, v: ast.Value | undefined) => T | undefined, fallback: T,
+  ): Setting<T> {
     if (!src) return { value: fallback, origin: defaultOrigin };
-    this.values.setFile(src.uri);
-    const value = convert(src.node.value);
+    const value = convert(this.values.at(src.uri), src.node.value);
     return { value: value ?? fallback, origin: this.origin(src, src.node.value ?? src.node) };
   }
 
@@ -173,9 +174,9 @@ export class BranchBuilder {
     }
     const out: Listen[] = [];
     for (const { node, uri } of m.listens) {
-      this.values.setFile(uri);
-      const transport = this.values.transport(node.transport) ?? 'udp';
-      const hp = this.values.hostPort(node.address, transport === 'tls' ? 5061 : 5060);
+      const values = this.values.at(uri);
+      const transport = values.transport(node.transport) ?? 'udp';
+      const hp = values.hostPort(node.address, transport === 'tls' ? 5061 : 5060);
       if (hp) out.push({ ...hp, transport, origin: sourceOrigin(uri, node) });
     }
     return { value: out, origin: m.listensFrom ? sourceOrigin(m.listensFrom.uri, m.listensFrom.node) : defaultOrigin };
@@ -189,8 +190,8 @@ export class BranchBuilder {
     }
     const out: Network[] = [];
     for (const { node, uri } of m.lans) {
-      this.values.setFile(uri);
-      const net = this.values.network(node);
+      const values = this.values.at(uri);
+      const net = values.network(node);
       if (net) out.push({ ...net, origin: sourceOrigin(uri, node) });
     }
     return { value: out, origin: m.lansFrom ? sourceOrigin(m.lansFrom.uri, m.lansFrom.node) : defaultOrigin };
@@ -203,12 +204,12 @@ export class BranchBuilder {
 
   private gateway(g: MergedNamed<ast.GatewayNode>): Gateway {
     const p = (key: ast.PropertyKey) => g.props.get(key);
-    const transport = this.setting(p('transport'), (v) => this.values.transport(v), 'udp' as const);
-    const address = this.setting(p('address'), (v) => this.values.hostPort(v, transport.value === 'tls' ? 5061 : 5060), undefined);
-    const kind = this.setting(p('kind'), (v) => this.values.gatewayKind(v), undefined);
+    const transport = this.setting(p('transport'), (values, v) => values.transport(v), 'udp' as const);
+    const address = this.setting(p('address'), (values, v) => values.hostPort(v, transport.value === 'tls' ? 5061 : 5060), undefined);
+    const kind = this.setting(p('kind'), (values, v) => values.gatewayKind(v), undefined);
     const channelsSrc = p('channels');
     const channels: Setting<number | undefined> = channelsSrc
-      ? this.setting(channelsSrc, (v) => this.values.integer(v, 'a channel count', 0, 100_000), undefined)
+      ? this.setting(channelsSrc, (values, v) => values.integer(v, 'a channel count', 0, 100_000), undefined)
       : { value: kind.value ? defaultChannels[kind.value] : undefined, origin: defaultOrigin };
     const origin = this.declOrigin(g);
     const where = g.decls[g.decls.length - 1] as Src<ast.GatewayNode>;
@@ -219,7 +220,6 @@ export class BranchBuilder {
       this.report('error', 'SURV032', `gateway '${g.name}' is a SIP trunk: say how many channels it carries`, where.uri, at, { data: { name: g.name, missing: 'channels' } });
     }
     if (channels.value === 0 && channelsSrc) {
-      this.values.setFile(channelsSrc.uri);
       const fallback = kind.value ? defaultChannels[kind.value] : undefined;
       this.report('error', 'SURV055', `gateway '${g.name}' has no channels: no call could ever use it`, channelsSrc.uri, channelsSrc.node.value ?? channelsSrc.node, fallback ? { data: { replacements: [String(fallback)] } } : {});
     } else if (kind.value === 'bri' && channels.value !== undefined && channels.value % 2 !== 0 && channelsSrc) {
@@ -231,12 +231,12 @@ export class BranchBuilder {
 
   private upstream(u: MergedNamed<ast.UpstreamNode>): Upstream {
     const p = (key: ast.PropertyKey) => u.props.get(key);
-    const proxy = this.setting(p('proxy'), (v) => this.values.sipUri(v), undefined);
+    const proxy = this.setting(p('proxy'), (values, v) => values.sipUri(v), undefined);
     const where = u.decls[u.decls.length - 1] as Src<ast.UpstreamNode>;
     if (!p('proxy')) this.report('error', 'SURV032', `upstream '${u.name}' has no proxy URI`, where.uri, where.node.name ?? where.node, { data: { name: u.name, missing: 'proxy' } });
     const transportSrc = p('transport');
     const transport: Setting<'udp' | 'tcp' | 'tls'> = transportSrc
-      ? this.setting(transportSrc, (v) => this.values.transport(v), 'udp' as const)
+      ? this.setting(transportSrc, (values, v) => values.transport(v), 'udp' as const)
       : proxy.value?.transportParam || proxy.value?.secure
         ? { value: proxy.value.transportParam ?? 'tls', origin: proxy.origin }
         : { value: 'udp', origin: defaultOrigin };
@@ -244,8 +244,8 @@ export class BranchBuilder {
     const probeSrc = p('probe');
     if (probeSrc) {
       const d = defaults.probe;
-      const duration = (key: ast.PropertyKey, fallback: number) => this.setting(p(key), (v) => this.values.durationMs(v), fallback);
-      const count = (key: ast.PropertyKey, fallback: number) => this.setting(p(key), (v) => this.values.integer(v, 'a probe count', 1, 100), fallback);
+      const duration = (key: ast.PropertyKey, fallback: number) => this.setting(p(key), (values, v) => values.durationMs(v), fallback);
+      const count = (key: ast.PropertyKey, fallback: number) => this.setting(p(key), (values, v) => values.integer(v, 'a probe count', 1, 100), fallback);
       probe = {
         origin: sourceOrigin(probeSrc.uri, probeSrc.node),
         everyMs: duration('probe-every', d.everyMs),
@@ -261,7 +261,7 @@ export class BranchBuilder {
   private timers(): Timers {
     const t = this.merged.timers;
     const d = defaults.timers;
-    const duration = (key: ast.PropertyKey, fallback: number) => this.setting(t.get(key), (v) => this.values.durationMs(v), fallback);
+    const duration = (key: ast.PropertyKey, fallback: number) => this.setting(t.get(key), (values, v) => values.durationMs(v), fallback);
     return {
       noAnswerMs: duration('no-answer', d.noAnswerMs),
       ringingMs: duration('ringing', d.ringingMs),
@@ -273,10 +273,10 @@ export class BranchBuilder {
 
   private phone(src: Src<ast.PhoneNode>): Phone {
     const node = src.node;
-    this.values.setFile(src.uri);
+    const values = this.values.at(src.uri);
     const name = node.name?.text ?? '';
-    const extension = this.values.digits(node.extension, 'an extension');
-    const address = node.address ? this.values.hostPort(node.address, 5060) : undefined;
+    const extension = values.digits(node.extension, 'an extension');
+    const address = node.address ? values.hostPort(node.address, 5060) : undefined;
     return {
       name, origin: sourceOrigin(src.uri, node.name ?? node),
       extension: { value: extension, origin: sourceOrigin(src.uri, node.extension ?? node) },
@@ -290,9 +290,7 @@ export class BranchBuilder {
     // Members and mode come from the nearest line; the ring time from the nearest that gives one.
     const ringSrc = [...(this.merged.replaced.get(node.name?.text ?? '') ?? [])].reverse()
       .find((d): d is Src<ast.GroupNode> => d.node.kind === 'Group' && d.node.ring !== undefined);
-    this.values.setFile(ringSrc?.uri ?? src.uri);
-    const ringMs = ringSrc?.node.ring ? this.values.durationMs(ringSrc.node.ring) : undefined;
-    this.values.setFile(src.uri);
+    const ringMs = ringSrc?.node.ring ? this.values.at(ringSrc.uri).durationMs(ringSrc.node.ring) : undefined;
     const members: string[] = [];
     for (const member of node.members) {
       const name = this.resolve(member, src.uri, ['phone'], `group '${node.name?.text ?? ''}'`);
@@ -322,17 +320,17 @@ export class BranchBuilder {
     }
     const actions: SurvivalAction[] = [];
     if (out.onTimeout) {
-      this.values.setFile(out.onTimeout.uri);
+      const values = this.values.at(out.onTimeout.uri);
       for (const action of out.onTimeout.node.actions) {
         const origin = sourceOrigin(out.onTimeout.uri, action);
         if (action.kind === 'Announce') {
-          const code = this.values.replyCode(action.code);
-          const reason = action.text ? this.values.headerText(action.text, 'the announcement text') : undefined;
+          const code = values.replyCode(action.code);
+          const reason = action.text ? values.headerText(action.text, 'the announcement text') : undefined;
           if (code !== undefined && reason !== undefined) actions.push({ kind: 'announce', code, reason, origin });
         } else {
           const gateway = this.resolve(action.target, out.onTimeout.uri, ['gateway'], `'${action.kind.toLowerCase()}'`);
           if (action.kind === 'Redirect') {
-            const code = this.values.replyCode(action.code);
+            const code = values.replyCode(action.code);
             if (code !== undefined && gateway) actions.push({ kind: 'redirect', code, gateway, origin });
           } else if (gateway) {
             actions.push({ kind: 'relay', gateway, origin });
@@ -347,9 +345,9 @@ export class BranchBuilder {
     let emergencyGateway: Setting<string | undefined> = { value: undefined, origin: defaultOrigin };
     if (out.emergency) {
       const e = out.emergency;
-      this.values.setFile(e.uri);
+      const values = this.values.at(e.uri);
       for (const n of e.node.numbers) {
-        const digits = this.values.digits(n, 'an emergency number');
+        const digits = values.digits(n, 'an emergency number');
         if (digits) emergencyNumbers.push(digits);
       }
       if (e.node.gateway) {
@@ -366,15 +364,15 @@ export class BranchBuilder {
     }
     const rewrite: RewriteRule[] = [];
     for (const r of out.rewrite ?? []) {
-      this.values.setFile(r.uri);
+      const values = this.values.at(r.uri);
       const props = new Map(r.node.properties.map((p) => [p.key, p]));
       const match = props.get('match');
       const strip = props.get('strip');
       const prefix = props.get('prefix');
       rewrite.push({
-        match: (match ? this.values.digits(match.value, 'a number prefix') : undefined) ?? '',
-        strip: (strip ? this.values.integer(strip.value, 'a digit count', 0, 32) : undefined) ?? 0,
-        prefix: (prefix ? this.values.digits(prefix.value, 'a number prefix') : undefined) ?? '',
+        match: (match ? values.digits(match.value, 'a number prefix') : undefined) ?? '',
+        strip: (strip ? values.integer(strip.value, 'a digit count', 0, 32) : undefined) ?? 0,
+        prefix: (prefix ? values.digits(prefix.value, 'a number prefix') : undefined) ?? '',
         origin: sourceOrigin(r.uri, r.node),
       });
     }
@@ -395,7 +393,7 @@ export class BranchBuilder {
   private pass(src: Src<ast.PassNode> | undefined): Setting<'all' | readonly ReplyPattern[]> {
     if (!src) return { value: 'all', origin: defaultOrigin };
     if (!src.node.codes) return { value: 'all', origin: sourceOrigin(src.uri, src.node) };
-    this.values.setFile(src.uri);
+    const values = this.values.at(src.uri);
     const patterns: ReplyPattern[] = [];
     for (const v of src.node.codes) {
       if (v.type === 'class') {
@@ -404,7 +402,7 @@ export class BranchBuilder {
         else patterns.push({ class: cls });
         continue;
       }
-      const code = this.values.replyCode(v);
+      const code = values.replyCode(v);
       if (code === undefined) continue;
       if (code < 300) this.reporter.error('SURV060', `only final error and redirect replies can be listed: ${code} always passes`, src.uri, v);
       else patterns.push({ code });
@@ -444,10 +442,10 @@ export class BranchBuilder {
     const steps: RingStep[] = [];
     if (inbound.chain) {
       const c = inbound.chain;
-      this.values.setFile(c.uri);
+      const values = this.values.at(c.uri);
       for (const step of c.node.steps) {
         const target = this.resolve(step.target, c.uri, ['phone', 'group'], "'ring'");
-        const ringMs = step.duration ? this.values.durationMs(step.duration) : undefined;
+        const ringMs = step.duration ? values.durationMs(step.duration) : undefined;
         if (!target) continue;
         const fallback = this.builtGroups.find((g) => g.name === target)?.ringMs.value ?? defaults.groupRingMs;
         steps.push({ target, ringMs: ringMs ?? fallback, origin: sourceOrigin(c.uri, step) });
@@ -455,8 +453,8 @@ export class BranchBuilder {
     }
     const dids: { number: string; target: string; origin: Origin }[] = [];
     for (const d of inbound.dids.values()) {
-      this.values.setFile(d.uri);
-      const number = this.values.digits(d.node.number, 'a DID number');
+      const values = this.values.at(d.uri);
+      const number = values.digits(d.node.number, 'a DID number');
       const target = this.resolve(d.node.target, d.uri, ['phone', 'group'], "'did'");
       if (number && target) dids.push({ number, target, origin: sourceOrigin(d.uri, d.node) });
     }

@@ -57,7 +57,6 @@ export interface BranchNames {
 export function buildScenario(
   node: ast.ScenarioNode, uri: string, branches: ReadonlyMap<string, BranchNames>, values: Values, reporter: Reporter, symbols: SymbolCollector,
 ): Scenario | undefined {
-  values.setFile(uri);
   const title = node.title?.text ?? '';
   if (!node.branch) return undefined;
   const target = branches.get(node.branch.text);

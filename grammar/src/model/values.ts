@@ -23,15 +23,20 @@ function sub(v: Value, from: number, to: number): Span {
 }
 
 export class Values {
-  constructor(private readonly reporter: Reporter, private uri: string) {}
+  /**
+   * Conversions report against `uri`, the file the literals are written in; `at`
+   * gives the converter for another file (sharing the cache).
+   */
+  constructor(
+    private readonly reporter: Reporter,
+    private readonly uri: string,
+    /** SIP URI parses (the costly ones), by text, when they reported nothing. */
+    private readonly parsed = new Map<string, unknown>(),
+  ) {}
 
-  /** Conversions report against this file until told otherwise. */
-  setFile(uri: string): void {
-    this.uri = uri;
+  at(uri: string): Values {
+    return uri === this.uri ? this : new Values(this.reporter, uri, this.parsed);
   }
-
-  /** SIP URI parses (the costly ones), by text, when they reported nothing. */
-  private readonly parsed = new Map<string, unknown>();
 
   /**
    * Remembers a clean result by its text: a fleet repeats the same profile URIs in

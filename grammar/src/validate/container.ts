@@ -10,7 +10,6 @@ import type { Reporter } from './reporter.js';
  * value it keeps anyway, so converting them here too would only cost time.
  */
 export function checkContainer(node: ast.ContainerNode, uri: string, values: Values, reporter: Reporter, convertValues: boolean): void {
-  values.setFile(uri);
   const names = new Map<string, ast.Value>();
   const once = new Map<string, ast.Setting>();
   for (const setting of node.settings) {
