@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Provisions what the end-to-end tests need, idempotently:
 //
-//   - Debian packages: chromium (the browser the e2e test drives), and
+//   - Debian packages: chromium (the browser the e2e and diagram tests drive),
 //     build-essential, python3, libkrb5-dev, ripgrep (code-server's install builds
-//     native modules, and its @vscode/ripgrep wants an `rg`).
+//     native modules, and its @vscode/ripgrep wants an `rg`), and kamailio, sip-tester
+//     (SIPp) and shellcheck for the export tests on real SIP traffic.
 //   - code-server 4.100.3 (VS Code 1.100.3, the newest release that runs on Node 20)
 //     into .cache/code-server, from the npm registry.
 //
@@ -34,6 +35,9 @@ const debianPackages = [
   { name: 'python3', file: '/usr/bin/python3' },
   { name: 'libkrb5-dev', file: undefined },
   { name: 'ripgrep', file: '/usr/bin/rg' },
+  { name: 'kamailio', file: '/usr/sbin/kamailio' },
+  { name: 'sip-tester', file: '/usr/bin/sipp' },
+  { name: 'shellcheck', file: '/usr/bin/shellcheck' },
 ];
 
 // @vscode/ripgrep 1.15.11 (a code-server dependency) downloads ripgrep from GitHub in its
@@ -78,6 +82,10 @@ function provisionDebian() {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update'], { env });
   run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env });
+  // The kamailio package enables its service; where systemd runs, it would hold port 5060.
+  if (missing.includes('kamailio') && existsSync('/run/systemd/system')) {
+    spawnSync('systemctl', ['disable', '--now', 'kamailio'], { stdio: 'inherit' });
+  }
   const still = debianPackages.filter((p) => !debianPackageInstalled(p)).map((p) => p.name);
   if (still.length > 0) fail(`still missing after apt-get install: ${still.join(', ')}`);
 }
