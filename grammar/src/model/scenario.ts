@@ -173,7 +173,8 @@ export function buildScenario(
       }
     }
   }
-  if (!node.items.some((i) => i.kind === 'Event' && i.verb === 'calls')) {
+  // A registration alone is traffic worth replaying (surv verify prints such scenarios).
+  if (!node.items.some((i) => i.kind === 'Event')) {
     reporter.warning('SURV073', `scenario "${title}" places no call: add e.g. '${branch.phones[0]?.name ?? 'phone'} calls 944000000'`, uri, node.title ?? node);
   }
   return {

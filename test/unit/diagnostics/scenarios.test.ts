@@ -125,6 +125,10 @@ describe('SURV073 scenario without a call', () => {
       code: 'SURV073', severity: 'warning', message: "scenario \"outage\" places no call: add e.g. 'reception calls 944000000'",
     });
   });
+
+  it('stays quiet for a scenario whose only event is a registration', () => {
+    expectNoDiagnostics(withScenario('cloud silent\n  desk1 registers at 1s'));
+  });
 });
 
 describe('SURV074 until not after from', () => {
