@@ -1,7 +1,7 @@
 // Checks a scenario's expectations against a simulation's trace.
 import type { Expectation, Scenario } from '../../../grammar/src/index.js';
+import { contactsOf, reasonOf } from './trace.js';
 import type { CallResult, SimulationResult, TraceEntry, Verdict } from './types.js';
-import { parse } from './sip.js';
 
 const secs = (ms: number): string => `${ms / 1000}s`;
 
@@ -16,12 +16,7 @@ function verdict(expectation: Expectation, status: Verdict['status'], message: s
 }
 
 function contactOf(entry: TraceEntry): string | undefined {
-  const c = parse(entry.text).headers.contact;
-  return Array.isArray(c) ? c[0]?.uri : undefined;
-}
-
-function reasonOf(entry: TraceEntry): string {
-  return /^SIP\/2\.0 \d+ (.*)$/m.exec(entry.text)?.[1] ?? '';
+  return contactsOf(entry)[0];
 }
 
 function check(e: Expectation, trace: readonly TraceEntry[], calls: readonly CallResult[], marks: Marks): Verdict {
@@ -39,7 +34,8 @@ function check(e: Expectation, trace: readonly TraceEntry[], calls: readonly Cal
       ? verdict(e, 'pass', `${e.actor} answered at ${secs(e.atMs)}`)
       : verdict(e, 'fail', `${e.actor} answered at ${answers.map((t) => secs(t.atMs)).join(', ')}, not at ${secs(e.atMs)}`);
   }
-  const got = trace.filter((t) => t.to === e.actor && t.method === 'INVITE' && t.status === e.code);
+  // What the network lost never reached the actor.
+  const got = trace.filter((t) => t.to === e.actor && t.method === 'INVITE' && t.status === e.code && !t.lost);
   const start = calls.find((c) => c.caller === e.actor)?.startMs ?? 0;
   const fits = (t: TraceEntry): string | undefined => {
     if (e.atMs !== undefined && t.atMs !== e.atMs) return `at ${secs(t.atMs)}, not ${secs(e.atMs)}`;
@@ -49,7 +45,7 @@ function check(e: Expectation, trace: readonly TraceEntry[], calls: readonly Cal
     return undefined;
   };
   if (got.length === 0) {
-    const seen = trace.filter((t) => t.to === e.actor && t.method === 'INVITE' && t.status !== undefined && t.status !== 100);
+    const seen = trace.filter((t) => t.to === e.actor && t.method === 'INVITE' && t.status !== undefined && t.status !== 100 && !t.lost);
     return verdict(e, 'fail', `${e.actor} never got ${e.code}${seen.length ? ` (got ${seen.map((t) => `${t.status} at ${secs(t.atMs)}`).join(', ')})` : ''}`);
   }
   const misses: string[] = [];

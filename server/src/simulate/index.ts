@@ -4,7 +4,7 @@ import { run } from './engine.js';
 import { checkExpectations } from './expect.js';
 import type { SimulateOptions, SimulationResult } from './types.js';
 
-export type { CallResult, SimulateOptions, SimulationResult, TraceEntry, Verdict } from './types.js';
+export type { CallResult, Registration, SimulateOptions, SimulationResult, TraceEntry, Verdict } from './types.js';
 export { checkExpectations } from './expect.js';
 export { Scheduler } from './scheduler.js';
 
@@ -20,5 +20,6 @@ export function simulate(branch: Branch, scenario: Scenario, options: SimulateOp
     marks: sim.edge.marks,
     notes: sim.notes,
     verdicts: checkExpectations(scenario, sim.trace, calls, sim.edge.marks),
+    registrations: sim.registrations.map((r) => ({ ...r })),
   };
 }

@@ -6,14 +6,15 @@ interface Entry {
   readonly time: number;
   readonly seq: number;
   readonly run: () => void;
+  cancelled: boolean;
 }
 
-export type TimerHandle = number;
+/** What `at`/`after` return, for `cancel`. */
+export type TimerHandle = object;
 
 export class Scheduler {
   private heap: Entry[] = [];
   private seq = 0;
-  private readonly cancelled = new Set<number>();
   private clock = 0;
   private steps = 0;
 
@@ -24,9 +25,9 @@ export class Scheduler {
 
   /** Runs `run` at virtual time `time` (never earlier than now). */
   at(time: number, run: () => void): TimerHandle {
-    const entry: Entry = { time: Math.max(Math.round(time), this.clock), seq: this.seq++, run };
+    const entry: Entry = { time: Math.max(Math.round(time), this.clock), seq: this.seq++, run, cancelled: false };
     this.push(entry);
-    return entry.seq;
+    return entry;
   }
 
   /** Runs `run` `delayMs` after now. */
@@ -35,7 +36,8 @@ export class Scheduler {
   }
 
   cancel(handle: TimerHandle | undefined): void {
-    if (handle !== undefined) this.cancelled.add(handle);
+    // A flag, not a removal: the entry is skipped when it comes up.
+    if (handle !== undefined) (handle as Entry).cancelled = true;
   }
 
   /** Runs events until none is left, or the clock would pass `untilMs`, or `maxSteps` ran. */
@@ -44,7 +46,7 @@ export class Scheduler {
       const top = this.heap[0]!;
       if (top.time > untilMs) break;
       this.pop();
-      if (this.cancelled.delete(top.seq)) continue;
+      if (top.cancelled) continue;
       this.clock = top.time;
       this.steps++;
       top.run();
@@ -55,33 +57,36 @@ export class Scheduler {
     return a.time < b.time || (a.time === b.time && a.seq < b.seq);
   }
 
+  // A binary heap; entries move into the hole instead of being swapped.
   private push(entry: Entry): void {
     const h = this.heap;
+    let i = h.length;
     h.push(entry);
-    let i = h.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      const p = h[parent]!;
+      if (!this.less(entry, p)) break;
+      h[i] = p;
       i = parent;
     }
+    h[i] = entry;
   }
 
   private pop(): void {
     const h = this.heap;
     const last = h.pop()!;
-    if (h.length === 0) return;
-    h[0] = last;
+    const n = h.length;
+    if (n === 0) return;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let m = i;
-      if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-      if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
+      const c = r < n && this.less(h[r]!, h[l]!) ? r : l;
+      if (!this.less(h[c]!, last)) break;
+      h[i] = h[c]!;
+      i = c;
     }
+    h[i] = last;
   }
 }

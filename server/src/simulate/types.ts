@@ -16,10 +16,16 @@ export interface TraceEntry {
   readonly text: string;
   /** Transaction id: the Via branch the message belongs to. */
   readonly transaction: string;
-  /** Index of the scenario call this message belongs to. */
+  /** Index of the scenario call this message belongs to; -1 for probes and registrations. */
   readonly call: number;
   /** Why it was sent: "Timer A retransmission 2", "fr_timer fired", "survival: redirect"... */
   readonly cause: string;
+  /**
+   * Present (true) when the message never arrived: the network lost it (`network loss`,
+   * the cause ends "lost (network loss N%)") or the receiver refused the TCP connection
+   * (the cause ends "not delivered: ... refused the TCP connection").
+   */
+  readonly lost?: true;
 }
 
 export interface CallResult {
@@ -38,6 +44,21 @@ export interface CallResult {
   readonly answered: boolean;
 }
 
+/** A scenario's `PHONE registers [at T]`: what became of it. */
+export interface Registration {
+  readonly phone: string;
+  /** When the phone sent its REGISTER (the event's time). */
+  readonly atMs: number;
+  /** The final reply the phone got; undefined when none arrived. */
+  readonly code: number | undefined;
+  /**
+   * Who answered: `upstream` (the registrar's reply, relayed), `local-copy` (the edge
+   * itself, from its local copy, because the upstream gave no reply at all), `none` (the
+   * edge's own error reply, such as tm's 408, or no final reply at all).
+   */
+  readonly via: 'upstream' | 'local-copy' | 'none';
+}
+
 export interface Verdict {
   readonly expectation: Expectation;
   readonly origin: Origin;
@@ -52,6 +73,8 @@ export interface SimulationResult {
   readonly calls: readonly CallResult[];
   /** Probing decisions of the edge proxy (dispatcher dst-down / dst-up). */
   readonly marks: readonly { readonly atMs: number; readonly actor: string; readonly event: 'marked-down' | 'marked-up'; readonly cause: string }[];
+  /** Every `registers` event of the scenario, in order. */
+  readonly registrations: readonly Registration[];
   /** Parts of the scenario the simulator does not model yet. */
   readonly notes: readonly string[];
   readonly verdicts: readonly Verdict[];

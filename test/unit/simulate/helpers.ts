@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze, type Branch, type Scenario } from '../../../grammar/src/index.js';
-import type { TraceEntry } from '../../../server/src/simulate/index.js';
+import { simulate, type SimulateOptions, type SimulationResult, type TraceEntry } from '../../../server/src/simulate/index.js';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -24,4 +24,19 @@ export function scenarioOf(file: string, title?: string): { branch: Branch; scen
 /** `time from>to SUMMARY` lines. */
 export function lines(trace: readonly TraceEntry[], filter: (t: TraceEntry) => boolean = () => true): string[] {
   return trace.filter(filter).map((t) => `${t.atMs} ${t.from}>${t.to} ${t.summary}`);
+}
+
+/** Analyses `.surv` text (errors throw) and simulates its scenario titled `title` (default: the first). */
+export function simulateText(text: string, title?: string, options: SimulateOptions = {}): SimulationResult {
+  const { model, diagnostics } = analyze([{ uri: 'test.surv', text }], { symbols: false });
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new Error(errors.map((d) => d.message).join('\n'));
+  const scenario = title === undefined ? model.scenarios[0] : model.scenarios.find((s) => s.title === title);
+  if (!scenario) throw new Error(`no scenario ${title ?? '(first)'}`);
+  return simulate(model.branches.find((b) => b.name === scenario.branch)!, scenario, options);
+}
+
+/** `time from>to SUMMARY | cause` lines, `LOST` marking what never arrived. */
+export function causes(trace: readonly TraceEntry[], filter: (t: TraceEntry) => boolean = () => true): string[] {
+  return trace.filter(filter).map((t) => `${t.atMs} ${t.from}>${t.to} ${t.summary}${t.lost ? ' LOST' : ''} | ${t.cause}`);
 }

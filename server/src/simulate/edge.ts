@@ -1,0 +1,533 @@
+// The branch's edge proxy: Kamailio 5.6 with tm, as measured (docs/simulator.md).
+import type { SurvivalAction } from '../../../grammar/src/index.js';
+import { PhoneUa, reasonOf, sentBy } from './actors.js';
+import { Backoff } from './backoff.js';
+import type { Node, Simulation } from './engine.js';
+import { request, response, tagged, type Msg, type NameAddr, type Transport, type Via } from './message.js';
+import { Prober } from './probing.js';
+import { Registrar, type RegistrarHost } from './registrar.js';
+import type { TimerHandle } from './scheduler.js';
+import { hostPort, uriHost, uriUser } from './sip.js';
+
+interface ClientBranch {
+  readonly id: string;
+  readonly target: Node;
+  readonly msg: Msg;
+  provisional: boolean;
+  final: boolean;
+  retrans: TimerHandle | undefined;
+  fr: TimerHandle | undefined;
+  /** fr_inv_timer of this branch (the ring time of an inbound step). */
+  readonly frInvMs: number;
+  /** The connection was refused (TCP/TLS to a `down` node): nothing was sent. */
+  readonly refused: boolean;
+}
+
+interface InboundStep {
+  readonly targets: readonly Node[];
+  readonly ringMs: number;
+  readonly label: string;
+}
+
+/** The caller's side of an INVITE (tm's UAS transaction), with where it goes. */
+class ServerTxn {
+  chain: readonly Node[] = [];
+  survival = false;
+  index = 0;
+  /** The caller's To with our tag, built once. */
+  taggedTo: NameAddr | undefined = undefined;
+  finalSent = false;
+  current: ClientBranch | undefined = undefined;
+  /** The last reply sent to the caller: sent again when its INVITE comes again. */
+  last: Msg | undefined = undefined;
+  /** A non-2xx final to the caller over UDP, resent until its ACK (within fr_timer). */
+  finalRetrans: Backoff | undefined = undefined;
+  /** The branch whose 2xx was relayed: its 2xx retransmissions are relayed too. */
+  winner: ClientBranch | undefined = undefined;
+  /** Inbound calls: the ring steps, the current one, and the branches of that step. */
+  inbound: { readonly steps: readonly InboundStep[]; step: number; branches: ClientBranch[]; finals: number[] } | undefined = undefined;
+
+  constructor(readonly call: number, readonly phone: Node, readonly invite: Msg, readonly dialled: string, readonly toTag: string) {}
+
+  /** The same caller transaction going somewhere else (the survival relay: its own Request-URI). */
+  redirected(invite: Msg, chain: readonly Node[]): ServerTxn {
+    const t = new ServerTxn(this.call, this.phone, invite, this.dialled, this.toTag);
+    t.chain = chain;
+    t.taggedTo = this.taggedTo;
+    t.last = this.last;
+    t.finalRetrans = this.finalRetrans;
+    return t;
+  }
+}
+
+/** A BYE the edge relays statefully (tm): resent over UDP, its final relayed once. */
+interface RelayedRequest {
+  readonly back: Node;
+  readonly call: number;
+  final: Msg | undefined;
+  retrans: Backoff | undefined;
+}
+
+/** The edge's address for one transport (its `listen` line for it, else its main one). */
+interface Listen {
+  readonly host: string;
+  readonly port: number;
+  readonly sentBy: string;
+}
+
+export class EdgeProxy implements Node, RegistrarHost {
+  readonly name = 'edge';
+  readonly transport: Transport;
+  private readonly txns = new Map<string, ServerTxn>();
+  private readonly byClient = new Map<string, ServerTxn>();
+  private readonly branchById = new Map<string, ClientBranch>();
+  private readonly dialogs = new Map<string, { far: Node; near: Node }>();
+  private readonly inDialog = new Map<string, RelayedRequest>();
+  private readonly cancelTimers = new Map<string, TimerHandle[]>();
+  private readonly listens = new Map<Transport, Listen>();
+  readonly prober: Prober;
+  readonly registrar: Registrar;
+  readonly timers: { readonly t1: number; readonly t2: number; readonly fr: number };
+  private readonly t1: number;
+  private readonly t2: number;
+  private readonly fr: number;
+  private readonly frInv: number;
+
+  /** `host`, `port`, `transport`: where the phones reach the edge. */
+  constructor(private readonly sim: Simulation, readonly host: string, readonly port: number, transport: Transport) {
+    this.transport = transport;
+    const main: Listen = { host, port, sentBy: sentBy(host, port) };
+    for (const t of ['UDP', 'TCP', 'TLS'] as const) {
+      const l = sim.branch.listens.value.find((x) => x.transport === t.toLowerCase());
+      this.listens.set(t, l ? { host: l.address, port: l.port, sentBy: sentBy(l.address, l.port) } : main);
+    }
+    this.listens.set(transport, main);
+    this.prober = new Prober(sim, this, (branch, t) => this.via(branch, t));
+    this.registrar = new Registrar(sim, this);
+    const t = sim.branch.timers;
+    this.t1 = t.t1Ms.value;
+    this.t2 = t.t2Ms.value;
+    this.fr = t.noAnswerMs.value;
+    this.frInv = t.ringingMs.value;
+    this.timers = { t1: this.t1, t2: this.t2, fr: this.fr };
+  }
+
+  /** Our URI on the leg of `transport` (Record-Route, Path): `sip:HOST[:PORT][;transport=tcp]`. */
+  selfUri(transport: Transport): string {
+    return `<${this.uriOn(transport)};lr>`;
+  }
+
+  private uriOn(transport: Transport): string {
+    const l = this.listens.get(transport)!;
+    return `sip:${hostPort(l.host, l.port)}${transport === 'UDP' ? '' : `;transport=${transport.toLowerCase()}`}`;
+  }
+
+  /** record_route(): one entry, or two (r2=on) when the request changes transport (enable_double_rr). */
+  private recordRoute(inbound: Transport, outbound: Transport): string[] {
+    if (inbound === outbound) return [this.selfUri(outbound)];
+    return [`<${this.uriOn(outbound)};r2=on;lr>`, `<${this.uriOn(inbound)};r2=on;lr>`];
+  }
+
+  get marks() {
+    return this.prober.marks;
+  }
+
+  isMarkedDown(upstream: string): boolean {
+    return this.prober.markedDown.has(upstream);
+  }
+
+  startProbing(name: string, horizonMs: number): void {
+    this.prober.start(name, horizonMs);
+  }
+
+  private isGatewayHost(host: string): boolean {
+    return this.sim.branch.gateways.some((g) => g.address.value?.address === host);
+  }
+
+  via(branch: string, transport: Transport): Via {
+    return { transport, sentBy: this.listens.get(transport)!.sentBy, branch, rport: false };
+  }
+
+  receive(m: Msg, from: Node, call: number): void {
+    if (m.status !== undefined) return this.onReply(m, from);
+    const callId = m.callId;
+    const key = m.via[0]!.branch;
+    if (m.method === 'INVITE') return this.onInvite(m, from, call, key);
+    if (m.method === 'REGISTER') return this.registrar.onRequest(m, from);
+    if (m.method === 'ACK' && m.route === undefined) {
+      // Hop-by-hop ACK of a non-2xx final: ends its retransmissions, goes no further.
+      this.txns.get(key)?.finalRetrans?.stop();
+      return;
+    }
+    // In-dialog requests (ACK for 2xx, BYE): loose-routed to the other side.
+    const d = this.dialogs.get(callId);
+    if (!d) return;
+    const to = from === d.near ? d.far : d.near;
+    const id = `z9hG4bKed${key.replace('z9hG4bK', '')}`;
+    const relayed = this.inDialog.get(id);
+    if (relayed) {
+      // A retransmitted BYE: the final again once there is one, else absorbed (tm resends it itself).
+      if (relayed.final) this.sim.send(this, from, relayed.final, call, `${m.method} retransmission: ${relayed.final.status} again`);
+      return;
+    }
+    const msg = request(m.method!, m.uri!, {
+      via: [this.via(id, to.transport), ...m.via], maxForwards: (m.maxForwards ?? 70) - 1,
+      from: m.from, to: m.to, callId, cseq: m.cseq, cseqMethod: m.cseqMethod, contact: m.contact,
+    });
+    if (m.method !== 'BYE') {
+      this.sim.send(this, to, msg, call, `${m.method} routed (Record-Route)`);
+      return;
+    }
+    const r: RelayedRequest = { back: from, call, final: undefined, retrans: undefined };
+    this.inDialog.set(id, r);
+    if (!this.sim.send(this, to, msg, call, `${m.method} routed (Record-Route)`)) {
+      return this.relayFinal(r, response(477, reasonOf(477), { via: m.via, from: m.from, to: m.to, callId, cseq: m.cseq, cseqMethod: m.cseqMethod }), `t_relay to ${to.name} failed (${to.transport} connection refused): 477`);
+    }
+    if (to.transport === 'UDP') {
+      r.retrans = new Backoff(this.sim.clock, this.t1, this.t2, this.fr, (n) => this.sim.send(this, to, msg, call, `Timer E retransmission ${n}`), () => {
+        this.relayFinal(r, response(408, reasonOf(408), { via: m.via, from: m.from, to: m.to, callId, cseq: m.cseq, cseqMethod: m.cseqMethod }), `fr_timer fired on ${to.name}: 408`);
+      });
+    }
+  }
+
+  private relayFinal(r: RelayedRequest, msg: Msg, cause: string): void {
+    if (r.final) return;
+    r.retrans?.stop();
+    r.final = msg;
+    this.sim.send(this, r.back, msg, r.call, cause);
+  }
+
+  private onInvite(m: Msg, from: Node, call: number, key: string): void {
+    const known = this.txns.get(key);
+    if (known) {
+      // A retransmission: tm sends the last reply again.
+      if (known.last) this.sim.send(this, from, known.last, call, `INVITE retransmission: ${known.last.status} again`);
+      return;
+    }
+    const callId = m.callId;
+    this.sim.pathHop(call, this.name);
+    const branch = this.sim.branch;
+    const out = branch.outbound;
+    const dialled = uriUser(m.uri ?? '') ?? '';
+    const txn = new ServerTxn(call, from, m, dialled, this.sim.next('k'));
+    // tm's automatic 100 Trying (auto_inv_100).
+    this.replyToPhone(txn, 100, 'Trying', 'tm: auto 100 Trying', false);
+    const host = uriHost(m.uri ?? '');
+    let chain: Node[];
+    let survival = false;
+    let cause: string;
+    const inbound = branch.inbound;
+    if (branch.gateways.some((g) => g.name === from.name)) {
+      const did = inbound?.dids.find((x) => x.number === dialled);
+      const phone = branch.phones.find((p) => p.extension.value === dialled);
+      const steps = !inbound || !inbound.from.value.includes(from.name) ? []
+        : did ? this.inboundSteps(did.target)
+          : phone ? this.inboundSteps(phone.name)
+            : inbound.chain.value.flatMap((s) => {
+              const st = this.inboundSteps(s.target);
+              return st.length === 1 ? [{ ...st[0]!, ringMs: s.ringMs }] : st;
+            });
+      const full = txn;
+      full.inbound = { steps, step: -1, branches: [], finals: [] };
+      this.txns.set(key, full);
+      this.dialogs.set(callId, { far: from, near: from });
+      if (steps.length === 0) return this.replyToPhone(full, 404, 'No Inbound Route', `inbound from ${from.name}: no route`, true);
+      this.nextStep(full, `inbound from ${from.name}${did ? `: did ${did.number}` : ''}`);
+      return;
+    }
+    if (this.isGatewayHost(host)) {
+      chain = branch.gateways.filter((g) => g.address.value?.address === host).map((g) => this.sim.nodes.get(g.name)!).slice(0, 1);
+      cause = 'target is the local gateway: relay';
+    } else if (out && out.emergency.value.includes(dialled)) {
+      const gw = out.emergencyGateway.value === undefined ? undefined : this.sim.nodes.get(out.emergencyGateway.value);
+      chain = gw ? [gw] : [];
+      cause = `emergency ${dialled}: direct to ${chain[0]?.name ?? '?'}`;
+    } else if (out) {
+      const all = out.via.value.map((n) => this.sim.nodes.get(n)).filter((n): n is Node => n !== undefined);
+      const down = this.prober.markedDown;
+      chain = all.filter((n) => !down.has(n.name));
+      survival = true;
+      const skipped = all.filter((n) => down.has(n.name)).map((n) => `${n.name} marked down`).join(', ');
+      cause = chain.length ? `outbound via ${chain[0]!.name}${skipped ? ` (${skipped})` : ''}` : skipped;
+    } else {
+      chain = [];
+      cause = 'no outbound policy';
+    }
+    const full = txn;
+    full.chain = chain;
+    full.survival = survival;
+    this.txns.set(key, full);
+    this.dialogs.set(callId, { far: chain[0] ?? from, near: from });
+    if (chain.length === 0 && survival) return this.failure(full, cause);
+    if (chain.length === 0) return this.replyToPhone(full, 500, 'No Route', cause, true);
+    this.forward(full, cause);
+  }
+
+  private replyToPhone(txn: ServerTxn, code: number, reason: string, cause: string, tag: boolean, contact?: readonly NameAddr[]): void {
+    const m = txn.invite;
+    this.toPhone(txn, response(code, reason, {
+      via: m.via, from: m.from, to: tag ? (txn.taggedTo ??= tagged(m.to, txn.toTag)) : m.to, callId: m.callId, cseq: m.cseq, cseqMethod: m.cseqMethod, contact,
+    }), cause);
+  }
+
+  /** Every reply to the caller goes here: remembered, and a non-2xx final resent over UDP until the ACK. */
+  private toPhone(txn: ServerTxn, msg: Msg, cause: string): void {
+    const code = msg.status!;
+    if (code >= 200) txn.finalSent = true;
+    txn.last = msg;
+    this.sim.send(this, txn.phone, msg, txn.call, cause);
+    if (code >= 300 && txn.phone.transport === 'UDP') {
+      txn.finalRetrans?.stop();
+      txn.finalRetrans = new Backoff(this.sim.clock, this.t1, this.t2, this.fr, () => this.sim.send(this, txn.phone, msg, txn.call, `${code} retransmission (no ACK yet)`));
+    }
+  }
+
+  /** Relays the INVITE to the next target of the chain: a fresh branch, fresh timers. */
+  private forward(txn: ServerTxn, cause: string, relay = false): void {
+    const b = this.startBranch(txn, txn.chain[txn.index]!, txn.invite.uri ?? '', cause, this.frInv);
+    txn.current = b;
+    if (!b.refused) return;
+    // t_relay() failed at once: for an upstream, an outage like a timeout with no reply,
+    // only sooner; the survival relay answers 500 (route[SURVIVE]); anything else gets tm's 477.
+    const why = `t_relay to ${b.target.name} failed (${b.target.transport} connection refused)`;
+    if (relay) return this.replyToPhone(txn, 500, reasonOf(500), `${why}: 500`, true);
+    this.failure(txn, why, true);
+  }
+
+  private startBranch(txn: ServerTxn, target: Node, uri: string, cause: string, frInvMs: number): ClientBranch {
+    const m = txn.invite;
+    const id = `z9hG4bKed${this.sim.next('')}`;
+    const msg = request('INVITE', uri, {
+      via: [this.via(id, target.transport), ...m.via], maxForwards: (m.maxForwards ?? 70) - 1, recordRoute: this.recordRoute(txn.phone.transport, target.transport),
+      from: m.from, to: m.to, callId: m.callId, cseq: m.cseq, cseqMethod: m.cseqMethod, contact: m.contact,
+    });
+    this.byClient.set(id, txn);
+    const d = this.dialogs.get(m.callId);
+    if (d && !txn.inbound) d.far = target;
+    const sent = this.sim.send(this, target, msg, txn.call, cause);
+    const b: ClientBranch = { id, target, msg, provisional: false, final: !sent, retrans: undefined, fr: undefined, frInvMs, refused: !sent };
+    this.branchById.set(id, b);
+    if (!sent) return b;
+    const { t1, t2, fr } = this;
+    // Retransmissions over UDP (none over TCP): T1, 2T1, 4T1... capped at T2 (Kamailio
+    // caps INVITEs too), until fr_timer.
+    if (target.transport === 'UDP') {
+      let interval = t1;
+      let n = 0;
+      const retransmit = () => {
+        n++;
+        this.sim.send(this, target, msg, txn.call, `Timer A retransmission ${n}`);
+        interval = Math.min(interval * 2, t2);
+        b.retrans = this.sim.clock.after(interval, retransmit);
+      };
+      b.retrans = this.sim.clock.after(interval, retransmit);
+    }
+    b.fr = this.sim.clock.after(fr, () => this.onTimeout(txn, b, 'fr_timer'));
+    // fr_timer was armed before any retransmission it could coincide with, so at an
+    // equal instant it fires first and cancels the retransmission (Kamailio sends none).
+    return b;
+  }
+
+  /**
+   * Inbound: rings the next step's reachable targets in parallel, or answers the caller
+   * when no step is left. A `registered` phone is reachable only through a registration
+   * in the local copy (lookup("location")); a step with nobody reachable is skipped.
+   */
+  private nextStep(txn: ServerTxn, cause: string): void {
+    const ib = txn.inbound!;
+    let why = cause;
+    for (;;) {
+      ib.step++;
+      const step = ib.steps[ib.step];
+      if (!step) {
+        const code = ib.finals.find((c) => c !== 408 && c !== 487) ?? 480;
+        this.replyToPhone(txn, code, reasonOf(code), `${why}: no step left`, true);
+        return;
+      }
+      const reachable = step.targets.filter((t) => this.contactOf(t) !== undefined);
+      if (reachable.length === 0) {
+        why = `${why}: ${step.label} not registered, skipped`;
+        continue;
+      }
+      ib.branches = reachable.map((t) => this.startBranch(txn, t, this.contactOf(t)!, `${why}: ring ${step.label} for ${step.ringMs / 1000}s`, step.ringMs));
+      return;
+    }
+  }
+
+  /** Where a phone is reached: its fixed address, or its registration in the local copy. */
+  private contactOf(node: Node): string | undefined {
+    const u = node as PhoneUa;
+    const phone = this.sim.branch.phones.find((p) => p.name === u.name);
+    if (phone?.registered) return this.registrar.bindings.get(u.name)?.contact;
+    return `sip:${u.user}@${hostPort(u.host, u.port)}`;
+  }
+
+  /** Inbound: a branch of the current step ended; when all did, the next step. */
+  private branchDone(txn: ServerTxn, why: string): void {
+    const ib = txn.inbound!;
+    if (txn.finalSent || ib.branches.some((b) => !b.final)) return;
+    this.nextStep(txn, why);
+  }
+
+  private inboundSteps(target: string): InboundStep[] {
+    const groups = this.sim.branch.groups;
+    const phones = (name: string): Node[] => {
+      const g = groups.find((x) => x.name === name);
+      const names = g ? g.members.value : [name];
+      return names.map((n) => this.sim.nodes.get(n)).filter((n): n is Node => n instanceof PhoneUa);
+    };
+    const g = groups.find((x) => x.name === target);
+    if (g && g.mode.value === 'serial') return phones(target).map((p) => ({ targets: [p], ringMs: g.ringMs.value, label: p.name }));
+    return [{ targets: phones(target), ringMs: g?.ringMs.value ?? 20000, label: target }];
+  }
+
+  private stopTimers(b: ClientBranch): void {
+    this.sim.clock.cancel(b.retrans);
+    this.sim.clock.cancel(b.fr);
+    b.retrans = undefined;
+    b.fr = undefined;
+  }
+
+  private onTimeout(txn: ServerTxn, b: ClientBranch, which: 'fr_timer' | 'fr_inv_timer'): void {
+    this.stopTimers(b);
+    b.final = true;
+    if (txn.finalSent) return;
+    if (txn.inbound) {
+      if (b.provisional) this.cancel(txn, b, `${which} fired on ${b.target.name}: CANCEL`);
+      txn.inbound.finals.push(408);
+      return this.branchDone(txn, `${which} fired on ${b.target.name}`);
+    }
+    if (b.provisional) {
+      // It rang: 408 to the phone, never survival; then CANCEL upstream.
+      this.replyToPhone(txn, 408, reasonOf(408), `${which} fired after a provisional: 408, no survival`, true);
+      this.cancel(txn, b, `${which} fired: CANCEL`);
+      return;
+    }
+    this.failure(txn, `${which} fired on ${b.target.name} (no reply at all)`);
+  }
+
+  /**
+   * The failure route after a branch got no (or a non-passed) reply, or the relay failed
+   * at once (`unsent`: then, with no survival, tm's own 477 instead of its 408).
+   */
+  private failure(txn: ServerTxn, why: string, unsent = false): void {
+    if (txn.survival && txn.index + 1 < txn.chain.length) {
+      txn.index++;
+      this.forward(txn, `${why}: serial failover to ${txn.chain[txn.index]!.name}`);
+      return;
+    }
+    const out = this.sim.branch.outbound;
+    if (!txn.survival || !out) return this.replyToPhone(txn, unsent ? 477 : 408, reasonOf(unsent ? 477 : 408), `${why}: ${unsent ? 477 : 408}`, true);
+    const actions: readonly SurvivalAction[] = out.onTimeout.value;
+    if (actions.length === 0) return this.replyToPhone(txn, 408, reasonOf(408), `${why}: no survival action, 408`, true);
+    for (const a of actions) {
+      if (a.kind === 'announce') {
+        this.replyToPhone(txn, a.code, a.reason, `${why}; survival: announce`, true);
+      } else if (a.kind === 'redirect') {
+        const gw = this.sim.branch.gateways.find((g) => g.name === a.gateway)?.address.value;
+        const user = this.rewrite(txn.dialled);
+        this.replyToPhone(txn, a.code, reasonOf(a.code), `${why}; survival: redirect`, true, [{ uri: `sip:${user}@${hostPort(gw?.address ?? a.gateway, gw?.port)}` }]);
+      } else {
+        const gw = this.sim.nodes.get(a.gateway);
+        if (!gw) return this.replyToPhone(txn, 500, 'No Route', `${why}; survival gateway unknown`, true);
+        const gwAddr = this.sim.branch.gateways.find((g) => g.name === a.gateway)?.address.value;
+        const uri = `sip:${this.rewrite(txn.dialled)}@${hostPort(gwAddr?.address ?? a.gateway, gwAddr?.port)}`;
+        const relay = txn.redirected({ ...txn.invite, uri }, [gw]);
+        this.txnsReplace(txn, relay);
+        this.forward(relay, `${why}; survival: relay to ${gw.name}`, true);
+      }
+    }
+  }
+
+  private txnsReplace(old: ServerTxn, next: ServerTxn): void {
+    for (const [k, v] of this.txns) if (v === old) this.txns.set(k, next);
+    old.finalSent = true;
+  }
+
+  private rewrite(number: string): string {
+    for (const r of this.sim.branch.outbound?.rewrite.value ?? []) {
+      if (number.startsWith(r.match)) return r.prefix + number.slice(r.strip);
+    }
+    return number;
+  }
+
+  private cancel(txn: ServerTxn, b: ClientBranch, cause: string): void {
+    const m = b.msg;
+    const msg = request('CANCEL', m.uri!, { via: [m.via[0]!], maxForwards: 70, from: m.from, to: m.to, callId: m.callId, cseq: m.cseq, cseqMethod: 'CANCEL' });
+    if (!this.sim.send(this, b.target, msg, txn.call, cause) || b.target.transport !== 'UDP') return;
+    const { t1 } = this;
+    // Measured: resent at +0.5, +1.5, +3.5 s (T1 = 500), then the transaction is gone.
+    const handles = [1, 3, 7].map((k, i) => this.sim.clock.after(k * t1, () => this.sim.send(this, b.target, msg, txn.call, `CANCEL retransmission ${i + 1}`)));
+    this.cancelTimers.set(b.id, handles);
+  }
+
+  private onReply(m: Msg, from: Node): void {
+    const key = m.via[0]!.branch;
+    const status = m.status!;
+    const method = m.cseqMethod;
+    const vias = m.via.slice(1);
+    if (method === 'OPTIONS') return this.prober.reply(key, status);
+    if (method === 'REGISTER') return this.registrar.onReply(m);
+    if (method === 'CANCEL') {
+      for (const h of this.cancelTimers.get(key) ?? []) this.sim.clock.cancel(h);
+      return;
+    }
+    if (method !== 'INVITE') {
+      const r = this.inDialog.get(key);
+      if (r && status >= 200) this.relayFinal(r, { ...m, via: vias }, `${status} to ${method} relayed`);
+      return;
+    }
+    const txn = this.byClient.get(key);
+    if (!txn) return;
+    const b = txn.inbound ? txn.inbound.branches.find((x) => x.id === key) : txn.current?.id === key ? txn.current : undefined;
+    const forwardReply = (cause: string) => this.toPhone(txn, { ...m, via: vias }, cause);
+    if (status < 200) {
+      if (!b || b.final) return;
+      // Any provisional, a 100 included, stops retransmission and (re)starts fr_inv_timer.
+      this.sim.clock.cancel(b.retrans);
+      this.sim.clock.cancel(b.fr);
+      b.retrans = undefined;
+      b.provisional = true;
+      b.fr = this.sim.clock.after(b.frInvMs, () => this.onTimeout(txn, b, 'fr_inv_timer'));
+      if (status !== 100 && !txn.finalSent) forwardReply(`${status} from ${from.name} relayed`);
+      return;
+    }
+    if (status >= 300) {
+      // Hop-by-hop ACK for a non-2xx final.
+      const sent = this.branchById.get(key)!.msg;
+      this.sim.send(this, from, request('ACK', sent.uri!, { via: [sent.via[0]!], maxForwards: 70, from: sent.from, to: m.to, callId: sent.callId, cseq: sent.cseq, cseqMethod: 'ACK' }), txn.call, `ACK for ${status}`);
+    }
+    if (!b || b.final) {
+      if (status < 300 && !txn.finalSent) forwardReply(`${status} from ${from.name} relayed`);
+      // tm relays every 2xx: the UAS resends it until the caller's ACK gets through.
+      else if (status < 300 && b && b === txn.winner) forwardReply(`${status} from ${from.name} relayed (again)`);
+      return;
+    }
+    this.stopTimers(b);
+    b.final = true;
+    if (txn.finalSent) return;
+    if (status < 300) {
+      const d = this.dialogs.get(m.callId);
+      if (d) d.far = from;
+      txn.winner = b;
+      forwardReply(`${status} from ${from.name} relayed`);
+      // A parallel fork: CANCEL the losers that rang, forget those that never replied.
+      for (const other of txn.inbound?.branches ?? []) {
+        if (other.final) continue;
+        this.stopTimers(other);
+        other.final = true;
+        if (other.provisional) this.cancel(txn, other, `${from.name} answered: CANCEL ${other.target.name}`);
+      }
+      return;
+    }
+    if (txn.inbound) {
+      txn.inbound.finals.push(status);
+      return this.branchDone(txn, `${status} from ${from.name}`);
+    }
+    const pass = this.sim.branch.outbound?.pass.value ?? 'all';
+    const passes = pass === 'all' || !txn.survival || pass.some((p) => ('code' in p ? p.code === status : Math.floor(status / 100) === p.class));
+    if (!passes) return this.failure(txn, `${status} from ${b.target.name} not in pass list`);
+    if (status === 503) return this.replyToPhone(txn, 500, reasonOf(500), `503 from ${from.name}: tm remap_503_500`, true);
+    forwardReply(`${status} from ${from.name} relayed`);
+  }
+}

@@ -1,0 +1,121 @@
+// The actors exchange messages in parsed form and the trace renders their text lazily
+// (server/src/simulate/trace.ts). This holds the two together: for every message of every
+// shipped example scenario (and TCP, REGISTER and loss runs), the `sip` package's parse of
+// the rendered text says what the receiving actor acted on (TraceRecord.message is the very
+// object the engine delivered).
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { simulate, type SimulationResult } from '../../../server/src/simulate/index.js';
+import { parse } from '../../../server/src/simulate/sip.js';
+import { TraceRecord } from '../../../server/src/simulate/trace.js';
+import { load, root, simulateText } from './helpers.js';
+
+const fleet = readdirSync(resolve(root, 'examples/petrol-stations')).filter((f) => f.endsWith('.surv')).map((f) => `examples/petrol-stations/${f}`);
+const sets: readonly (readonly string[])[] = [
+  ['examples/bilbao.surv'], ['examples/two-head-offices.surv'], ['examples/critical-branch.surv'], ['examples/ipv6-branch.surv'], fleet,
+];
+
+const custom = `branch b {
+  edge listen udp 10.1.0.1:5060, tcp 10.1.0.1:5070
+  lan 10.1.0.0/24
+  gateway pstn { address 10.10.1.3  kind bri  channels 2 }
+  upstream cloud { proxy sip:pbx.example.com:5060;transport=tcp }
+  upstream backup { proxy sip:pbx2.example.com:5080 }
+  timers { no-answer 10s  ringing 30s  budget 40s }
+  phone desk1 101 at 10.1.0.11
+  phone dect 120 registered
+  register { forward backup with path  keep local copy }
+  outbound from lan via cloud, backup {
+    on timeout { announce 181 "Survival Activated - please standby"  redirect 302 to pstn }
+  }
+  inbound from pstn { ring dect }
+}
+scenario "tcp" in b {
+  desk1 calls 944000000
+}
+scenario "register" in b {
+  dect registers
+  desk1 registers at 1s
+  backup silent from 1s
+  pstn calls 944000120 at 20s
+}
+scenario "503" in b {
+  cloud answers 503
+  desk1 calls 944000000
+}
+scenario "loss" in b {
+  network loss 30%
+  seed 5
+  cloud down
+  desk1 calls 944000000
+  dect registers at 2s
+}
+`;
+
+function runs(): { name: string; result: SimulationResult }[] {
+  const out: { name: string; result: SimulationResult }[] = [];
+  for (const files of sets) {
+    const model = load(files);
+    for (const s of model.scenarios) out.push({ name: `${s.branch}: ${s.title}`, result: simulate(model.branches.find((b) => b.name === s.branch)!, s) });
+  }
+  for (const title of ['tcp', 'register', '503', 'loss']) out.push({ name: `custom: ${title}`, result: simulateText(custom, title) });
+  return out;
+}
+
+/** A header's values from the text (the package cannot parse a bracketed IPv6 host in Via or Route URIs). */
+function values(text: string, name: string): string[] {
+  return text.split('\r\n').filter((l) => l.startsWith(`${name}: `)).flatMap((l) => l.slice(name.length + 2).split(/,\s*(?=<|SIP\/)/));
+}
+
+describe('simulate: the rendered text says what the actors acted on', () => {
+  const all = runs();
+
+  it('covers every kind of message', () => {
+    const kinds = new Set(all.flatMap((r) => r.result.trace.map((t) => t.summary)));
+    for (const k of ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', '100', '180', '181', '200', '302', '404', '408', '487', '500']) expect(kinds).toContain(k);
+    expect(all.some((r) => r.result.trace.some((t) => t.lost))).toBe(true);
+  });
+
+  it('method, status, reason, Via, CSeq, Call-ID, tags, Contact, Max-Forwards, Route, Record-Route, Path, Expires', () => {
+    let checked = 0;
+    for (const { name, result } of all) {
+      for (const entry of result.trace) {
+        expect(entry, name).toBeInstanceOf(TraceRecord);
+        const m = (entry as TraceRecord).message;
+        const p = parse(entry.text);
+        const where = `${name} @${entry.atMs} ${entry.from}>${entry.to} ${entry.summary}`;
+        expect(p.method, where).toBe(m.method);
+        expect(p.uri, where).toBe(m.uri);
+        expect(p.status, where).toBe(m.status);
+        expect(p.status === undefined ? undefined : p.reason, where).toBe(m.reason);
+        expect(values(entry.text, 'Via'), where).toEqual(m.via.map((v) => `SIP/2.0/${v.transport} ${v.sentBy};branch=${v.branch}${v.rport ? ';rport' : ''}`));
+        expect(p.headers.cseq, where).toEqual({ seq: m.cseq, method: m.cseqMethod });
+        expect(p.headers['call-id'], where).toBe(m.callId);
+        expect([p.headers.from.uri, p.headers.from.params.tag, p.headers.to.uri, p.headers.to.params.tag], where).toEqual([m.from.uri, m.from.tag, m.to.uri, m.to.tag]);
+        const contact = p.headers.contact;
+        expect(Array.isArray(contact) ? contact.map((c) => [c.uri, c.params.expires]) : [], where).toEqual((m.contact ?? []).map((c) => [c.uri, c.expires === undefined ? undefined : String(c.expires)]));
+        expect(p.headers['max-forwards'] === undefined ? undefined : Number(p.headers['max-forwards']), where).toBe(m.maxForwards);
+        expect(values(entry.text, 'Route'), where).toEqual(m.route ?? []);
+        expect(values(entry.text, 'Record-Route'), where).toEqual(m.recordRoute ?? []);
+        expect(values(entry.text, 'Path'), where).toEqual(m.path ?? []);
+        expect(p.headers.supported, where).toBe(m.supported);
+        expect(p.headers.expires === undefined ? undefined : Number(p.headers.expires), where).toBe(m.expires);
+        // The entry's own fields agree with the message.
+        expect([entry.transaction, entry.method, entry.status], where).toEqual([m.via[0]!.branch, m.cseqMethod, m.status]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(350);
+  });
+
+  it('the text is rendered once and then the same string; JSON holds it as a plain field', () => {
+    const { result } = all[0]!;
+    const entry = result.trace[0]!;
+    expect(entry.text).toBe(entry.text);
+    const json = JSON.parse(JSON.stringify(entry)) as Record<string, unknown>;
+    expect(json.text).toBe(entry.text);
+    expect({ ...entry }.text).toBe(entry.text);
+    expect(Object.keys(entry)).toEqual(['atMs', 'from', 'to', 'summary', 'method', 'status', 'text', 'transaction', 'call', 'cause']);
+  });
+});
