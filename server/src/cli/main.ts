@@ -3,6 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { registerCheck } from './check.js';
+import { registerSimulate } from './simulate.js';
+import { registerVerify } from './verify.js';
 import { CliError, exit } from './errors.js';
 import type { CommandContext } from './io.js';
 
@@ -23,6 +25,8 @@ export function createProgram(context: CommandContext): Command {
     })
     .showHelpAfterError('(add --help for usage)');
   registerCheck(program, context, version);
+  registerSimulate(program, context);
+  registerVerify(program, context);
   return program;
 }
 
