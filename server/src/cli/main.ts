@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { registerCheck } from './check.js';
+import { registerDiagram } from './diagram.js';
 import { registerSimulate } from './simulate.js';
 import { registerVerify } from './verify.js';
 import { CliError, exit } from './errors.js';
@@ -27,6 +28,7 @@ export function createProgram(context: CommandContext): Command {
   registerCheck(program, context, version);
   registerSimulate(program, context);
   registerVerify(program, context);
+  registerDiagram(program, context);
   return program;
 }
 
