@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { registerCheck } from './check.js';
 import { registerDiagram } from './diagram.js';
+import { registerExport } from './export.js';
 import { registerSimulate } from './simulate.js';
 import { registerVerify } from './verify.js';
 import { CliError, exit } from './errors.js';
@@ -29,6 +30,7 @@ export function createProgram(context: CommandContext): Command {
   registerSimulate(program, context);
   registerVerify(program, context);
   registerDiagram(program, context);
+  registerExport(program, context, version);
   return program;
 }
 

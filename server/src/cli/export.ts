@@ -1,0 +1,126 @@
+// `surv export PATH --target T --out DIR`: a runnable Kamailio bundle per branch.
+import { statSync } from 'node:fs';
+import { posix } from 'node:path';
+import { Option, type Command } from 'commander';
+import { analyze, type Branch } from '../../../grammar/src/index.js';
+import { checkOutput, ExportError, exportBranches, Sources, targets, writeBundleDir, type Bundle, type Target } from '../export/index.js';
+import { CliError, describeIoError, exit } from './errors.js';
+import { formatSummary, formatText } from './format-text.js';
+import type { CommandContext } from './io.js';
+import { loadFiles, normalisePath } from './load.js';
+
+export interface ExportCommandOptions {
+  readonly target: Target;
+  readonly out: string;
+  readonly branch?: string;
+  readonly archive?: boolean;
+}
+
+export function registerExport(program: Command, context: CommandContext, toolVersion: string): void {
+  program
+    .command('export')
+    .summary('write a runnable Kamailio bundle for a branch or a fleet')
+    .description(
+      'Write a Kamailio bundle (kamailio.cfg, install.sh, boot hook, README.txt, manifest.json) for '
+      + 'each branch of PATH. A .surv file with one branch (or --branch) gives one bundle in DIR; a '
+      + 'folder or a file with several branches gives DIR/<branch>/ per branch. A policy with errors '
+      + 'is refused and nothing is written. DIR is replaced as a whole, never half-written.\n\n'
+      + 'Exit status: 0 written, 1 errors in the policy (or a value the export refuses), 2 usage or I/O error.',
+    )
+    .argument('<path>', '.surv file or fleet folder')
+    .addOption(new Option('-t, --target <target>', 'router platform').choices(targets).makeOptionMandatory())
+    .requiredOption('-o, --out <dir>', 'output folder (created, or a previous bundle replaced)')
+    .option('-b, --branch <name>', 'export only this branch, into DIR itself')
+    .option('-a, --archive', 'also write DIR.tar.gz (deterministic)')
+    .action((path: string, options: ExportCommandOptions) => {
+      context.exitCode = runExport(path, options, context, toolVersion);
+    });
+}
+
+export function runExport(path: string, options: ExportCommandOptions, context: CommandContext, toolVersion: string): number {
+  const typed = normalisePath(path);
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(typed).isDirectory();
+  } catch (error) {
+    throw new CliError(describeIoError(path, error));
+  }
+  try {
+    checkOutput(options.out);
+  } catch (error) {
+    if (error instanceof ExportError) throw new CliError(error.message);
+    throw error;
+  }
+
+  const loaded = loadFiles([path]);
+  const analysis = analyze(loaded.sources, { parsed: loaded.parsed, symbols: false });
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    context.stderr(formatText(analysis.diagnostics));
+    context.stderr(formatSummary(analysis.diagnostics, loaded.sources.length));
+    context.stderr('surv: the policy has errors: nothing exported\n');
+    return exit.findings;
+  }
+  if (analysis.diagnostics.length > 0) context.stderr(formatText(analysis.diagnostics));
+
+  const root = isDirectory ? typed : posix.dirname(typed);
+  const named = (b: Branch) => (isDirectory ? b.uri.startsWith(root === '.' ? '' : `${root}/`) : b.uri === typed);
+  let branches = analysis.model.branches.filter(named);
+  if (options.branch !== undefined) {
+    branches = branches.filter((b) => b.name === options.branch);
+    if (branches.length === 0) throw new CliError(`no branch named '${options.branch}' in '${path}'`);
+  }
+  if (branches.length === 0) throw new CliError(`no branch to export in '${path}'`);
+  const fleet = options.branch === undefined && (isDirectory || branches.length > 1);
+
+  const sources = new Sources(new Map([...analysis.files].map(([uri, f]) => [uri, { text: f.text, lines: f.lines }])), root);
+  const progress = new Progress(context, fleet && process.stderr.isTTY === true);
+  let result;
+  try {
+    result = exportBranches(branches, sources, { target: options.target, toolVersion, fleet, onBranch: (b, i, n) => progress.step(b, i, n) });
+  } catch (error) {
+    progress.end();
+    if (error instanceof ExportError) {
+      context.stderr(`${error.where ? `${error.where}: ` : ''}error: ${error.message}\n`);
+      context.stderr('surv: the export refuses this policy: nothing exported\n');
+      return exit.findings;
+    }
+    throw error;
+  }
+  progress.end();
+  for (const b of result.bundles) for (const w of b.warnings) context.stderr(`surv: note: ${b.branch}: ${w}\n`);
+
+  let written;
+  try {
+    written = writeBundleDir(options.out, result.files, options.archive === true);
+  } catch (error) {
+    if (error instanceof ExportError) throw new CliError(error.message);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    throw new CliError(`cannot write '${options.out}': ${code ?? (error instanceof Error ? error.message : String(error))}`);
+  }
+  const where = (b: Bundle) => (fleet ? posix.join(options.out, b.branch) : options.out);
+  if (!progress.tty) for (const b of result.bundles) context.stdout(`exported ${b.branch} (${b.target}) to ${where(b)}\n`);
+  else context.stdout(`exported ${result.bundles.length} branches (${options.target}) to ${options.out}\n`);
+  if (written.archivePath) context.stdout(`archive ${written.archivePath}\n`);
+  return exit.ok;
+}
+
+/** A one-line bar on a terminal; nothing otherwise (the summary lines say it all). */
+class Progress {
+  private shown = false;
+
+  constructor(private readonly context: CommandContext, readonly tty: boolean) {}
+
+  step(bundle: Bundle, index: number, total: number): void {
+    if (!this.tty) return;
+    const width = 24;
+    const done = Math.round(((index + 1) / total) * width);
+    this.context.stderr(`\r[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${index + 1}/${total} ${bundle.branch}\u001b[K`);
+    this.shown = true;
+  }
+
+  end(): void {
+    if (this.shown) this.context.stderr('\n');
+    this.shown = false;
+  }
+}

@@ -1,0 +1,54 @@
+// A tiny line builder for kamailio.cfg: tab indentation, comments that cannot break out
+// of their line, and blocks.
+import { commentText } from './escape.js';
+
+export class CfgWriter {
+  private readonly out: string[] = [];
+  private depth = 0;
+
+  /** One line of code at the current indentation. */
+  line(text: string): this {
+    this.out.push(text === '' ? '' : `${'\t'.repeat(this.depth)}${text}`);
+    return this;
+  }
+
+  lines(texts: readonly string[]): this {
+    for (const t of texts) this.line(t);
+    return this;
+  }
+
+  /** `# text`, flattened to one line; never `#!` (a preprocessor directive). */
+  comment(text: string): this {
+    const flat = commentText(text, 200);
+    return this.line(flat === '' ? '#' : `# ${flat}`);
+  }
+
+  blank(): this {
+    if (this.out.length > 0 && this.out[this.out.length - 1] !== '') this.out.push('');
+    return this;
+  }
+
+  /** `head {`, the body one level in, `}`. */
+  block(head: string, body: () => void): this {
+    this.line(`${head} {`);
+    const start = this.out.length;
+    this.depth++;
+    body();
+    // Kamailio's parser refuses an empty block; a design can leave one empty (no step).
+    if (!this.out.slice(start).some((l) => l.trim() !== '' && !l.trim().startsWith('#'))) this.line('$var(nothing) = 0;');
+    this.depth--;
+    return this.line('}');
+  }
+
+  /** A section banner, as in Kamailio's sample configuration. */
+  section(title: string): this {
+    this.blank();
+    this.line(`####### ${commentText(title, 80)} #######`);
+    return this.blank();
+  }
+
+  text(): string {
+    while (this.out.length > 0 && this.out[this.out.length - 1] === '') this.out.pop();
+    return `${this.out.join('\n')}\n`;
+  }
+}
