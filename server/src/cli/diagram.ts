@@ -1,7 +1,7 @@
 // `surv diagram FILE`: the ladder diagrams of a .surv file (docs/diagrams.md) as
 // Mermaid source, a Markdown page, or SVG/PNG rendered in headless Chromium.
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { analyze } from '../../../grammar/src/index.js';
 import { diagramsFor, escapeMarkdown, type DiagramView } from '../diagram/index.js';
@@ -157,6 +157,8 @@ function emit(context: CommandContext, out: string | undefined, path: string, co
 
 function write(context: CommandContext, path: string, content: string | Uint8Array): void {
   try {
+    // `--out docs/ladders/bilbao.md` in a fresh checkout: make the folders, as export does.
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, content);
   } catch (error) {
     throw new CliError(`cannot write '${path}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);

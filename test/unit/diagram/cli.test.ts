@@ -76,6 +76,18 @@ describe('surv diagram: mmd and md', () => {
       cleanup();
     }
   });
+
+  it('--out into folders that do not exist yet creates them', () => {
+    const { dir, cleanup } = fixture({});
+    try {
+      const target = join(dir, 'docs', 'ladders', 'bilbao.md');
+      const run = surv(['diagram', 'examples/bilbao.surv', '--out', target]);
+      expect(run.status).toBe(0);
+      expect(readFileSync(target, 'utf8')).toBe(golden('bilbao.md'));
+    } finally {
+      cleanup();
+    }
+  });
 });
 
 describe('surv diagram: errors', () => {
