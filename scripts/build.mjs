@@ -8,7 +8,7 @@
 // To add a program (the language server, the VS Code client), add a target below;
 // `external` lists modules supplied at run time (e.g. 'vscode' for the client).
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,14 +16,26 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Source maps go here rather than beside the program, so bin/ holds only what runs. */
 const mapDir = resolve(root, 'out');
 
-/** @type {{ name: string, entry: string, outfile: string, executable?: boolean, external?: string[] }[]} */
+/** @type {{ name: string, entry: string, outfile: string, executable?: boolean, external?: string[], browser?: boolean, assets?: [string, string][] }[]} */
 export const targets = [
-  { name: 'cli', entry: 'server/src/cli/main.ts', outfile: 'bin/surv.cjs', executable: true },
+  // playwright-core (loaded only for `surv diagram --format svg|png`) and mermaid's
+  // browser bundle (read from disk, never run by Node) stay in node_modules.
+  { name: 'cli', entry: 'server/src/cli/main.ts', outfile: 'bin/surv.cjs', executable: true, external: ['playwright-core', 'mermaid'] },
   { name: 'server', entry: 'server/src/main-server.ts', outfile: 'bin/surv-language-server.cjs', executable: true },
   // The VS Code extension (scripts/package.mjs makes the .vsix): its code and the
   // language server it starts over Node IPC, both bundled so the .vsix needs no npm install.
   { name: 'client', entry: 'client/src/extension.ts', outfile: 'client/dist/extension.cjs', external: ['vscode'] },
   { name: 'client-server', entry: 'server/src/main-server.ts', outfile: 'client/dist/server.cjs' },
+  // The diagram preview's webview script, for the browser, with what the page loads
+  // beside it: mermaid itself (bundled in the .vsix, never from a CDN) and the CSS.
+  {
+    name: 'preview', entry: 'client/media/preview.ts', outfile: 'client/dist/media/preview.js', browser: true,
+    assets: [
+      ['node_modules/mermaid/dist/mermaid.min.js', 'client/dist/media/mermaid.min.js'],
+      ['node_modules/mermaid/LICENSE', 'client/dist/media/mermaid.LICENSE.txt'],
+      ['client/media/preview.css', 'client/dist/media/preview.css'],
+    ],
+  },
 ];
 
 export async function buildTarget(target) {
@@ -33,9 +45,9 @@ export async function buildTarget(target) {
     entryPoints: [resolve(root, target.entry)],
     outfile,
     bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
+    platform: target.browser ? 'browser' : 'node',
+    target: target.browser ? 'chrome120' : 'node20',
+    format: target.browser ? 'iife' : 'cjs',
     minify: false,
     sourcemap: 'external',
     external: target.external ?? [],
@@ -54,6 +66,7 @@ export async function buildTarget(target) {
   const mapUrl = toPosix(relative(dirname(outfile), mapFile));
   writeAtomically(mapFile, JSON.stringify(sourceMap));
   writeAtomically(outfile, `${code.text}//# sourceMappingURL=${mapUrl}\n`, target.executable);
+  for (const [from, to] of target.assets ?? []) copyFileSync(resolve(root, from), resolve(root, to));
   return outfile;
 }
 

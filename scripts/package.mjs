@@ -3,8 +3,9 @@
 // install (everything it runs is bundled):
 //
 //   1. esbuild bundles client/src/extension.ts -> client/dist/extension.cjs (vscode
-//      external) and the language server -> client/dist/server.cjs (build.mjs targets
-//      `client` and `client-server`);
+//      external), the language server -> client/dist/server.cjs and the diagram
+//      preview's webview script -> client/dist/media/ with mermaid.min.js beside it
+//      (build.mjs targets `client`, `client-server` and `preview`);
 //   2. the TextMate grammar is copied to client/syntaxes/ (the package may only hold
 //      files below client/);
 //   3. @vscode/vsce packages client/ into out/surv-<version>.vsix; client/.vscodeignore
@@ -26,6 +27,10 @@ export const vsixPath = join(root, 'out', `${manifest.name}-${manifest.version}.
 const expected = [
   'extension/dist/extension.cjs',
   'extension/dist/server.cjs',
+  'extension/dist/media/preview.js',
+  'extension/dist/media/preview.css',
+  'extension/dist/media/mermaid.min.js',
+  'extension/dist/media/mermaid.LICENSE.txt',
   'extension/syntaxes/surv.tmLanguage.json',
   'extension/snippets/surv.json',
   'extension/language-configuration.json',
@@ -42,7 +47,7 @@ function fail(message) {
 async function main() {
   const started = Date.now();
   rmSync(join(clientDir, 'dist'), { recursive: true, force: true });
-  for (const name of ['client', 'client-server']) {
+  for (const name of ['client', 'client-server', 'preview']) {
     const target = targets.find((t) => t.name === name);
     if (!target) fail(`build.mjs has no target ${name}`);
     await buildTarget(target);

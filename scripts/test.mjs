@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 const steps = [
   ['type check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['type check (VS Code client)', 'npx', ['tsc', '-p', 'client/tsconfig.json', '--noEmit']],
+  ['type check (preview webview)', 'npx', ['tsc', '-p', 'client/media/tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '--max-warnings', '0', '.']],
   ['build', 'node', ['scripts/build.mjs']],
   ['package', 'node', ['scripts/package.mjs']],

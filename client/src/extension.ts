@@ -1,13 +1,17 @@
 // The surv extension for VS Code: starts the surv language server (bundled beside
-// this file as dist/server.cjs) over Node IPC for every `.surv` file, and adds two
-// commands. Everything the language does (diagnostics, completion, hover, navigation,
-// formatting, quick fixes) comes from the server; this file only wires it in.
+// this file as dist/server.cjs) over Node IPC for every `.surv` file, adds its
+// commands and puts the scenarios in the Test Explorer (testing.ts). Everything the
+// language does (diagnostics, completion, hover, navigation, formatting, quick fixes,
+// simulation) comes from the server; this file only wires it in.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   LanguageClient, TransportKind,
   type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
+import { DiagramPreview } from './preview/panel.js';
+import { registerScenarioCommands } from './scenario-commands.js';
+import { ScenarioTests } from './testing.js';
 
 const clientId = 'surv';
 const clientName = 'surv Language Server';
@@ -16,6 +20,8 @@ let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
 /** One watcher for the extension's life: the server learns of .surv files changed on disk. */
 let watcher: vscode.FileSystemWatcher | undefined;
+/** The scenarios in the Test Explorer; re-read from each new server. */
+let tests: ScenarioTests | undefined;
 
 interface Settings {
   validationDelayMs: number;
@@ -97,6 +103,7 @@ async function restart(context: vscode.ExtensionContext, channel: vscode.LogOutp
   channel.info('restarting the language server');
   await stopClient();
   await startClient(context, channel);
+  void tests?.discover();
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -116,7 +123,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  context.subscriptions.push(new DiagramPreview(context.extensionUri, () => client, channel));
+  tests = new ScenarioTests(() => client, channel);
+  context.subscriptions.push(tests, ...registerScenarioCommands(tests, () => client, channel));
+
   await startClient(context, channel);
+  void tests.discover();
 }
 
 export async function deactivate(): Promise<void> {

@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions } from './lsp/code-actions.js';
+import { codeLenses } from './lsp/code-lens.js';
 import { completion } from './lsp/completion.js';
 import type { DocumentContext } from './lsp/context.js';
 import { toDiagnostic } from './lsp/convert.js';
@@ -20,7 +21,11 @@ import { inlayHints } from './lsp/inlay-hints.js';
 import { definition, documentHighlights, prepareRename, references, rename, RenameError } from './lsp/navigation.js';
 import { semanticTokenLegend, semanticTokens } from './lsp/semantic-tokens.js';
 import { foldingRanges, selectionRanges } from './lsp/structure.js';
+import { listScenarios, scenariosMethod, simulateMethod, simulateScenario } from './lsp/scenarios.js';
+import { diagramsMethod, documentDiagrams } from './lsp/diagrams.js';
 import { documentSymbols, workspaceSymbols } from './lsp/symbols.js';
+import { verifyQuickFixes } from './lsp/verify-fixes.js';
+import { verifyMethod, VerifyOnSave } from './lsp/verify-on-save.js';
 import { Workspace } from './lsp/workspace.js';
 
 export interface ServerOptions {
@@ -105,6 +110,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
   }
 
+  // `surv verify` runs after a save, off the keystroke path; its findings join each publication.
+  const verifier = new VerifyOnSave({
+    analysis: () => workspace.analysis(),
+    documentVersion: (uri) => workspace.documentVersion(uri),
+    republish: () => scheduleValidation(),
+    log: (message) => connection.console.error(message),
+  });
+
   function context(uri: string): DocumentContext | undefined {
     const analysis = workspace.analysis();
     const file = analysis.files.get(uri);
@@ -129,6 +142,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (!flags.relatedInformation) delete diagnostic.relatedInformation;
       byUri.get(d.uri)?.push(diagnostic);
     }
+    for (const [uri, found] of verifier.diagnostics(flags.relatedInformation)) byUri.get(uri)?.push(...found);
     for (const uri of published.keys()) if (!byUri.has(uri)) byUri.set(uri, []);
     for (const [uri, diagnostics] of byUri) {
       const version = workspace.documentVersion(uri);
@@ -198,6 +212,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         semanticTokensProvider: { legend: semanticTokenLegend, full: true, range: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Refactor] },
         inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'surv-language-server', version: '0.1.0' },
     };
@@ -216,10 +231,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
   documents.onDidChangeContent(({ document }) => {
     workspace.openDocument(document.uri, document.version, document.getText());
+    verifier.changed(document.uri);
     scheduleValidation();
   });
+  documents.onDidSave(({ document }) => verifier.saved(document.uri));
   documents.onDidClose(({ document }) => {
     workspace.closeDocument(document.uri);
+    verifier.changed(document.uri);
     // A closed file of the workspace is checked from disk again; any other is forgotten.
     if (workspace.hasDiskFile(document.uri)) workspace.setDiskFile(document.uri, readFile(document.uri));
     scheduleValidation();
@@ -229,6 +247,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const change of changes) {
       if (!change.uri.endsWith('.surv') || workspace.isOpen(change.uri)) continue;
       workspace.setDiskFile(change.uri, change.type === FileChangeType.Deleted ? undefined : readFile(change.uri));
+      verifier.changed(change.uri);
     }
     scheduleValidation();
   });
@@ -302,13 +321,31 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onCodeAction((params, token) => runSafe('codeAction', [], () => {
     const ctx = context(params.textDocument.uri);
-    return ctx ? codeActions(ctx, params.range, params.context.diagnostics, params.context.only) : [];
+    return ctx ? [
+      ...codeActions(ctx, params.range, params.context.diagnostics, params.context.only),
+      ...verifyQuickFixes(ctx.analysis, params.context.diagnostics, params.context.only),
+    ] : [];
   }, token));
 
   connection.languages.inlayHint.on((params, token) => runSafe('inlayHint', [], () => {
     const ctx = context(params.textDocument.uri);
     return ctx ? inlayHints(ctx, params.range) : [];
   }, token));
+
+  connection.onCodeLens((params, token) => runSafe('codeLens', [], () => {
+    const ctx = context(params.textDocument.uri);
+    return ctx ? codeLenses(ctx) : [];
+  }, token));
+
+  // The scenario requests answer a ResponseError for bad params; this one is for a bug.
+  const failed = (method: string) => new ResponseError<void>(-32603, `${method}: internal error (the server log has the details)`);
+  connection.onRequest(scenariosMethod, (params: unknown, token) =>
+    runSafe(scenariosMethod, failed(scenariosMethod), () => listScenarios(workspace.analysis(), params), token));
+  connection.onRequest(simulateMethod, (params: unknown, token) =>
+    runSafe(simulateMethod, failed(simulateMethod), () => simulateScenario(workspace.analysis(), params), token));
+  connection.onRequest(verifyMethod, (params: unknown) => verifier.request(params));
+  connection.onRequest(diagramsMethod, (params: unknown, token) =>
+    runSafe(diagramsMethod, failed(diagramsMethod), () => documentDiagrams(workspace.analysis(), params, (uri) => workspace.documentVersion(uri)), token));
 
   connection.onShutdown(() => {
     // No diagnostics after shutdown: the client may already be tearing down.
