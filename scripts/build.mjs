@@ -16,16 +16,26 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Source maps go here rather than beside the program, so bin/ holds only what runs. */
 const mapDir = resolve(root, 'out');
 
-/** @type {{ name: string, entry: string, outfile: string, executable?: boolean, external?: string[], browser?: boolean, assets?: [string, string][] }[]} */
+/**
+ * `companions`: programs the target starts itself and finds beside its own file (the
+ * language server's verify worker thread), built with it so they never go stale apart.
+ * @type {{ name: string, entry: string, outfile: string, executable?: boolean, external?: string[], browser?: boolean, assets?: [string, string][], companions?: { entry: string, outfile: string }[] }[]}
+ */
 export const targets = [
   // playwright-core (loaded only for `surv diagram --format svg|png`) and mermaid's
   // browser bundle (read from disk, never run by Node) stay in node_modules.
   { name: 'cli', entry: 'server/src/cli/main.ts', outfile: 'bin/surv.cjs', executable: true, external: ['playwright-core', 'mermaid'] },
-  { name: 'server', entry: 'server/src/main-server.ts', outfile: 'bin/surv-language-server.cjs', executable: true },
+  {
+    name: 'server', entry: 'server/src/main-server.ts', outfile: 'bin/surv-language-server.cjs', executable: true,
+    companions: [{ entry: 'server/src/lsp/verify-worker.ts', outfile: 'bin/surv-verify-worker.cjs' }],
+  },
   // The VS Code extension (scripts/package.mjs makes the .vsix): its code and the
   // language server it starts over Node IPC, both bundled so the .vsix needs no npm install.
   { name: 'client', entry: 'client/src/extension.ts', outfile: 'client/dist/extension.cjs', external: ['vscode'] },
-  { name: 'client-server', entry: 'server/src/main-server.ts', outfile: 'client/dist/server.cjs' },
+  {
+    name: 'client-server', entry: 'server/src/main-server.ts', outfile: 'client/dist/server.cjs',
+    companions: [{ entry: 'server/src/lsp/verify-worker.ts', outfile: 'client/dist/surv-verify-worker.cjs' }],
+  },
   // The diagram preview's webview script, for the browser, with what the page loads
   // beside it: mermaid itself (bundled in the .vsix, never from a CDN) and the CSS.
   {
@@ -67,6 +77,7 @@ export async function buildTarget(target) {
   writeAtomically(mapFile, JSON.stringify(sourceMap));
   writeAtomically(outfile, `${code.text}//# sourceMappingURL=${mapUrl}\n`, target.executable);
   for (const [from, to] of target.assets ?? []) copyFileSync(resolve(root, from), resolve(root, to));
+  for (const companion of target.companions ?? []) await buildTarget({ name: `${target.name} companion`, ...companion });
   return outfile;
 }
 

@@ -27,6 +27,7 @@ export const vsixPath = join(root, 'out', `${manifest.name}-${manifest.version}.
 const expected = [
   'extension/dist/extension.cjs',
   'extension/dist/server.cjs',
+  'extension/dist/surv-verify-worker.cjs',
   'extension/dist/media/preview.js',
   'extension/dist/media/preview.css',
   'extension/dist/media/mermaid.min.js',

@@ -1,11 +1,14 @@
 // `surv-language-server --stdio` (or --node-ipc, --socket=N): the .surv language
 // server for any LSP editor. VS Code's client starts the same file.
+import { join } from 'node:path';
 import { format } from 'node:util';
 import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node.js';
 import { ResyncingMessageReader } from './message-reader.js';
 import { startServer } from './server.js';
 
 const args = process.argv.slice(2);
+// scripts/build.mjs bundles the verify worker beside this file (CommonJS: __dirname is set).
+const options = { verifyWorker: join(__dirname, 'surv-verify-worker.cjs') };
 if (args.includes('--version')) {
   process.stdout.write('surv-language-server 0.1.0\n');
   process.exit(0);
@@ -23,10 +26,10 @@ if (args.includes('--stdio')) {
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     console[method] = (...values: unknown[]) => log(format(...values));
   }
-  const server = startServer(createConnection(ProposedFeatures.all, new ResyncingMessageReader(process.stdin, log), new StreamMessageWriter(process.stdout)));
+  const server = startServer(createConnection(ProposedFeatures.all, new ResyncingMessageReader(process.stdin, log), new StreamMessageWriter(process.stdout)), options);
   const end = () => process.exit(server.shutdownRequested() ? 0 : 1);
   process.stdin.on('end', end);
   process.stdin.on('close', end);
 } else {
-  startServer(createConnection(ProposedFeatures.all));
+  startServer(createConnection(ProposedFeatures.all), options);
 }

@@ -26,11 +26,14 @@ import { diagramsMethod, documentDiagrams } from './lsp/diagrams.js';
 import { documentSymbols, workspaceSymbols } from './lsp/symbols.js';
 import { verifyQuickFixes } from './lsp/verify-fixes.js';
 import { verifyMethod, VerifyOnSave } from './lsp/verify-on-save.js';
+import { VerifyWorker } from './lsp/verify-pool.js';
 import { Workspace } from './lsp/workspace.js';
 
 export interface ServerOptions {
   /** Milliseconds to wait after an edit before checking; bursts of edits are coalesced either way. */
   readonly validationDelayMs?: number;
+  /** The bundled verify worker (verify-pool.ts); without it, verify runs on the server's thread. */
+  readonly verifyWorker?: string;
 }
 
 /** Client capabilities we adapt to, read once. */
@@ -111,12 +114,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   // `surv verify` runs after a save, off the keystroke path; its findings join each publication.
+  const log = (message: string) => connection.console.error(message);
+  const worker = options.verifyWorker !== undefined && VerifyWorker.available(options.verifyWorker) ? new VerifyWorker(options.verifyWorker, log) : undefined;
+  if (options.verifyWorker !== undefined && !worker) log(`surv: ${options.verifyWorker} is missing; verify runs on the server's thread`);
   const verifier = new VerifyOnSave({
     analysis: () => workspace.analysis(),
     documentVersion: (uri) => workspace.documentVersion(uri),
     republish: () => scheduleValidation(),
-    log: (message) => connection.console.error(message),
-  });
+    log,
+  }, worker?.verify);
 
   function context(uri: string): DocumentContext | undefined {
     const analysis = workspace.analysis();
@@ -352,6 +358,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     shutdownRequested = true;
     if (pending) clearTimeout(pending);
     pending = undefined;
+    void worker?.close();
   });
 
   documents.listen(connection);
