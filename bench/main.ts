@@ -5,7 +5,10 @@
 //   npm run bench -- verify  surv verify on every shipped example
 //   npm run bench -- simulate  simulator replays per second
 //   npm run bench -- preview keystroke to redrawn SVG in the diagram preview (Chromium)
+//   npm run bench -- kamailio  the exported bundle under SIPp load and an upstream outage
+//                            (about 1.5 min; SURV_BENCH_SECONDS=6 for a quick run)
 import { runCheckBench } from './check.bench.js';
+import { runKamailioBench } from './kamailio.bench.js';
 import { runLspBench } from './lsp.bench.js';
 import { runPreviewBench } from './preview.bench.js';
 import { runSimulateBench } from './simulate.bench.js';
@@ -20,6 +23,7 @@ if (!only || only === 'simulate') runSimulateBench();
 let running: Promise<void> = Promise.resolve();
 if (!only || only === 'lsp') running = running.then(async () => void (await runLspBench()));
 if (!only || only === 'preview') running = running.then(() => runPreviewBench());
+if (!only || only === 'kamailio') running = running.then(async () => void (await runKamailioBench()));
 running.catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;

@@ -16,6 +16,11 @@ await build({
   outfile: 'out/bench/main.cjs',
   // Loaded from node_modules at run time: it finds its own files beside itself.
   external: ['playwright-core'],
+  // The Kamailio bench reuses test/kamailio/support.ts, whose test/support/built.ts finds
+  // the repository from import.meta.url (empty in a CommonJS bundle): give it the
+  // bundle's own URL, out/bench/main.cjs, two folders below the repository as built.ts is.
+  define: { 'import.meta.url': '__benchBundleUrl' },
+  banner: { js: 'const __benchBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
 });
 const result = spawnSync(process.execPath, ['out/bench/main.cjs', ...process.argv.slice(2)], { stdio: 'inherit' });
