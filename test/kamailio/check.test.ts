@@ -6,8 +6,10 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, exportTo, kamailioCheck, requireTools, root } from './support.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, exportTo, removeExports, kamailioCheck, requireTools, root } from './support.js';
+
+afterAll(removeExports);
 
 const targets = ['edgeos', 'debian', 'openwrt'] as const;
 

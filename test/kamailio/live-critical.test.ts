@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../grammar/src/index.js';
 import { simulate } from '../../server/src/simulate/index.js';
 import { ackFor, clock, header, invite, register, UdpActor, type SipMessage } from './sip.js';
-import { ensureBuilt, exportTo, requireTools, root, startKamailio, type RunningKamailio } from './support.js';
+import { ensureBuilt, exportTo, removeExports, requireTools, root, startKamailio, type RunningKamailio } from './support.js';
+
+afterAll(removeExports);
 
 const fixture = join(root, 'test/kamailio/fixtures/loopback-critical.surv');
 const edge = { address: '127.0.0.1', port: 5070 };

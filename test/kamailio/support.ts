@@ -33,8 +33,17 @@ export function surv(args: readonly string[], cwd = root): { status: number | nu
 }
 
 /** `surv export` into a fresh temporary folder; returns that folder. */
+/** Every folder exportTo made: removeExports() in a suite's afterAll, or at the latest when the process exits. */
+const exported: string[] = [];
+
+export function removeExports(): void {
+  for (const dir of exported.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+process.on('exit', removeExports);
+
 export function exportTo(path: string, target: string, extra: readonly string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'surv-kam-'));
+  exported.push(dir);
   const out = join(dir, 'out');
   const run = surv(['export', path, '--target', target, '--out', out, ...extra]);
   if (run.status !== 0) throw new Error(`surv export ${path} failed (${run.status}):\n${run.stderr}`);
