@@ -5,6 +5,7 @@ import packageJson from '../../../package.json' with { type: 'json' };
 import { registerCheck } from './check.js';
 import { registerDiagram } from './diagram.js';
 import { registerExport } from './export.js';
+import { registerReplay } from './replay.js';
 import { registerSimulate } from './simulate.js';
 import { registerVerify } from './verify.js';
 import { CliError, exit } from './errors.js';
@@ -31,6 +32,7 @@ export function createProgram(context: CommandContext): Command {
   registerVerify(program, context);
   registerDiagram(program, context);
   registerExport(program, context, version);
+  registerReplay(program, context, version);
   return program;
 }
 
