@@ -1,10 +1,10 @@
 // Shared by the Kamailio tests: the tools they need (missing ones fail the suite, never
 // skip it), exports through the built CLI, and a Kamailio process per test file.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSocket } from 'node:dgram';
+import { startKamailio as startReplayKamailio } from '../../server/src/replay/kamailio.js';
 import { ensureBuilt as ensureBuiltTarget, root } from '../support/built.js';
 
 export { root };
@@ -67,66 +67,15 @@ export interface RunningKamailio {
  * of /etc/kamailio (documented in docs/export.md).
  */
 export async function startKamailio(bundle: string, edge: { address: string; port: number }): Promise<RunningKamailio> {
-  const work = mkdtempSync(join(tmpdir(), 'surv-kamrun-'));
-  const run = join(work, 'run');
-  mkdirSync(run);
-  const cfg = join(work, 'kamailio.cfg');
-  writeFileSync(cfg, readFileSync(join(bundle, 'kamailio.cfg'), 'utf8').replace('"/etc/kamailio/dispatcher.list"', JSON.stringify(join(bundle, 'dispatcher.list'))));
-  const logFile = join(work, 'kamailio.log');
-  const child: ChildProcess = spawn(kamailioBin, ['-f', cfg, '-DD', '-E', '-m', '64', '-M', '8', '-P', join(work, 'kamailio.pid'), '-Y', run], {
-    detached: true, stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const chunks: string[] = [];
-  child.stderr?.on('data', (d: Buffer) => chunks.push(d.toString('utf8')));
-  const log = () => chunks.join('');
-  let exited = false;
-  child.on('exit', () => { exited = true; });
-  const stop = async () => {
-    if (!exited && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      for (let i = 0; i < 40 && !exited; i++) await new Promise((r) => setTimeout(r, 50));
-      if (!exited) process.kill(-child.pid, 'SIGKILL');
-    }
-    writeFileSync(logFile, log());
-    rmSync(work, { recursive: true, force: true });
-  };
-  try {
-    await waitReady(edge, () => exited);
-  } catch (error) {
-    await stop();
-    throw new Error(`${String(error)}\n${log()}`);
-  }
+  const dispatcherList = join(bundle, 'dispatcher.list');
+  const kamailio = await startReplayKamailio({
+    cfg: readFileSync(join(bundle, 'kamailio.cfg'), 'utf8'),
+    dispatcherList: existsSync(dispatcherList) ? readFileSync(dispatcherList, 'utf8') : undefined,
+  }, edge);
   const kamcmd = (...args: string[]) => {
-    const r = spawnSync('kamcmd', ['-s', `unixs:${join(run, 'kamailio_ctl')}`, ...args], { encoding: 'utf8' });
+    const r = spawnSync('kamcmd', ['-s', `unixs:${kamailio.controlSocket}`, ...args], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`kamcmd ${args.join(' ')} failed: ${r.stderr}`);
     return r.stdout;
   };
-  return { log, kamcmd, stop };
-}
-
-/** Sends OPTIONS to the edge until it answers 200 (the cfg answers keepalives to itself). */
-async function waitReady(edge: { address: string; port: number }, exited: () => boolean): Promise<void> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  let ready = false;
-  socket.on('message', (m) => { if (m.toString().startsWith('SIP/2.0 200')) ready = true; });
-  try {
-    for (let i = 0; i < 100 && !ready; i++) {
-      if (exited()) throw new Error('kamailio exited during start-up');
-      const port = socket.address().port;
-      socket.send([
-        `OPTIONS sip:${edge.address}:${edge.port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bKready${i}${process.pid}`,
-        'Max-Forwards: 70', '<sip:probe@127.0.0.1>'.replace(/^/, 'From: ') + ';tag=r', `To: <sip:${edge.address}:${edge.port}>`,
-        `Call-ID: ready${i}${process.pid}`, 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', '',
-      ].join('\r\n'), edge.port, edge.address);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    if (!ready) throw new Error('kamailio did not answer OPTIONS within 5 s');
-  } finally {
-    socket.close();
-  }
+  return { log: kamailio.log, kamcmd, stop: () => kamailio.stop() };
 }

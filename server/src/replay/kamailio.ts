@@ -1,6 +1,6 @@
 // Runs an exported kamailio.cfg in a real Kamailio, in the foreground, with its own pid
-// file, run folder (so its kamcmd socket) and memory (-m 64 -M 8), as
-// test/kamailio/support.ts does for the live tests. The one change to the file:
+// file, run folder (so its kamcmd socket) and memory (-m 64 -M 8), for `surv replay`
+// and for the live tests (test/kamailio/support.ts). The one change to the file:
 // dispatcher.list is read from the run folder instead of /etc/kamailio.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -23,6 +23,8 @@ export interface RunningKamailio {
   /** `performance.now()` when it first answered an OPTIONS. */
   readonly readyAt: number;
   readonly log: () => string;
+  /** Its control socket, for `kamcmd -s unixs:PATH` (cfg.seti and friends). */
+  readonly controlSocket: string;
   stop(): Promise<void>;
 }
 
@@ -111,7 +113,7 @@ export async function startKamailio(files: KamailioFiles, edge: { address: strin
     const why = spawnError ? `cannot start ${binary}: ${spawnError.message}` : error instanceof Error ? error.message : String(error);
     throw new Error(`${why}\n${log()}`);
   }
-  return { startedAt, readyAt: performance.now(), log, stop };
+  return { startedAt, readyAt: performance.now(), log, controlSocket: join(run, 'kamailio_ctl'), stop };
 }
 
 /** OPTIONS to the edge itself (the cfg answers keepalives to itself with 200) until it answers. */
