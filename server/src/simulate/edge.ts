@@ -1,6 +1,6 @@
 // The branch's edge proxy: Kamailio 5.6 with tm, as measured (docs/simulator.md).
 import type { SurvivalAction } from '../../../grammar/src/index.js';
-import { PhoneUa, reasonOf, sentBy } from './actors.js';
+import { PhoneUa, reasonOf } from './actors.js';
 import { Backoff } from './backoff.js';
 import type { Node, Simulation } from './engine.js';
 import { request, response, tagged, type Msg, type NameAddr, type Transport, type Via } from './message.js';
@@ -8,6 +8,9 @@ import { Prober } from './probing.js';
 import { Registrar, type RegistrarHost } from './registrar.js';
 import type { TimerHandle } from './scheduler.js';
 import { hostPort, uriHost, uriUser } from './sip.js';
+
+/** tm's wt_timer (default, the exporter leaves it): how long a finished transaction lives on. */
+const WT_TIMER_MS = 5000;
 
 interface ClientBranch {
   readonly id: string;
@@ -37,6 +40,8 @@ class ServerTxn {
   /** The caller's To with our tag, built once. */
   taggedTo: NameAddr | undefined = undefined;
   finalSent = false;
+  /** When the caller got its final reply: tm frees the transaction wt_timer later. Shared with a survival relay (one tm transaction). */
+  uas: { doneAt: number | undefined } = { doneAt: undefined };
   current: ClientBranch | undefined = undefined;
   /** The last reply sent to the caller: sent again when its INVITE comes again. */
   last: Msg | undefined = undefined;
@@ -54,6 +59,7 @@ class ServerTxn {
     const t = new ServerTxn(this.call, this.phone, invite, this.dialled, this.toTag);
     t.chain = chain;
     t.taggedTo = this.taggedTo;
+    t.uas = this.uas;
     t.last = this.last;
     t.finalRetrans = this.finalRetrans;
     return t;
@@ -83,7 +89,7 @@ export class EdgeProxy implements Node, RegistrarHost {
   private readonly branchById = new Map<string, ClientBranch>();
   private readonly dialogs = new Map<string, { far: Node; near: Node }>();
   private readonly inDialog = new Map<string, RelayedRequest>();
-  private readonly cancelTimers = new Map<string, TimerHandle[]>();
+  private readonly cancelTimers = new Map<string, Backoff>();
   private readonly listens = new Map<Transport, Listen>();
   readonly prober: Prober;
   readonly registrar: Registrar;
@@ -96,10 +102,11 @@ export class EdgeProxy implements Node, RegistrarHost {
   /** `host`, `port`, `transport`: where the phones reach the edge. */
   constructor(private readonly sim: Simulation, readonly host: string, readonly port: number, transport: Transport) {
     this.transport = transport;
-    const main: Listen = { host, port, sentBy: sentBy(host, port) };
+    // Kamailio leaves the default port out of its Via (the phones' stacks write it).
+    const main: Listen = { host, port, sentBy: hostPort(host, port) };
     for (const t of ['UDP', 'TCP', 'TLS'] as const) {
       const l = sim.branch.listens.value.find((x) => x.transport === t.toLowerCase());
-      this.listens.set(t, l ? { host: l.address, port: l.port, sentBy: sentBy(l.address, l.port) } : main);
+      this.listens.set(t, l ? { host: l.address, port: l.port, sentBy: hostPort(l.address, l.port) } : main);
     }
     this.listens.set(transport, main);
     this.prober = new Prober(sim, this, (branch, t) => this.via(branch, t));
@@ -210,8 +217,6 @@ export class EdgeProxy implements Node, RegistrarHost {
     const out = branch.outbound;
     const dialled = uriUser(m.uri ?? '') ?? '';
     const txn = new ServerTxn(call, from, m, dialled, this.sim.next('k'));
-    // tm's automatic 100 Trying (auto_inv_100).
-    this.replyToPhone(txn, 100, 'Trying', 'tm: auto 100 Trying', false);
     const host = uriHost(m.uri ?? '');
     let chain: Node[];
     let survival = false;
@@ -273,7 +278,10 @@ export class EdgeProxy implements Node, RegistrarHost {
   /** Every reply to the caller goes here: remembered, and a non-2xx final resent over UDP until the ACK. */
   private toPhone(txn: ServerTxn, msg: Msg, cause: string): void {
     const code = msg.status!;
-    if (code >= 200) txn.finalSent = true;
+    if (code >= 200) {
+      txn.finalSent = true;
+      txn.uas.doneAt ??= this.sim.clock.now;
+    }
     txn.last = msg;
     this.sim.send(this, txn.phone, msg, txn.call, cause);
     if (code >= 300 && txn.phone.transport === 'UDP') {
@@ -296,6 +304,10 @@ export class EdgeProxy implements Node, RegistrarHost {
 
   private startBranch(txn: ServerTxn, target: Node, uri: string, cause: string, frInvMs: number): ClientBranch {
     const m = txn.invite;
+    // tm's automatic 100 (auto_inv_100) comes from t_relay() in the request route, and only
+    // while nothing has been replied yet: an INVITE the config answers itself gets none.
+    // A failure route's t_relay() never sends one; by then the first relay already had.
+    if (!txn.last) this.replyToPhone(txn, 100, 'Trying', 'tm: auto 100 Trying', false);
     const id = `z9hG4bKed${this.sim.next('')}`;
     const msg = request('INVITE', uri, {
       via: [this.via(id, target.transport), ...m.via], maxForwards: (m.maxForwards ?? 70) - 1, recordRoute: this.recordRoute(txn.phone.transport, target.transport),
@@ -393,9 +405,12 @@ export class EdgeProxy implements Node, RegistrarHost {
     b.final = true;
     if (txn.finalSent) return;
     if (txn.inbound) {
-      if (b.provisional) this.cancel(txn, b, `${which} fired on ${b.target.name}: CANCEL`);
+      // tm's fake 408 runs the failure route (the next step's INVITEs, or the final to the
+      // caller) before it sends the CANCEL to the branch that rang out.
       txn.inbound.finals.push(408);
-      return this.branchDone(txn, `${which} fired on ${b.target.name}`);
+      this.branchDone(txn, `${which} fired on ${b.target.name}`);
+      if (b.provisional) this.cancel(txn, b, `${which} fired on ${b.target.name}: CANCEL`);
+      return;
     }
     if (b.provisional) {
       // It rang: 408 to the phone, never survival; then CANCEL upstream.
@@ -455,10 +470,16 @@ export class EdgeProxy implements Node, RegistrarHost {
     const m = b.msg;
     const msg = request('CANCEL', m.uri!, { via: [m.via[0]!], maxForwards: 70, from: m.from, to: m.to, callId: m.callId, cseq: m.cseq, cseqMethod: 'CANCEL' });
     if (!this.sim.send(this, b.target, msg, txn.call, cause) || b.target.transport !== 'UDP') return;
-    const { t1 } = this;
-    // Measured: resent at +0.5, +1.5, +3.5 s (T1 = 500), then the transaction is gone.
-    const handles = [1, 3, 7].map((k, i) => this.sim.clock.after(k * t1, () => this.sim.send(this, b.target, msg, txn.call, `CANCEL retransmission ${i + 1}`)));
-    this.cancelTimers.set(b.id, handles);
+    // tm resends its CANCEL like any non-INVITE (T1 doubling, capped at T2) until the
+    // transaction's fr_timer (`no-answer`), and stops sooner when the INVITE transaction
+    // is freed, wt_timer after its final to the caller (measured, docs/simulator.md).
+    const resend = (n: number) => {
+      const done = txn.uas.doneAt;
+      if (done !== undefined && this.sim.clock.now >= done + WT_TIMER_MS) return backoff.stop();
+      this.sim.send(this, b.target, msg, txn.call, `CANCEL retransmission ${n}`);
+    };
+    const backoff = new Backoff(this.sim.clock, this.t1, this.t2, this.fr, resend);
+    this.cancelTimers.set(b.id, backoff);
   }
 
   private onReply(m: Msg, from: Node): void {
@@ -469,7 +490,7 @@ export class EdgeProxy implements Node, RegistrarHost {
     if (method === 'OPTIONS') return this.prober.reply(key, status);
     if (method === 'REGISTER') return this.registrar.onReply(m);
     if (method === 'CANCEL') {
-      for (const h of this.cancelTimers.get(key) ?? []) this.sim.clock.cancel(h);
+      this.cancelTimers.get(key)?.stop();
       return;
     }
     if (method !== 'INVITE') {

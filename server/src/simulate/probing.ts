@@ -45,7 +45,8 @@ export class Prober {
 
   private probe(upstream: Node, timeoutMs: number): void {
     const id = `z9hG4bKds${this.sim.next('')}`;
-    const uri = `sip:${hostPort(upstream.host, upstream.port)}`;
+    // The dispatcher destination as exported: always with its port (and transport).
+    const uri = `sip:${hostPort(upstream.host, undefined)}:${upstream.port}${upstream.transport === 'UDP' ? '' : `;transport=${upstream.transport.toLowerCase()}`}`;
     const edge = this.edge;
     const msg = request('OPTIONS', uri, {
       via: [this.via(id, upstream.transport)], maxForwards: 70, from: { uri: `sip:dispatcher@${hostPort(edge.host, edge.port)}`, tag: this.sim.next('k') },

@@ -142,7 +142,7 @@ describe('scenario views: forks, probing, failover', () => {
     expect(mark).toBeGreaterThan(0);
     expect(lines[mark - 1]).toBe('edge-)cloud: ↻ OPTIONS retransmission 2 (31.500s)');
     expect(lines[mark + 1]).toBe('admin->>edge: INVITE 0944000000 (40.000s)');
-    expect(lines.slice(mark + 3, mark + 6)).toEqual([
+    expect(lines.slice(mark + 2, mark + 5)).toEqual([
       'rect rgba(255, 170, 0, 0.14)',
       'Note over admin,lifeline: survival#58; 181 Survival mode - calls via local PRI then relay to isdn30',
       'edge-->>admin: 181 Survival mode - calls via local PRI (40.000s)',

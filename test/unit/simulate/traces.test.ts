@@ -132,6 +132,20 @@ describe('simulate: replies from a live upstream', () => {
     expect(r.trace.find((t) => t.status === 408)!.cause).toContain('fr_inv_timer fired');
   });
 
+  it('an unanswered CANCEL is resent only within no-answer (its fr_timer) and while the call lives (wt_timer, 5 s after the 408)', () => {
+    const cancels = (timers: string) => custom('  cloud trying\n  desk1 calls 944000000', timers).trace.filter((t) => t.summary === 'CANCEL').map((t) => t.atMs);
+    // Measured on Kamailio 5.6 by the replay harness (test/kamailio/replay.test.ts).
+    expect(cancels('no-answer 2s  ringing 30s')).toEqual([30000, 30500, 31500]);
+    expect(cancels('no-answer 10s  ringing 30s')).toEqual([30000, 30500, 31500, 33500]);
+    // 37.5 s would still be within a 20 s no-answer, but the transaction is gone at 35 s.
+    expect(cancels('no-answer 20s  ringing 30s')).toEqual([30000, 30500, 31500, 33500]);
+  });
+
+  it('no 100 before a reply the edge makes itself without relaying (404 to a gateway not in inbound from, 500 No Route)', () => {
+    const notInbound = custom('  pstn calls 101');
+    expect(lines(notInbound.trace, toCallerOrUpstream)).toEqual(['0 pstn>edge INVITE', '0 edge>pstn 404', '0 pstn>edge ACK']);
+  });
+
   it('each later provisional restarts fr_inv_timer; a ringing upstream answers the CANCEL with 487', () => {
     const r = custom('  cloud answers 180 after 5s\n  desk1 calls 944000000');
     expect(lines(r.trace)).toEqual([
@@ -201,11 +215,11 @@ describe('simulate: inbound calls from the gateway', () => {
     expect(r.verdicts.map((v) => v.status)).toEqual(['pass']);
   });
 
-  it('a serial chain: the step rings for its time, then CANCEL and the next step (station-07)', () => {
+  it('a serial chain: the step rings for its time, then the next step rings and only then the CANCEL goes (station-07)', () => {
     const { branch, scenario } = scenarioOf('examples/petrol-stations/station-07.surv');
     const r = simulate(branch, scenario);
     expect(lines(r.trace, (t) => t.summary === 'INVITE' || t.summary === 'CANCEL' || t.status === 200).slice(0, 5)).toEqual([
-      '0 pstn>edge INVITE', '0 edge>shop INVITE', '15000 edge>shop CANCEL', '15000 edge>office INVITE', '15000 shop>edge 200',
+      '0 pstn>edge INVITE', '0 edge>shop INVITE', '15000 edge>office INVITE', '15000 edge>shop CANCEL', '15000 shop>edge 200',
     ]);
     expect(r.calls[0]).toMatchObject({ finalCode: 200, finals: [{ code: 200, atMs: 17000 }], path: ['pstn', 'edge', 'shop', 'office'] });
   });
@@ -221,9 +235,16 @@ describe('simulate: OPTIONS probing (examples/critical-branch.surv)', () => {
     expect(r.marks).toEqual([{ atMs: 32000, actor: 'cloud', event: 'marked-down', cause: 'probe timed out: 2 failed probes in a row' }]);
   });
 
-  it('a call while the cloud is marked down goes straight to survival (relay to the PRI)', () => {
+  it('writes the probe and its own Via as Kamailio does: the dispatcher destination with its port, no default port in the Via', () => {
+    const probe = r.trace.find((t) => t.summary === 'OPTIONS')!.text;
+    expect(probe.startsWith('OPTIONS sip:pbx.health.example.net:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 10.40.0.1;branch=z9hG4bKds')).toBe(true);
+    const relayed = r.trace.find((t) => t.summary === 'INVITE' && t.from === 'edge')!.text;
+    expect(relayed).toMatch(/^INVITE sip:944000000@10\.40\.0\.3 SIP\/2\.0\r\nVia: SIP\/2\.0\/UDP 10\.40\.0\.1;branch=z9hG4bKed\d+\r\nVia: SIP\/2\.0\/UDP 10\.40\.8\.10:5060;/);
+  });
+
+  it('a call while the cloud is marked down goes straight to survival (relay to the PRI), no 100 before the 181', () => {
     expect(lines(r.trace, (t) => t.call === 0 && t.atMs <= 42000 && t.summary !== 'ACK')).toEqual([
-      '40000 admin>edge INVITE', '40000 edge>admin 100', '40000 edge>admin 181', '40000 edge>isdn30 INVITE', '40500 edge>isdn30 INVITE',
+      '40000 admin>edge INVITE', '40000 edge>admin 181', '40000 edge>isdn30 INVITE', '40500 edge>isdn30 INVITE',
       '41500 edge>isdn30 INVITE', '42000 isdn30>edge 200', '42000 edge>admin 200',
     ]);
     expect(r.trace.some((t) => t.call === 0 && t.to === 'cloud')).toBe(false);
