@@ -9,6 +9,7 @@ import {
   LanguageClient, TransportKind,
   type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
+import { registerExportCommand } from './export-command.js';
 import { DiagramPreview } from './preview/panel.js';
 import { registerScenarioCommands } from './scenario-commands.js';
 import { ScenarioTests } from './testing.js';
@@ -126,6 +127,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(new DiagramPreview(context.extensionUri, () => client, channel));
   tests = new ScenarioTests(() => client, channel);
   context.subscriptions.push(tests, ...registerScenarioCommands(tests, () => client, channel));
+  context.subscriptions.push(registerExportCommand(() => client, channel));
 
   await startClient(context, channel);
   void tests.discover();

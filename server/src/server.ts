@@ -23,6 +23,7 @@ import { semanticTokenLegend, semanticTokens } from './lsp/semantic-tokens.js';
 import { foldingRanges, selectionRanges } from './lsp/structure.js';
 import { listScenarios, scenariosMethod, simulateMethod, simulateScenario } from './lsp/scenarios.js';
 import { diagramsMethod, documentDiagrams } from './lsp/diagrams.js';
+import { exportableBranches, exportBranchesMethod, exportDocument, exportMethod, type ExportSources } from './lsp/export.js';
 import { documentSymbols, workspaceSymbols } from './lsp/symbols.js';
 import { verifyQuickFixes } from './lsp/verify-fixes.js';
 import { verifyMethod, VerifyOnSave } from './lsp/verify-on-save.js';
@@ -352,6 +353,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onRequest(verifyMethod, (params: unknown) => verifier.request(params));
   connection.onRequest(diagramsMethod, (params: unknown, token) =>
     runSafe(diagramsMethod, failed(diagramsMethod), () => documentDiagrams(workspace.analysis(), params, (uri) => workspace.documentVersion(uri)), token));
+
+  const exportSources: ExportSources = { analysis: () => workspace.analysis(), readPath: (path) => readFile(pathToFileURL(path).toString()) };
+  connection.onRequest(exportMethod, (params: unknown, token) =>
+    runSafe(exportMethod, failed(exportMethod), () => exportDocument(exportSources, params), token));
+  connection.onRequest(exportBranchesMethod, (params: unknown, token) =>
+    runSafe(exportBranchesMethod, failed(exportBranchesMethod), () => exportableBranches(exportSources, params), token));
 
   connection.onShutdown(() => {
     // No diagnostics after shutdown: the client may already be tearing down.

@@ -1,9 +1,9 @@
 // `surv export PATH --target T --out DIR`: a runnable Kamailio bundle per branch.
 import { statSync } from 'node:fs';
-import { posix } from 'node:path';
 import { Option, type Command } from 'commander';
-import { analyze, type Branch } from '../../../grammar/src/index.js';
-import { checkOutput, ExportError, exportBranches, Sources, targets, writeBundleDir, type Bundle, type Target } from '../export/index.js';
+import { analyze } from '../../../grammar/src/index.js';
+import { checkOutput, ExportError, targets, writeBundleDir, type Bundle, type Target } from '../export/index.js';
+import { buildSelection, bundleDir, selectBranches } from '../export/select.js';
 import { CliError, describeIoError, exit } from './errors.js';
 import { formatSummary, formatText } from './format-text.js';
 import type { CommandContext } from './io.js';
@@ -63,21 +63,14 @@ export function runExport(path: string, options: ExportCommandOptions, context: 
   }
   if (analysis.diagnostics.length > 0) context.stderr(formatText(analysis.diagnostics));
 
-  const root = isDirectory ? typed : posix.dirname(typed);
-  const named = (b: Branch) => (isDirectory ? b.uri.startsWith(root === '.' ? '' : `${root}/`) : b.uri === typed);
-  let branches = analysis.model.branches.filter(named);
-  if (options.branch !== undefined) {
-    branches = branches.filter((b) => b.name === options.branch);
-    if (branches.length === 0) throw new CliError(`no branch named '${options.branch}' in '${path}'`);
-  }
-  if (branches.length === 0) throw new CliError(`no branch to export in '${path}'`);
-  const fleet = options.branch === undefined && (isDirectory || branches.length > 1);
+  const selection = selectBranches(analysis, typed, isDirectory, options.branch, path);
+  if (typeof selection === 'string') throw new CliError(selection);
+  const { fleet } = selection;
 
-  const sources = new Sources(new Map([...analysis.files].map(([uri, f]) => [uri, { text: f.text, lines: f.lines }])), root);
   const progress = new Progress(context, fleet && process.stderr.isTTY === true);
   let result;
   try {
-    result = exportBranches(branches, sources, { target: options.target, toolVersion, fleet, onBranch: (b, i, n) => progress.step(b, i, n) });
+    result = buildSelection(analysis, selection, { target: options.target, toolVersion, onBranch: (b, i, n) => progress.step(b, i, n) });
   } catch (error) {
     progress.end();
     if (error instanceof ExportError) {
@@ -98,7 +91,7 @@ export function runExport(path: string, options: ExportCommandOptions, context: 
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     throw new CliError(`cannot write '${options.out}': ${code ?? (error instanceof Error ? error.message : String(error))}`);
   }
-  const where = (b: Bundle) => (fleet ? posix.join(options.out, b.branch) : options.out);
+  const where = (b: Bundle) => bundleDir(options.out, b, fleet);
   if (!progress.tty) for (const b of result.bundles) context.stdout(`exported ${b.branch} (${b.target}) to ${where(b)}\n`);
   else context.stdout(`exported ${result.bundles.length} branches (${options.target}) to ${options.out}\n`);
   if (written.archivePath) context.stdout(`archive ${written.archivePath}\n`);

@@ -1,0 +1,116 @@
+// "surv: Export Bundle...": `surv export` from the editor. Asks for the router
+// platform, the branch (when the file has several), and a folder; the server's
+// `surv/export` writes the bundle (the CLI's code, so the same files), all or nothing.
+// The bundle goes into a subfolder named after the branch (or the file, for several
+// branches), so picking a folder that holds other things never replaces it.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
+
+interface ExportAnswer {
+  readonly bundles: readonly { readonly branch: string; readonly dir: string; readonly files: readonly string[]; readonly notes: readonly string[] }[];
+  readonly archive?: string;
+}
+
+type Target = 'edgeos' | 'debian' | 'openwrt';
+
+const targetItems: readonly (vscode.QuickPickItem & { target: Target })[] = [
+  { label: 'edgeos', description: 'EdgeRouter (EdgeOS): boot hook in /config/scripts/post-config.d', target: 'edgeos' },
+  { label: 'debian', description: 'Debian: systemd drop-in for kamailio.service', target: 'debian' },
+  { label: 'openwrt', description: 'OpenWrt: procd init script', target: 'openwrt' },
+];
+
+/** The .surv file to export: the editor title's resource, else the active editor's. */
+function documentUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  const editor = vscode.window.activeTextEditor;
+  return editor?.document.languageId === 'surv' ? editor.document.uri : undefined;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof ResponseError || error instanceof Error ? error.message : String(error);
+}
+
+/** `all` for every branch, a name, or undefined when the user gave up. */
+async function pickBranch(branches: readonly string[]): Promise<string | undefined> {
+  if (branches.length === 1) return branches[0];
+  const items: (vscode.QuickPickItem & { value: string })[] = [
+    { label: 'All branches', description: `${branches.length} bundles, one folder each`, value: 'all' },
+    ...branches.map((b) => ({ label: b, value: b })),
+  ];
+  return (await vscode.window.showQuickPick(items, { title: 'surv: Export Bundle: branch', placeHolder: 'Which branch to export' }))?.value;
+}
+
+async function exportBundle(getClient: () => LanguageClient | undefined, channel: vscode.LogOutputChannel, arg: unknown): Promise<void> {
+  const uri = documentUri(arg);
+  if (!uri) {
+    void vscode.window.showInformationMessage('surv: open a .surv file to export its bundle');
+    return;
+  }
+  if (uri.scheme !== 'file') {
+    void vscode.window.showErrorMessage('surv: save the file first: only a .surv file on disk can be exported');
+    return;
+  }
+  const client = getClient();
+  if (!client?.isRunning()) {
+    void vscode.window.showErrorMessage('surv: the language server is not running (surv: Restart Language Server)');
+    return;
+  }
+  const protocolUri = client.code2ProtocolConverter.asUri(uri);
+
+  const target = (await vscode.window.showQuickPick(targetItems, { title: 'surv: Export Bundle: router platform', placeHolder: 'Where Kamailio will run' }))?.target;
+  if (!target) return;
+
+  let branches: string[];
+  try {
+    branches = await client.sendRequest<string[]>('surv/exportBranches', { uri: protocolUri });
+  } catch (error) {
+    void vscode.window.showErrorMessage(`surv: ${errorText(error)}`);
+    return;
+  }
+  if (branches.length === 0) {
+    void vscode.window.showErrorMessage(`surv: ${path.basename(uri.fsPath)} defines no branch to export`);
+    return;
+  }
+  const branch = await pickBranch(branches);
+  if (branch === undefined) return;
+
+  const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.Uri.file(path.dirname(uri.fsPath));
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true, canSelectFiles: false, canSelectMany: false,
+    defaultUri: vscode.Uri.joinPath(folder, 'out'),
+    openLabel: 'Export Here',
+    title: 'surv: Export Bundle: the bundle goes into a subfolder of this folder',
+  });
+  const parent = picked?.[0];
+  if (!parent) return;
+  const name = branch === 'all' ? path.basename(uri.fsPath, '.surv') : branch;
+  const out = path.join(parent.fsPath, name);
+
+  let answer: ExportAnswer;
+  try {
+    answer = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `surv: exporting ${name} (${target})…` },
+      () => client.sendRequest<ExportAnswer>('surv/export', { uri: protocolUri, target, out, ...(branch === 'all' ? {} : { branch }) }),
+    );
+  } catch (error) {
+    channel.error(`export of ${uri.fsPath} (${target}) refused: ${errorText(error)}`);
+    void vscode.window.showErrorMessage(`surv: ${errorText(error)}`);
+    return;
+  }
+  for (const b of answer.bundles) for (const note of b.notes) channel.warn(`export note: ${b.branch}: ${note}`);
+  channel.info(`exported ${answer.bundles.map((b) => b.branch).join(', ')} (${target}) to ${out}`);
+
+  const what = answer.bundles.length === 1 ? (answer.bundles[0]?.branch ?? name) : `${answer.bundles.length} branches`;
+  const reveal = process.platform === 'darwin' ? 'Reveal in Finder' : 'Reveal in Explorer';
+  const single = answer.bundles.length === 1 ? answer.bundles[0] : undefined;
+  const open = 'Open kamailio.cfg';
+  const buttons = single ? [reveal, open] : [reveal];
+  const choice = await vscode.window.showInformationMessage(`Exported ${what} (${target}) to ${out}`, ...buttons);
+  if (choice === reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(out));
+  else if (choice === open && single) await vscode.window.showTextDocument(vscode.Uri.file(path.join(single.dir, 'kamailio.cfg')));
+}
+
+export function registerExportCommand(getClient: () => LanguageClient | undefined, channel: vscode.LogOutputChannel): vscode.Disposable {
+  return vscode.commands.registerCommand('surv.exportBundle', (arg: unknown) => exportBundle(getClient, channel, arg));
+}

@@ -1,0 +1,182 @@
+// `surv/export` (docs/vscode.md): the editor's "Export Bundle..." runs `surv export`
+// on a document, through the same code as the CLI (export/select.ts, write.ts), so the
+// bundle is the same byte for byte. The policy is the document's current text (open
+// or on disk) plus the files it `use`s, analysed on its own as the CLI would: errors
+// elsewhere in the workspace do not block it. A policy with errors is refused and
+// nothing is written; the bundle folder is replaced as a whole or not at all.
+// `surv/exportBranches` lists the branches a document would export, for the picker.
+import { isAbsolute, join, posix, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import packageJson from '../../../package.json' with { type: 'json' };
+import { analyze, parse, resolveUse, type Analysis, type ParseResult } from '../../../grammar/src/index.js';
+import { checkOutput, ExportError, targets, writeBundleDir, type Target } from '../export/index.js';
+import { buildSelection, selectBranches } from '../export/select.js';
+
+export const exportMethod = 'surv/export';
+export const exportBranchesMethod = 'surv/exportBranches';
+
+/** The `surv` version written into bundles: the CLI's, so both give the same files. */
+const toolVersion: string = packageJson.version;
+
+export interface ExportAnswer {
+  readonly bundles: readonly {
+    readonly branch: string;
+    /** Absolute folder of this branch's bundle. */
+    readonly dir: string;
+    /** Paths relative to `dir`. */
+    readonly files: readonly string[];
+    /** What the CLI prints as `surv: note:` (an approximation the target forces). */
+    readonly notes: readonly string[];
+  }[];
+  readonly archive?: string;
+}
+
+interface ExportParams {
+  readonly path: string;
+  readonly branch: string | undefined;
+  readonly target: Target;
+  readonly out: string;
+  readonly archive: boolean;
+}
+
+/** Where the server gets texts: the workspace's current analysis, then the disk. */
+export interface ExportSources {
+  readonly analysis: () => Analysis;
+  readonly readPath: (path: string) => string | undefined;
+}
+
+function invalid(message: string): ResponseError<void> {
+  return new ResponseError(ErrorCodes.InvalidParams, `${exportMethod}: ${message}`);
+}
+
+function failed(message: string): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestFailed, message);
+}
+
+function record(params: unknown): Record<string, unknown> | undefined {
+  return typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as Record<string, unknown>) : undefined;
+}
+
+/** A file URI as the CLI would name the file: a POSIX path. */
+function pathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    const path = fileURLToPath(uri);
+    return sep === '\\' ? path.replaceAll('\\', '/') : path;
+  } catch {
+    return undefined;
+  }
+}
+
+function documentPath(params: unknown): string | ResponseError<void> {
+  const uri = record(params)?.['uri'];
+  if (typeof uri !== 'string' || uri === '') return invalid('params.uri must be a document URI');
+  return pathOf(uri) ?? invalid(`${uri} is not a file on disk (only a saved .surv file can be exported)`);
+}
+
+function readParams(params: unknown): ExportParams | ResponseError<void> {
+  const p = record(params);
+  const path = documentPath(params);
+  if (path instanceof ResponseError) return path;
+  const { branch, target, out, archive } = p ?? {};
+  if (branch !== undefined && (typeof branch !== 'string' || branch === '')) return invalid('params.branch must be a branch name when given');
+  if (typeof target !== 'string' || !(targets as readonly string[]).includes(target)) return invalid(`params.target must be one of ${targets.join(', ')}`);
+  if (typeof out !== 'string' || !isAbsolute(out)) return invalid('params.out must be an absolute folder path');
+  if (archive !== undefined && typeof archive !== 'boolean') return invalid('params.archive must be true or false when given');
+  return { path, branch, target: target as Target, out, archive: archive === true };
+}
+
+/** A file from disk as the CLI reads it: without a UTF-8 byte order mark. */
+function fromDisk(sources: ExportSources, path: string): string | undefined {
+  const text = sources.readPath(path);
+  return text !== undefined && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The document and every file reached through `use`, as loadFiles would give them, from the editor's texts. */
+function load(path: string, sources: ExportSources): Analysis | undefined {
+  const known = new Map<string, ParseResult>();
+  for (const [uri, file] of sources.analysis().files) {
+    const p = pathOf(uri);
+    if (p !== undefined) known.set(p, file);
+  }
+  const texts = new Map<string, string>();
+  const parsed = new Map<string, ParseResult>();
+  const own = known.get(path)?.text ?? fromDisk(sources, path);
+  if (own === undefined) return undefined;
+  texts.set(path, own);
+  for (const [file, text] of texts) {
+    const result = parse(text, file);
+    parsed.set(file, result);
+    for (const use of result.ast.uses) {
+      if (!use.path) continue;
+      const target = resolveUse(file, use.path.text);
+      if (texts.has(target)) continue;
+      const used = known.get(target)?.text ?? fromDisk(sources, target);
+      if (used !== undefined) texts.set(target, used);
+    }
+  }
+  return analyze([...texts].map(([uri, text]) => ({ uri, text })), { parsed, symbols: false });
+}
+
+function unknownDocument(path: string): ResponseError<void> {
+  return invalid(`${path} cannot be read`);
+}
+
+/** `surv/exportBranches` {uri} -> the names of the branches the document defines, sorted. */
+export function exportableBranches(sources: ExportSources, params: unknown): string[] | ResponseError<void> {
+  const path = documentPath(params);
+  if (path instanceof ResponseError) return path;
+  const analysis = load(path, sources);
+  if (!analysis) return unknownDocument(path);
+  return analysis.model.branches.filter((b) => b.uri === path).map((b) => b.name).sort();
+}
+
+/** `surv/export` {uri, branch?, target, out, archive?} -> ExportAnswer; nothing written unless it all succeeds. */
+export function exportDocument(sources: ExportSources, params: unknown): ExportAnswer | ResponseError<void> {
+  const p = readParams(params);
+  if (p instanceof ResponseError) return p;
+  try {
+    checkOutput(p.out);
+  } catch (error) {
+    if (error instanceof ExportError) return failed(error.message);
+    throw error;
+  }
+  const analysis = load(p.path, sources);
+  if (!analysis) return unknownDocument(p.path);
+  const shown = posix.basename(p.path);
+  const first = analysis.diagnostics.find((d) => d.severity === 'error');
+  if (first) {
+    const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
+    const name = posix.relative(posix.dirname(p.path), first.uri) || shown;
+    const more = errors > 1 ? ` (and ${errors - 1} more error${errors > 2 ? 's' : ''})` : '';
+    return failed(`${name}:${first.range.start.line + 1}: error ${first.code}: ${first.message}${more}: the policy has errors, nothing exported`);
+  }
+  const selection = selectBranches(analysis, p.path, false, p.branch, shown);
+  if (typeof selection === 'string') return invalid(selection);
+
+  let result;
+  try {
+    result = buildSelection(analysis, selection, { target: p.target, toolVersion });
+  } catch (error) {
+    if (error instanceof ExportError) return failed(`${error.where ? `${error.where}: ` : ''}error: ${error.message}: the export refuses this policy, nothing exported`);
+    throw error;
+  }
+  let written;
+  try {
+    written = writeBundleDir(p.out, result.files, p.archive);
+  } catch (error) {
+    if (error instanceof ExportError) return failed(error.message);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    return failed(`cannot write '${p.out}': ${code ?? (error instanceof Error ? error.message : String(error))}`);
+  }
+  return {
+    bundles: result.bundles.map((b) => ({
+      branch: b.branch,
+      dir: selection.fleet ? join(p.out, b.branch) : p.out,
+      files: b.files.map((f) => f.path),
+      notes: b.warnings,
+    })),
+    ...(written.archivePath !== undefined ? { archive: written.archivePath } : {}),
+  };
+}
