@@ -10,7 +10,7 @@
 //
 // Needs: `node scripts/provision.mjs` (Chromium, code-server) and
 // `node scripts/package.mjs` (the .vsix). Anything missing fails the suite loudly.
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -30,23 +30,7 @@ const failingText = [
 ].join('\n');
 
 /** Relays survival calls with no announcement: with the gateway down too, 20 s of silence (SURV081). */
-const budgetText = [
-  'branch relay-budget {',
-  '  edge listen udp 10.70.0.1:5060',
-  '  lan 10.70.0.0/24',
-  '  gateway pstn { address 10.70.0.3  kind bri  channels 2 }',
-  '  upstream cloud { proxy sip:pbx.example.com:5060 }',
-  '  timers { no-answer 10s  ringing 60s  budget 15s }',
-  '  phone desk 100 at 10.70.0.10',
-  '  register { forward cloud with path }',
-  '  outbound from lan via cloud {',
-  '    on timeout { relay to pstn }',
-  '    emergency 112 direct to pstn',
-  '  }',
-  '  inbound from pstn { ring desk }',
-  '}',
-  '',
-].join('\n');
+const budgetText = readFileSync(join(root, 'test/fixtures/relay-budget.surv'), 'utf8');
 
 describe('surv scenarios in the VS Code Test Explorer (code-server + Chromium)', () => {
   const vs = useEditor({

@@ -3,35 +3,21 @@
 // that appends the reproducing scenario, and the `surv/verify` request. The expected
 // findings are verifyBranch's own, computed here on the same text; the budget finding
 // of this design is pinned exactly.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { ResponseError } from 'vscode-languageserver-protocol/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../grammar/src/index.js';
 import { verifyBranch, type Violation } from '../../server/src/simulate/verify/index.js';
-import { showRange, startServer, type LspServer } from './harness.js';
+import { root, showRange, startServer, type LspServer } from './harness.js';
 
 /**
  * Relays survival calls with no announcement: with the gateway down too, the caller
  * hears nothing for 2 x no-answer = 20 s, over the 15 s budget (SURV081 at `15s`).
  */
-const design = [
-  'branch relay-budget {',
-  '  edge listen udp 10.70.0.1:5060',
-  '  lan 10.70.0.0/24',
-  '  gateway pstn { address 10.70.0.3  kind bri  channels 2 }',
-  '  upstream cloud { proxy sip:pbx.example.com:5060 }',
-  '  timers { no-answer 10s  ringing 60s  budget 15s }',
-  '  phone desk 100 at 10.70.0.10',
-  '  register { forward cloud with path }',
-  '  outbound from lan via cloud {',
-  '    on timeout { relay to pstn }',
-  '    emergency 112 direct to pstn',
-  '  }',
-  '  inbound from pstn { ring desk }',
-  '}',
-  '',
-].join('\n');
+const design = readFileSync(join(root, 'test/fixtures/relay-budget.surv'), 'utf8');
 
 /** The same design with a scenario that names an unknown phone: an error outside the branch. */
 const withTypo = `${design}\nscenario "typo" in relay-budget {\n  desk calls 944000000\n  expect dsk answers\n}\n`;
