@@ -40,19 +40,23 @@ interface Row {
 /** Longer messages (a long Request-URI) are not padded, so one does not push every cause far right. */
 const maxMessageWidth = 60;
 
-function table(rows: readonly Row[]): string[] {
+function table(rows: readonly Row[], indent: string): string[] {
   const width = (pick: (r: Row) => string) => Math.max(0, ...rows.map((r) => pick(r).length));
   const time = width((r) => r.time);
   const from = width((r) => r.from);
   const to = width((r) => r.to);
   const message = Math.min(maxMessageWidth, width((r) => r.message));
   return rows.map((r) => {
-    const line = `  ${r.time.padStart(time)}  ${r.from.padEnd(from)} -> ${r.to.padEnd(to)}  ${r.message.padEnd(message)}  ${r.cause}`;
+    const line = `${indent}${r.time.padStart(time)}  ${r.from.padEnd(from)} -> ${r.to.padEnd(to)}  ${r.message.padEnd(message)}  ${r.cause}`;
     return line.trimEnd();
   });
 }
 
-function timeline(result: SimulationResult): string[] {
+/**
+ * The timeline rows: time, from -> to, message, cause, with probing decisions in time
+ * order. `surv simulate` indents them; the language server's surv/simulate does not.
+ */
+export function timeline(result: SimulationResult, indent = '  '): string[] {
   const rows: { atMs: number; row: Row }[] = result.trace.map((t) => ({
     atMs: t.atMs,
     row: { time: seconds(t.atMs), from: t.from, to: t.to, message: `${messageText(t)}${isLost(t) ? '  (lost)' : ''}`, cause: t.cause },
@@ -63,7 +67,7 @@ function timeline(result: SimulationResult): string[] {
     const after = rows.findIndex((r) => r.atMs > m.atMs);
     rows.splice(after === -1 ? rows.length : after, 0, { atMs: m.atMs, row });
   }
-  return table(rows.map((r) => r.row));
+  return table(rows.map((r) => r.row), indent);
 }
 
 function outcome(c: SimulationResult['calls'][number]): string {

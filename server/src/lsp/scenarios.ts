@@ -5,7 +5,7 @@
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { Range } from 'vscode-languageserver-types';
 import type { Analysis, ast, Branch, Origin, ParseResult, Scenario } from '../../../grammar/src/index.js';
-import { isLost, messageText, seconds } from '../cli/format-timeline.js';
+import { timeline } from '../cli/format-timeline.js';
 import { simulate, type SimulationResult } from '../simulate/index.js';
 import { spanToRange } from './convert.js';
 
@@ -119,33 +119,6 @@ function blockingErrors(analysis: Analysis, branch: Branch, scenario: Scenario, 
     .map((d) => `${d.code} at line ${d.range.start.line + 1}: ${d.message}`);
 }
 
-/** Longer messages (a long Request-URI) are not padded, as in `surv simulate`. */
-const maxMessageWidth = 60;
-
-/**
- * The timeline as `surv simulate` prints it (same message texts and columns, without
- * its indentation): time, from -> to, message, cause; probing decisions in time order.
- */
-export function timeline(result: SimulationResult): string {
-  const rows: { atMs: number; from: string; to: string; message: string; cause: string }[] = result.trace.map((t) => ({
-    atMs: t.atMs, from: t.from, to: t.to, message: `${messageText(t)}${isLost(t) ? '  (lost)' : ''}`, cause: t.cause,
-  }));
-  // Probing decisions are not messages; they go after what was sent at the same instant.
-  for (const m of result.marks) {
-    const after = rows.findIndex((r) => r.atMs > m.atMs);
-    const row = { atMs: m.atMs, from: 'edge', to: m.actor, message: m.event === 'marked-down' ? '(marked down)' : '(marked up)', cause: m.cause };
-    rows.splice(after === -1 ? rows.length : after, 0, row);
-  }
-  const width = (pick: (r: (typeof rows)[number]) => string) => Math.max(0, ...rows.map((r) => pick(r).length));
-  const time = width((r) => seconds(r.atMs));
-  const from = width((r) => r.from);
-  const to = width((r) => r.to);
-  const message = Math.min(maxMessageWidth, width((r) => r.message));
-  return rows
-    .map((r) => `${seconds(r.atMs).padStart(time)}  ${r.from.padEnd(from)} -> ${r.to.padEnd(to)}  ${r.message.padEnd(message)}  ${r.cause}`.trimEnd())
-    .join('\n');
-}
-
 /** `surv/simulate` {uri, title, branch?, seed?} -> SimulateAnswer. */
 export function simulateScenario(analysis: Analysis, params: unknown): SimulateAnswer | ResponseError<void> {
   const found = fileOf(simulateMethod, analysis, params);
@@ -184,7 +157,7 @@ export function simulateScenario(analysis: Analysis, params: unknown): SimulateA
     uri: found.uri,
     passed: result.verdicts.every((v) => v.status !== 'fail'),
     verdicts: result.verdicts.map((v) => ({ status: v.status, message: v.message, range: originRange(analysis, v.origin)?.range ?? null })),
-    timeline: timeline(result),
+    timeline: timeline(result, '').join('\n'),
     calls: result.calls,
     notes: result.notes,
   };
