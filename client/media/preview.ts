@@ -41,14 +41,17 @@ type Zoom = number | 'fit';
 interface Saved {
   selected?: string;
   zoom?: Zoom;
+  /** The document shown: VS Code hands the state back to the extension after a reload. */
+  uri?: string;
 }
 
 const saved = ((): Saved => {
   const state = vscode.getState();
   if (typeof state !== 'object' || state === null) return {};
-  const { selected, zoom } = state as Record<string, unknown>;
+  const { selected, zoom, uri } = state as Record<string, unknown>;
   return {
     ...(typeof selected === 'string' ? { selected } : {}),
+    ...(typeof uri === 'string' ? { uri } : {}),
     ...(zoom === 'fit' || (typeof zoom === 'number' && zoom > 0) ? { zoom: zoom as Zoom } : {}),
   };
 })();
@@ -67,7 +70,8 @@ let passes = 0;
 let queue: Promise<void> = Promise.resolve();
 
 function persist(): void {
-  vscode.setState({ selected, zoom } satisfies Saved);
+  const shown = uri ?? saved.uri;
+  vscode.setState({ selected, zoom, ...(shown === undefined ? {} : { uri: shown }) } satisfies Saved);
 }
 
 function current(): PreviewView | undefined {
@@ -328,7 +332,9 @@ function receive(data: unknown): void {
     return;
   }
   if (message.uri !== uri) hideTooltip();
+  const moved = message.uri !== uri;
   uri = message.uri;
+  if (moved) persist();
   views = incoming;
   showBanner(error, false);
   fillPicker();

@@ -208,7 +208,8 @@ describe('the preview webview in Chromium', () => {
     await page.locator('#view').selectOption('bilbao/scenario/cloud up');
     await waitFor('document.querySelectorAll("#diagram svg .surv-hit").length === 2');
     expect(await page.locator('#diagram svg .messageText').allTextContents()).toEqual(['INVITE 944999999', '404 Not Found']);
-    expect(await page.evaluate('window.__state')).toEqual({ selected: 'bilbao/scenario/cloud up', zoom: 'fit' });
+    // The file shown is kept too: after a reload VS Code hands it to the extension.
+    expect(await page.evaluate('window.__state')).toEqual({ selected: 'bilbao/scenario/cloud up', zoom: 'fit', uri });
     await expectClean();
   });
 
@@ -396,7 +397,7 @@ describe('the preview webview in Chromium', () => {
     await page.locator('#zoom-out').click();
     await page.locator('#zoom-out').click();
     expect(await width()).toBe(Math.round(natural * 0.8));
-    expect(await page.evaluate('window.__state')).toEqual({ selected: undefined, zoom: 0.8 });
+    expect(await page.evaluate('window.__state')).toEqual({ selected: undefined, zoom: 0.8, uri });
     await expectClean();
   });
 });

@@ -3,7 +3,8 @@
 // packaged .vsix. It opens examples/bilbao.surv, clicks the editor title's "Open Preview
 // to the Side" button, finds the diagram inside the webview (VS Code nests the page in
 // two iframes), clicks a message arrow and sees the editor select the policy line that
-// caused it, types an error and sees the banner over the last good diagram, then undoes it.
+// caused it, types an error and sees the banner over the last good diagram, undoes it,
+// then reloads the window and sees the preview come back on its file and chosen view.
 // Screenshots go to test-artifacts/e2e/preview/ (the diagram alone as preview.png).
 //
 // Needs `node scripts/provision.mjs` (Chromium, code-server) and `node scripts/package.mjs`
@@ -20,9 +21,13 @@ import { copyExamples, long, plain, root, suggestOnlyWhenAsked, useEditor } from
 const bilbaoText = readFileSync(join(root, 'examples', 'bilbao.surv'), 'utf8');
 
 /** What the server will list for bilbao's design view, from the same core. */
-function designView() {
+function views() {
   const uri = pathToFileURL(join(root, 'examples', 'bilbao.surv')).toString();
-  const design = diagramsFor(analyze([{ uri, text: bilbaoText }]).model, { uri })[0];
+  return diagramsFor(analyze([{ uri, text: bilbaoText }]).model, { uri });
+}
+
+function designView() {
+  const design = views()[0];
   if (!design) throw new Error('bilbao.surv has no design view');
   return design;
 }
@@ -131,6 +136,30 @@ describe('the diagram preview in VS Code (code-server + Chromium)', () => {
       await replaceText('302 to pstm', '302 to pstn');
       await frame.locator('#banner').waitFor({ state: 'hidden', timeout: long });
       expect(await frame.locator('#diagram svg .surv-hit').count()).toBe(design.messages.length);
+    });
+
+    await vs.step('reloaded', async () => {
+      // A preview left open comes back after a reload, on its file and its chosen view,
+      // even with no editor of that file open any more.
+      const seed = views().find((v) => v.title === 'cloud down, desk dials out');
+      if (!seed) throw new Error('bilbao.surv has no "cloud down, desk dials out" view');
+      await frame.locator('#view').selectOption(seed.id);
+      await expect.poll(() => frame.locator('#diagram svg .surv-hit').count(), { timeout: long }).toBe(seed.messages.length);
+      await editor().locator('.view-lines').click();
+      await vs.page.keyboard.press('Control+s');
+      await vs.page.locator('.tabs-container .tab.dirty').waitFor({ state: 'detached', timeout: long });
+      // A middle click closes a tab.
+      const sourceTab = vs.page.locator('.tabs-container .tab', { hasText: /^bilbao\.surv/ });
+      await sourceTab.click({ button: 'middle' });
+      await sourceTab.waitFor({ state: 'detached', timeout: long });
+      await vs.page.locator('.tabs-container .tab', { hasText: 'Preview bilbao.surv' }).waitFor({ state: 'visible', timeout: long });
+      await vs.runCommand('Developer: Reload Window');
+      await vs.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 120_000 });
+      await vs.page.locator('.tabs-container .tab', { hasText: 'Preview bilbao.surv' }).waitFor({ state: 'visible', timeout: long });
+      const again = preview();
+      await expect.poll(() => again.locator('#diagram svg .surv-hit').count(), { timeout: long }).toBe(seed.messages.length);
+      expect(await again.locator('#view').inputValue()).toBe(seed.id);
+      expect(await vs.page.locator('.tabs-container .tab', { hasText: /^bilbao\.surv/ }).count()).toBe(0);
     });
     expect(webviewErrors).toEqual([]);
   });

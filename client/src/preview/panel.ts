@@ -73,6 +73,10 @@ export class DiagramPreview implements vscode.Disposable {
     this.disposables.push(
       vscode.commands.registerCommand('surv.showPreview', (uri?: unknown) => this.show(uri, false)),
       vscode.commands.registerCommand('surv.showPreviewToSide', (uri?: unknown) => this.show(uri, true)),
+      // A preview open when the window reloads comes back, on the file it showed.
+      vscode.window.registerWebviewPanelSerializer(DiagramPreview.viewType, {
+        deserializeWebviewPanel: (panel, state: unknown) => this.restore(panel, state),
+      }),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         // The preview follows the active .surv editor, as Markdown's does.
         if (!this.panel || editor?.document.languageId !== 'surv') return;
@@ -112,12 +116,49 @@ export class DiagramPreview implements vscode.Disposable {
   }
 
   private createPanel(column: vscode.ViewColumn, preserveFocus: boolean): void {
-    const media = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
-    const panel = vscode.window.createWebviewPanel(DiagramPreview.viewType, 'surv Preview', { viewColumn: column, preserveFocus }, {
+    const panel = vscode.window.createWebviewPanel(DiagramPreview.viewType, 'surv Preview', { viewColumn: column, preserveFocus }, this.webviewOptions());
+    this.adopt(panel);
+  }
+
+  private webviewOptions(): vscode.WebviewOptions {
+    return {
       enableScripts: true,
       enableCommandUris: false,
-      localResourceRoots: [media],
-    });
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'media')],
+    };
+  }
+
+  /** After a reload: the page again, on the document its state names (or the active .surv editor's). */
+  private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    if (this.panel) {
+      // There is one preview; one opened meanwhile wins.
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.webviewOptions();
+    this.adopt(panel);
+    const saved = typeof state === 'object' && state !== null ? (state as Record<string, unknown>)['uri'] : undefined;
+    let document: vscode.TextDocument | undefined;
+    if (typeof saved === 'string') {
+      try {
+        const opened = await vscode.workspace.openTextDocument(vscode.Uri.parse(saved, true));
+        if (opened.languageId === 'surv') document = opened;
+      } catch (error) {
+        this.log.warn(`preview: cannot open ${saved} again: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    document ??= vscode.window.activeTextEditor?.document.languageId === 'surv' ? vscode.window.activeTextEditor.document : undefined;
+    if (!this.panel) return;
+    if (!document) {
+      this.post({ type: 'status', message: 'The file this preview showed is gone. Open a .surv file and run surv: Open Preview.' });
+      return;
+    }
+    this.sourceColumn = vscode.window.visibleTextEditors.find((e) => e.document === document)?.viewColumn;
+    this.setDocument(document);
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    const media = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
     const webview = panel.webview;
     try {
       webview.html = previewHtml({
