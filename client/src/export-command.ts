@@ -76,22 +76,26 @@ async function exportBundle(getClient: () => LanguageClient | undefined, channel
   if (branch === undefined) return;
 
   const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.Uri.file(path.dirname(uri.fsPath));
+  // The open dialog accepts only a folder that exists: out/ when there is one, else
+  // the folder itself (nothing is created just to be offered).
+  const outFolder = vscode.Uri.joinPath(folder, 'out');
+  const hasOut = await vscode.workspace.fs.stat(outFolder).then((s) => (s.type & vscode.FileType.Directory) !== 0, () => false);
   const picked = await vscode.window.showOpenDialog({
     canSelectFolders: true, canSelectFiles: false, canSelectMany: false,
-    defaultUri: vscode.Uri.joinPath(folder, 'out'),
+    defaultUri: hasOut ? outFolder : folder,
     openLabel: 'Export Here',
     title: 'surv: Export Bundle: the bundle goes into a subfolder of this folder',
   });
   const parent = picked?.[0];
   if (!parent) return;
   const name = branch === 'all' ? path.basename(uri.fsPath, '.surv') : branch;
-  const out = path.join(parent.fsPath, name);
+  const destination = path.join(parent.fsPath, name);
 
   let answer: ExportAnswer;
   try {
     answer = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `surv: exporting ${name} (${target})…` },
-      () => client.sendRequest<ExportAnswer>('surv/export', { uri: protocolUri, target, out, ...(branch === 'all' ? {} : { branch }) }),
+      () => client.sendRequest<ExportAnswer>('surv/export', { uri: protocolUri, target, out: destination, ...(branch === 'all' ? {} : { branch }) }),
     );
   } catch (error) {
     channel.error(`export of ${uri.fsPath} (${target}) refused: ${errorText(error)}`);
@@ -99,16 +103,24 @@ async function exportBundle(getClient: () => LanguageClient | undefined, channel
     return;
   }
   for (const b of answer.bundles) for (const note of b.notes) channel.warn(`export note: ${b.branch}: ${note}`);
-  channel.info(`exported ${answer.bundles.map((b) => b.branch).join(', ')} (${target}) to ${out}`);
+  channel.info(`exported ${answer.bundles.map((b) => b.branch).join(', ')} (${target}) to ${destination}`);
 
   const what = answer.bundles.length === 1 ? (answer.bundles[0]?.branch ?? name) : `${answer.bundles.length} branches`;
-  const reveal = process.platform === 'darwin' ? 'Reveal in Finder' : 'Reveal in Explorer';
   const single = answer.bundles.length === 1 ? answer.bundles[0] : undefined;
-  const open = 'Open kamailio.cfg';
-  const buttons = single ? [reveal, open] : [reveal];
-  const choice = await vscode.window.showInformationMessage(`Exported ${what} (${target}) to ${out}`, ...buttons);
-  if (choice === reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(out));
-  else if (choice === open && single) await vscode.window.showTextDocument(vscode.Uri.file(path.join(single.dir, 'kamailio.cfg')));
+  // The bundle is revealed where it can be: in the Explorer view when it is inside the
+  // workspace, and in the OS's file manager only on a local desktop (in a browser or a
+  // remote window, the files are on another machine than the user's file manager).
+  const shown = single ? vscode.Uri.file(path.join(single.dir, 'kamailio.cfg')) : vscode.Uri.file(destination);
+  const inExplorer = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(destination)) ? 'Show in Explorer View' : undefined;
+  const local = vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined;
+  const inOs = local ? (process.platform === 'darwin' ? 'Reveal in Finder' : 'Reveal in File Manager') : undefined;
+  const open = single ? 'Open kamailio.cfg' : undefined;
+  const buttons = [inExplorer, inOs, open].filter((b): b is string => b !== undefined);
+  const choice = await vscode.window.showInformationMessage(`Exported ${what} (${target}) to ${destination}`, ...buttons);
+  if (choice === undefined) return;
+  if (choice === inExplorer) await vscode.commands.executeCommand('revealInExplorer', shown);
+  else if (choice === inOs) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(destination));
+  else if (choice === open) await vscode.window.showTextDocument(shown);
 }
 
 export function registerExportCommand(getClient: () => LanguageClient | undefined, channel: vscode.LogOutputChannel): vscode.Disposable {
