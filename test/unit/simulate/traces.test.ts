@@ -223,6 +223,18 @@ describe('simulate: inbound calls from the gateway', () => {
     ]);
     expect(r.calls[0]).toMatchObject({ finalCode: 200, finals: [{ code: 200, atMs: 17000 }], path: ['pstn', 'edge', 'shop', 'office'] });
   });
+
+  it('a phone that is busy answers 486 at once, before it reads the CANCEL that came right behind the INVITE', () => {
+    // The edge sends the next step's INVITE, then the CANCEL of the step that rang out
+    // (tm's order); the phone answers each as it reads it. Live, surv replay saw the 486
+    // on either side of the CANCEL's replies while the busy reply waited a turn.
+    const { branch, scenario } = scenarioOf('test/kamailio/fixtures/replay/inbound.surv', 'desk2 unregistered, desk1 rings out, then busy');
+    const r = simulate(branch, scenario);
+    expect(lines(r.trace, (t) => t.atMs >= 3000 && (t.from === 'desk1' || t.to === 'desk1'))).toEqual([
+      '3000 edge>desk1 INVITE', '3000 edge>desk1 CANCEL', '3000 desk1>edge 486', '3000 desk1>edge 200', '3000 desk1>edge 487',
+      '3000 edge>desk1 ACK', '3000 edge>desk1 ACK',
+    ]);
+  });
 });
 
 
