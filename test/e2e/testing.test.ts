@@ -161,16 +161,24 @@ describe('surv scenarios in the VS Code Test Explorer (code-server + Chromium)',
       await vs.page.keyboard.press('Control+s');
       await vs.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: long });
       await panel.locator('.monaco-list-row', { hasText: budget }).first().waitFor({ state: 'visible', timeout: long });
-      // The same finding is drawn in the editor: Monaco puts a warning squiggle in the
-      // overlay of the line it is on. (Only its presence: its drawn width depends on
-      // the fonts measured, which differs between machines.)
-      const squiggles = vs.editor().locator('.view-overlays .squiggly-warning');
+      // The same finding is drawn in the editor, on its line (6: `budget 15s`). Monaco
+      // draws only the lines on screen, and the editor may have scrolled to keep the
+      // end in view while the Problems panel opened (seen: lines 10-15 only), so go to
+      // the top first, as a reader would. The squiggle sits in the overlay row of its
+      // line: same `top` as the line itself.
+      await vs.page.keyboard.press('Control+Home');
+      const line = vs.editor().locator('.view-lines .view-line', { hasText: /budget\s15s/ }).first();
+      await line.waitFor({ state: 'visible', timeout: long });
+      const topOf = (style: string | null) => style?.match(/top:\s*(-?[\d.]+)px/)?.[1] ?? '(none)';
+      const top = topOf(await line.getAttribute('style'));
+      const squiggleTops = async () => (await vs.editor().locator('.view-overlays > div').filter({ has: vs.page.locator('.squiggly-warning') })
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('style')))).map(topOf);
       try {
-        await expect.poll(() => squiggles.count(), { timeout: long }).toBeGreaterThan(0);
+        await expect.poll(squiggleTops, { timeout: long }).toEqual([top]);
       } catch (error) {
         const shown = plain(await panel.innerText().catch(() => '(no Problems panel)'));
         const overlays = await vs.editor().locator('.view-overlays').first().innerHTML().catch(() => '(no overlays)');
-        throw new Error(`no warning squiggle in the editor while Problems shows:\n${shown}\noverlays: ${overlays.slice(0, 2000)}`, { cause: error });
+        throw new Error(`no warning squiggle on the budget line (top ${top}) while Problems shows:\n${shown}\noverlays: ${overlays.slice(0, 2000)}`, { cause: error });
       }
     });
     await vs.step('verify-quickfix', async () => {
