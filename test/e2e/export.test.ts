@@ -8,25 +8,12 @@
 // Needs `node scripts/provision.mjs` (Chromium, code-server), `node scripts/build.mjs`
 // (the CLI) and `node scripts/package.mjs` (the .vsix); anything missing fails loudly.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filesUnder } from '../support/files.js';
 import { copyExamples, long, plain, root, suggestOnlyWhenAsked, useEditor } from './code-server.js';
-
-/** Every file under `dir`, relative, sorted, with its bytes. */
-function filesUnder(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (at: string): void => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      const full = join(at, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else out.set(relative(dir, full), readFileSync(full));
-    }
-  };
-  walk(dir);
-  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
-}
 
 describe('Export Bundle... in VS Code (code-server + Chromium)', () => {
   const vs = useEditor({ name: 'export', populate: copyExamples, settings: suggestOnlyWhenAsked });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../../package.json' with { type: 'json' };
+import { filesUnder } from '../../support/files.js';
 import { ensureBuilt, root, surv } from '../cli/helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'surv-export-'));
@@ -17,19 +18,6 @@ let n = 0;
 const fresh = () => join(work, `out${++n}`);
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** Every file below `dir` (relative path -> bytes). */
-function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string, prefix: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
-      else out.set(`${prefix}${e.name}`, readFileSync(join(d, e.name)));
-    }
-  };
-  walk(dir, '');
-  return out;
-}
-
 const leftovers = (dir: string) => readdirSync(dir).filter((f) => f.includes('.tmp-') || f.includes('.old-') || f.includes('.tar-'));
 
 describe('surv export: one branch', () => {
@@ -39,7 +27,7 @@ describe('surv export: one branch', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe(`exported bilbao (edgeos) to ${out}\n`);
     expect(run.status).toBe(0);
-    expect([...tree(out).keys()]).toEqual(['README.txt', 'SHA256SUMS', 'install.sh', 'kamailio.cfg', 'kamailio.default', 'manifest.json', 'surv-kamailio.sh']);
+    expect([...filesUnder(out).keys()]).toEqual(['README.txt', 'SHA256SUMS', 'install.sh', 'kamailio.cfg', 'kamailio.default', 'manifest.json', 'surv-kamailio.sh']);
     expect(statSync(join(out, 'install.sh')).mode & 0o777).toBe(0o755);
     expect(statSync(join(out, 'surv-kamailio.sh')).mode & 0o777).toBe(0o755);
     expect(statSync(join(out, 'kamailio.cfg')).mode & 0o777).toBe(0o644);
@@ -62,7 +50,7 @@ describe('surv export: one branch', () => {
   it('manifest.json: sha256 of every file and of the source, branch, target, tool version', () => {
     const out = fresh();
     surv(['export', 'examples/critical-branch.surv', '--target', 'debian', '--out', out]);
-    const files = tree(out);
+    const files = filesUnder(out);
     const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8')) as {
       tool: string; toolVersion: string; branch: string; target: string;
       source: { file: string; sha256: string }; files: { path: string; sha256: string; bytes: number; mode: string }[];
@@ -85,7 +73,7 @@ describe('surv export: one branch', () => {
     const b = join(fresh(), 'bilbao');
     expect(surv(['export', 'examples/bilbao.surv', '-t', 'edgeos', '-o', a, '--archive']).status).toBe(0);
     expect(surv(['export', 'bilbao.surv', '-t', 'edgeos', '-o', b, '--archive'], join(root, 'examples')).status).toBe(0);
-    expect(tree(a)).toEqual(tree(b));
+    expect(filesUnder(a)).toEqual(filesUnder(b));
     expect(readFileSync(`${a}.tar.gz`)).toEqual(readFileSync(`${b}.tar.gz`));
   });
 
@@ -104,7 +92,7 @@ describe('surv export: one branch', () => {
       },
     });
     const name = out.split('/').pop()!;
-    const files = tree(out);
+    const files = filesUnder(out);
     expect(entries.map((e) => e.path)).toEqual([...files.keys()].map((p) => `${name}/${p}`));
     for (const e of entries) {
       expect(e.body).toEqual(files.get(e.path.slice(name.length + 1)));
@@ -146,7 +134,7 @@ describe('surv export: refusal and atomicity', () => {
     const run = surv(['export', 'examples/bilbao.surv', '-t', 'debian', '-o', out]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('is not a surv bundle');
-    expect([...tree(out).keys()]).toEqual(['precious.txt']);
+    expect([...filesUnder(out).keys()]).toEqual(['precious.txt']);
   });
 
   it('a previous bundle is replaced as a whole; a refused export leaves it as it was', () => {
@@ -154,11 +142,11 @@ describe('surv export: refusal and atomicity', () => {
     expect(surv(['export', 'examples/bilbao.surv', '-t', 'debian', '-o', out]).status).toBe(0);
     writeFileSync(join(out, 'stale.txt'), 'from an older export');
     expect(surv(['export', 'examples/two-head-offices.surv', '-t', 'debian', '-o', out]).status).toBe(0);
-    expect(tree(out).has('stale.txt')).toBe(false);
+    expect(filesUnder(out).has('stale.txt')).toBe(false);
     expect(readFileSync(join(out, 'kamailio.cfg'), 'utf8')).toContain('branch zaragoza');
-    const before = tree(out);
+    const before = filesUnder(out);
     expect(surv(['export', 'examples/broken/timer-rules.surv', '-t', 'debian', '-o', out]).status).toBe(1);
-    expect(tree(out)).toEqual(before);
+    expect(filesUnder(out)).toEqual(before);
     expect(leftovers(work)).toEqual([]);
   });
 
