@@ -331,10 +331,12 @@ function receive(data: unknown): void {
     showBanner(error, true);
     return;
   }
-  if (message.uri !== uri) hideTooltip();
   const moved = message.uri !== uri;
   uri = message.uri;
-  if (moved) persist();
+  if (moved) {
+    hideTooltip();
+    persist();
+  }
   views = incoming;
   showBanner(error, false);
   fillPicker();

@@ -110,8 +110,9 @@ async function exportBundle(getClient: () => LanguageClient | undefined, channel
   // The bundle is revealed where it can be: in the Explorer view when it is inside the
   // workspace, and in the OS's file manager only on a local desktop (in a browser or a
   // remote window, the files are on another machine than the user's file manager).
-  const shown = single ? vscode.Uri.file(path.join(single.dir, 'kamailio.cfg')) : vscode.Uri.file(destination);
-  const inExplorer = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(destination)) ? 'Show in Explorer View' : undefined;
+  const bundleUri = vscode.Uri.file(destination);
+  const shown = single ? vscode.Uri.file(path.join(single.dir, 'kamailio.cfg')) : bundleUri;
+  const inExplorer = vscode.workspace.getWorkspaceFolder(bundleUri) ? 'Show in Explorer View' : undefined;
   const local = vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined;
   const inOs = local ? (process.platform === 'darwin' ? 'Reveal in Finder' : 'Reveal in File Manager') : undefined;
   const open = single ? 'Open kamailio.cfg' : undefined;
@@ -119,7 +120,7 @@ async function exportBundle(getClient: () => LanguageClient | undefined, channel
   const choice = await vscode.window.showInformationMessage(`Exported ${what} (${target}) to ${destination}`, ...buttons);
   if (choice === undefined) return;
   if (choice === inExplorer) await vscode.commands.executeCommand('revealInExplorer', shown);
-  else if (choice === inOs) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(destination));
+  else if (choice === inOs) await vscode.commands.executeCommand('revealFileInOS', bundleUri);
   else if (choice === open) await vscode.window.showTextDocument(shown);
 }
 

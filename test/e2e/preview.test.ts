@@ -20,7 +20,7 @@ import { copyExamples, long, plain, root, suggestOnlyWhenAsked, useEditor } from
 
 const bilbaoText = readFileSync(join(root, 'examples', 'bilbao.surv'), 'utf8');
 
-/** What the server will list for bilbao's design view, from the same core. */
+/** What the server will list for bilbao.surv (design view first), from the same core. */
 function views() {
   const uri = pathToFileURL(join(root, 'examples', 'bilbao.surv')).toString();
   return diagramsFor(analyze([{ uri, text: bilbaoText }]).model, { uri });

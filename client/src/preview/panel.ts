@@ -120,12 +120,13 @@ export class DiagramPreview implements vscode.Disposable {
     this.adopt(panel);
   }
 
+  /** The webview's scripts and styles, and the only folder it may load from. */
+  private media(): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
+  }
+
   private webviewOptions(): vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'media')],
-    };
+    return { enableScripts: true, enableCommandUris: false, localResourceRoots: [this.media()] };
   }
 
   /** After a reload: the page again, on the document its state names (or the active .surv editor's). */
@@ -158,7 +159,7 @@ export class DiagramPreview implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel): void {
-    const media = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
+    const media = this.media();
     const webview = panel.webview;
     try {
       webview.html = previewHtml({

@@ -327,12 +327,12 @@ export class Uas implements Node {
     const st = this.sim.stateOf(this.name, this.sim.clock.now);
     const state = st?.state ?? 'up';
     const later = (ms: number, code: number, cause: string) => {
-      const withContact = code >= 200 && code < 300;
+      const send = () => this.reply(key, code, reasonOf(code), cause, code >= 200 && code < 300);
       // A reply that takes no time goes out before the actor reads its next message, as
       // a phone's does: a busy phone sent its 486 before it sees a CANCEL that came
       // right behind the INVITE (surv replay saw both orders while this waited a turn).
-      if (ms === 0) this.reply(key, code, reasonOf(code), cause, withContact);
-      else entry.timers.push(this.sim.clock.after(ms, () => this.reply(key, code, reasonOf(code), cause, withContact)));
+      if (ms === 0) send();
+      else entry.timers.push(this.sim.clock.after(ms, send));
     };
     const ring = (offset: number) => {
       later(offset, 100, `${this.name} ${state}: Trying`);
