@@ -20,6 +20,19 @@ import { BranchReporter, Reporter } from './validate/reporter.js';
 export interface SourceFile {
   readonly uri: string;
   readonly text: string;
+  /** Set by a loader that refused to read the file (server/src/files): `text` is then empty. */
+  readonly unread?: UnreadFile;
+}
+
+/**
+ * Why a loader did not read a file. Each `use` of it reports `code` at the path
+ * (`cannot use 'PATH': REASON`); a file the loader was asked to read (`named`: found by
+ * a folder walk) also reports `not read: REASON` at its start, so it has a location.
+ */
+export interface UnreadFile {
+  readonly code: string;
+  readonly reason: string;
+  readonly named: boolean;
 }
 
 export interface Analysis {
@@ -45,7 +58,12 @@ export interface AnalyzeOptions {
 /** Analyses a set of files as one fleet. Never throws on any input text. */
 export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions = {}): Analysis {
   const files = new Map<string, ParseResult>();
+  const unread = new Map<string, UnreadFile>();
   for (const source of sources) {
+    if (source.unread) {
+      unread.set(source.uri, source.unread);
+      if (!source.unread.named) continue;
+    }
     const cached = options.parsed?.get(source.uri);
     files.set(source.uri, cached && cached.text === source.text ? cached : parse(source.text, source.uri));
   }
@@ -53,7 +71,7 @@ export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions 
   const reporter = new Reporter(lines);
   const parsed = [...files.values()];
   const symbols = new SymbolCollector(options.symbols ?? true);
-  const scope = new Scope(parsed, reporter, symbols);
+  const scope = new Scope(parsed, reporter, symbols, unread);
   const values = new Values(reporter, parsed[0]?.uri ?? '');
 
   // Values and block-local rules: once per written block.

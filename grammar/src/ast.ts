@@ -47,7 +47,9 @@ export type PropertyKey =
   // register
   | 'forward' | 'with-path' | 'keep-local-copy'
   // rewrite
-  | 'match' | 'strip' | 'prefix';
+  | 'match' | 'strip' | 'prefix'
+  // limits (the window after `per` is flattened to *-window, like probe options)
+  | 'per-source' | 'per-source-window' | 'outside' | 'outside-window' | 'max-expires' | 'max-contacts';
 
 type Node = Span;
 
@@ -75,7 +77,7 @@ export interface ContainerNode extends Node {
 
 export type Setting =
   | EdgeNode | LanNode | GatewayNode | UpstreamNode | TimersNode | PhoneNode | GroupNode
-  | RegisterNode | OutboundNode | InboundNode;
+  | RegisterNode | LimitsNode | OutboundNode | InboundNode;
 
 export interface ListenNode extends Node {
   readonly kind: 'Listen';
@@ -129,6 +131,11 @@ export interface GroupNode extends Node {
 
 export interface RegisterNode extends Node {
   readonly kind: 'Register';
+  readonly properties: readonly Property[];
+}
+
+export interface LimitsNode extends Node {
+  readonly kind: 'Limits';
   readonly properties: readonly Property[];
 }
 
@@ -203,7 +210,7 @@ export interface ScenarioNode extends Node {
   readonly items: readonly ScenarioItem[];
 }
 
-export type ScenarioItem = StateNode | EventNode | NetworkNode | ExpectNode;
+export type ScenarioItem = StateNode | EventNode | SendNode | NetworkNode | ExpectNode;
 
 export type StateWord =
   | 'up' | 'silent' | 'slow' | 'answers' | 'trying' | 'ignores-invite' | 'flapping' | 'busy'
@@ -233,6 +240,25 @@ export interface EventNode extends Node {
   readonly target: Value | undefined;
 }
 
+/**
+ * `stranger ADDRESS sends METHOD URI [route URI, ...] [to-tag] [at TIME]`, or the same
+ * request from an upstream or gateway of the branch: `NAME sends METHOD URI ...`.
+ */
+export interface SendNode extends Node {
+  readonly kind: 'Send';
+  /** `NAME sends`: the upstream or gateway; undefined for a stranger. */
+  readonly actor: Value | undefined;
+  /** `stranger ADDRESS sends`: the address; undefined for `NAME sends`. */
+  readonly address: Value | undefined;
+  readonly method: Value | undefined;
+  readonly uri: Value | undefined;
+  /** The preloaded Route set, top first. */
+  readonly route: readonly Value[];
+  /** `to-tag`: an in-dialog request with a To-tag nobody issued. */
+  readonly toTag: Span | undefined;
+  readonly at: Value | undefined;
+}
+
 export interface NetworkNode extends Node {
   readonly kind: 'Network';
   readonly setting: 'loss' | 'seed';
@@ -242,7 +268,7 @@ export interface NetworkNode extends Node {
 export interface ExpectNode extends Node {
   readonly kind: 'Expect';
   readonly actor: Value | undefined;
-  readonly what: 'gets' | 'answers' | 'marked-down' | undefined;
+  readonly what: 'gets' | 'answers' | 'marked-down' | 'receives-nothing' | undefined;
   readonly code: Value | undefined;
   readonly at: Value | undefined;
   readonly within: Value | undefined;

@@ -3,7 +3,7 @@ export type { Position, Range, Location } from './location.js';
 export type { Severity, SurvDiagnostic, RelatedInformation, DiagnosticData } from './diagnostic.js';
 export { parse, type ParseResult } from './parse.js';
 export { reparse } from './reparse.js';
-export { analyze, type Analysis, type SourceFile } from './analyze.js';
+export { analyze, type Analysis, type SourceFile, type UnreadFile } from './analyze.js';
 export { resolveUse } from './uris.js';
 export { compareDiagnostics } from './sort.js';
 export * as ast from './ast.js';

@@ -55,6 +55,8 @@ export const keywordWords = [
   'did', 'for', 'scenario', 'in', 'silent', 'slow', 'answers', 'trying', 'ignores', 'invite',
   'flapping', 'busy', 'full', 'unregistered', 'calls', 'registers', 'expect', 'gets',
   'within', 'contact', 'marked', 'until', 'network', 'loss', 'seed',
+  'stranger', 'sends', 'route', 'to-tag', 'receives', 'nothing',
+  'limits', 'per-source', 'per', 'outside', 'max-expires', 'max-contacts',
   'udp', 'tcp', 'tls', 'bri', 'pri', 'fxo', 'trunk',
 ] as const;
 export type KeywordWord = (typeof keywordWords)[number];

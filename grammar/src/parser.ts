@@ -9,16 +9,17 @@ import { decodeString } from './strings.js';
 /** Human names for grammar rules, used in "expected ..." messages. */
 const ruleDescriptions: Record<string, string> = {
   file: "'branch', 'profile', 'scenario' or 'use'",
-  setting: "a setting (edge, lan, gateway, upstream, timers, phone, group, register, outbound, inbound)",
+  setting: "a setting (edge, lan, gateway, upstream, timers, phone, group, register, limits, outbound, inbound)",
   gatewayProperty: "a gateway property (address, transport, kind, channels)",
   upstreamProperty: "an upstream property (proxy, transport, probe)",
   timer: "a timer (no-answer, ringing, t1, t2, budget)",
   registerProperty: "'forward' or 'keep local copy'",
+  limit: "a limit (per-source, outside, max-expires, max-contacts)",
   outboundItem: "'on timeout', 'pass', 'emergency' or 'rewrite'",
   survivalAction: "'announce', 'redirect' or 'relay'",
   rewriteProperty: "'match', 'strip' or 'prefix'",
   inboundItem: "'ring' or 'did'",
-  scenarioItem: "an actor state, a call, 'network', 'seed' or 'expect'",
+  scenarioItem: "an actor state, a call, 'stranger', 'network', 'seed' or 'expect'",
   actorState: 'a state (up, silent, slow, answers, trying, ignores, flapping, busy, full, down, no-answer, unregistered)',
 };
 
@@ -28,14 +29,14 @@ const ruleDescriptions: Record<string, string> = {
  */
 const resumeTokens = new Set<TokenType>([
   'branch', 'profile', 'scenario', 'use', 'edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group',
-  'register', 'outbound', 'inbound', 'on', 'pass', 'emergency', 'rewrite', 'did', 'expect', 'network', 'seed',
+  'register', 'limits', 'outbound', 'inbound', 'on', 'pass', 'emergency', 'rewrite', 'did', 'expect', 'network', 'seed',
 ].map((w) => K[w as keyof typeof K]));
 
 /** What a block may hold, by the rule that parses the block, for "expected ... or '}'". */
 const blockContents: Record<string, string> = {
   container: ruleDescriptions['setting'] ?? '', gateway: ruleDescriptions['gatewayProperty'] ?? '',
   upstream: ruleDescriptions['upstreamProperty'] ?? '', timers: ruleDescriptions['timer'] ?? '',
-  register: ruleDescriptions['registerProperty'] ?? '', outbound: ruleDescriptions['outboundItem'] ?? '',
+  register: ruleDescriptions['registerProperty'] ?? '', limits: ruleDescriptions['limit'] ?? '', outbound: ruleDescriptions['outboundItem'] ?? '',
   onTimeout: ruleDescriptions['survivalAction'] ?? '', rewrite: ruleDescriptions['rewriteProperty'] ?? '',
   inbound: ruleDescriptions['inboundItem'] ?? '', scenario: ruleDescriptions['scenarioItem'] ?? '',
 };
@@ -258,6 +259,7 @@ class SurvParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.phone) },
     { ALT: () => this.SUBRULE(this.group) },
     { ALT: () => this.SUBRULE(this.register) },
+    { ALT: () => this.SUBRULE(this.limits) },
     { ALT: () => this.SUBRULE(this.outbound) },
     { ALT: () => this.SUBRULE(this.inbound) },
   ]));
@@ -447,6 +449,37 @@ class SurvParser extends EmbeddedActionsParser {
     } },
   ]));
 
+  private limits = this.RULE('limits', (): ast.LimitsNode => {
+    const first = this.CONSUME(K['limits']);
+    const properties: ast.Property[] = [];
+    this.CONSUME(LCurly);
+    this.MANY(() => { properties.push(...asArray(this.SUBRULE(this.limit))); });
+    this.closeBlock(first, 'limits');
+    return { kind: 'Limits', properties, ...this.span(first) };
+  });
+
+  /** `per-source N per D` gives two properties (count, then window), like `probe options`. */
+  private limit = this.RULE('limit', (): ast.Property[] => this.OR([
+    { ALT: () => {
+      const k = this.OR1([
+        { ALT: () => this.CONSUME(K['per-source']) },
+        { ALT: () => this.CONSUME(K['outside']) },
+      ]);
+      const key = k.image === 'outside' ? 'outside' : 'per-source';
+      const props = [this.property(k, key, k, this.value(this.CONSUME1(Literal)))];
+      const per = this.CONSUME(K['per']);
+      props.push(this.property(per, key === 'outside' ? 'outside-window' : 'per-source-window', per, this.value(this.CONSUME2(Literal))));
+      return props;
+    } },
+    { ALT: () => {
+      const k = this.OR2([
+        { ALT: () => this.CONSUME(K['max-expires']) },
+        { ALT: () => this.CONSUME(K['max-contacts']) },
+      ]);
+      return [this.property(k, k.image === 'max-contacts' ? 'max-contacts' : 'max-expires', k, this.value(this.CONSUME3(Literal)))];
+    } },
+  ]));
+
   private outbound = this.RULE('outbound', (): ast.OutboundNode => {
     const first = this.CONSUME(K['outbound']);
     this.CONSUME(K['from']);
@@ -600,15 +633,46 @@ class SurvParser extends EmbeddedActionsParser {
 
   private scenarioItem = this.RULE('scenarioItem', (): ast.ScenarioItem | undefined => this.OR([
     { ALT: () => this.SUBRULE(this.actorStatement) },
+    { ALT: () => this.SUBRULE(this.stranger) },
     { ALT: () => this.SUBRULE(this.network) },
     { ALT: () => this.SUBRULE(this.expectation) },
   ]));
 
-  /** `NAME state...` or `NAME calls X` / `NAME registers`: both start with the actor. */
-  private actorStatement = this.RULE('actorStatement', (): ast.StateNode | ast.EventNode | undefined => {
+  /** `stranger ADDRESS sends METHOD URI ...`. */
+  private stranger = this.RULE('stranger', (): ast.SendNode => {
+    const first = this.CONSUME(K['stranger']);
+    const address = this.value(this.CONSUME(Literal));
+    this.CONSUME(K['sends']);
+    const request = this.SUBRULE(this.sentRequest);
+    return { kind: 'Send', actor: undefined, address, ...request, ...this.span(first) };
+  });
+
+  /** What follows `sends`: `METHOD URI [route URI {, URI}] [to-tag] [at TIME]`. */
+  private sentRequest = this.RULE('sentRequest', (): Pick<ast.SendNode, 'method' | 'uri' | 'route' | 'toTag' | 'at'> => {
+    const method = this.refName(this.CONSUME(NameLike));
+    const uri = this.value(this.CONSUME(Literal));
+    const route: ast.Value[] = [];
+    let toTag: ast.Span | undefined;
+    let at: ast.Value | undefined;
+    this.OPTION(() => {
+      this.CONSUME(K['route']);
+      this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { const r = this.value(this.CONSUME1(Literal)); if (r) route.push(r); } });
+    });
+    this.OPTION1(() => { toTag = this.spanOf(this.CONSUME(K['to-tag'])); });
+    this.OPTION2(() => { this.CONSUME(K['at']); at = this.value(this.CONSUME2(Literal)); });
+    return { method, uri, route, toTag, at };
+  });
+
+  /** `NAME state...` or `NAME calls X` / `NAME registers` / `NAME sends ...`: all start with the actor. */
+  private actorStatement = this.RULE('actorStatement', (): ast.StateNode | ast.EventNode | ast.SendNode | undefined => {
     const first = this.CONSUME(Name);
     const actor = this.value(first);
     return this.OR([
+      { ALT: () => {
+        this.CONSUME(K['sends']);
+        const request = this.SUBRULE(this.sentRequest);
+        return { kind: 'Send' as const, actor, address: undefined, ...request, ...this.span(first) };
+      } },
       { ALT: () => {
         const verbToken = this.OR1([
           { ALT: () => this.CONSUME(K['calls']) },
@@ -728,6 +792,11 @@ class SurvParser extends EmbeddedActionsParser {
         what = 'marked-down';
         this.CONSUME3(K['at']);
         at = this.value(this.CONSUME6(Literal));
+      } },
+      { ALT: () => {
+        this.CONSUME(K['receives']);
+        this.CONSUME(K['nothing']);
+        what = 'receives-nothing';
       } },
     ]);
     return { kind: 'Expect', actor, what, code, at, within, contact, reason, ...this.span(first) };

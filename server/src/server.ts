@@ -2,9 +2,8 @@
 // handler per LSP request. Every handler has the same three steps (find the
 // document, get the workspace's current analysis, ask the feature module) inside
 // `runSafe`, so no request can crash the server.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, ResponseError, TextDocuments, TextDocumentSyncKind,
   type CancellationToken, type Connection, type InitializeParams, type InitializeResult,
@@ -28,7 +27,12 @@ import { documentSymbols, workspaceSymbols } from './lsp/symbols.js';
 import { verifyQuickFixes } from './lsp/verify-fixes.js';
 import { verifyMethod, VerifyOnSave } from './lsp/verify-on-save.js';
 import { VerifyWorker } from './lsp/verify-pool.js';
-import { Workspace } from './lsp/workspace.js';
+import { capDiagnostics } from './lsp/diagnostic-cap.js';
+import { uriToPath, Workspace } from './lsp/workspace.js';
+import type { SourceFile } from '../../grammar/src/index.js';
+import { unreadSource } from './files/load.js';
+import { Budget, isInside, readDesign, realPath } from './files/read.js';
+import { findDesigns } from './files/walk.js';
 
 export interface ServerOptions {
   /** Milliseconds to wait after an edit before checking; bursts of edits are coalesced either way. */
@@ -45,45 +49,18 @@ interface ClientFlags {
 
 const maxWorkspaceFiles = 5_000;
 
-function uriToPath(uri: string): string | undefined {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every .surv file below a folder (skipping hidden folders and node_modules), bounded. */
-function findSurvFiles(folder: string, out: string[] = []): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(folder).sort();
-  } catch {
-    return out;
-  }
-  for (const name of entries) {
-    if (out.length >= maxWorkspaceFiles) break;
-    if (name.startsWith('.') || name === 'node_modules') continue;
-    const path = join(folder, name);
-    let isDir = false;
-    try {
-      isDir = statSync(path).isDirectory();
-    } catch {
-      continue;
-    }
-    if (isDir) findSurvFiles(path, out);
-    else if (name.endsWith('.surv')) out.push(path);
-  }
-  return out;
-}
-
-function readFile(uri: string): string | undefined {
+/**
+ * A workspace file as the loader reads it: its text, or (a FIFO, a link to a device or
+ * outside the roots, too large) an `unread` source the core reports at its start.
+ */
+function readWorkspaceFile(uri: string, roots: readonly string[], budget = new Budget()): SourceFile | undefined {
   const path = uriToPath(uri);
-  if (!path) return undefined;
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
+  if (path === undefined) return undefined;
+  const outcome = readDesign(path, { roots, survOnly: true, budget });
+  switch (outcome.kind) {
+    case 'text': return { uri, text: outcome.text };
+    case 'missing': return undefined;
+    case 'refused': return unreadSource(uri, outcome.code, outcome.reason, true);
   }
 }
 
@@ -95,7 +72,19 @@ export interface RunningServer {
 
 export function startServer(connection: Connection, options: ServerOptions = {}): RunningServer {
   const documents = new TextDocuments(TextDocument);
-  const workspace = new Workspace({ read: readFile });
+  /** Real paths of the workspace folders: the roots files are read from (docs/security.md). */
+  const folderRoots: string[] = [];
+  /** The workspace folders, and the folder of each open document outside them. */
+  const roots = (): string[] => {
+    const all = [...folderRoots];
+    for (const uri of workspace.openUris()) {
+      const path = uriToPath(uri);
+      const folder = path === undefined ? undefined : realPath(dirname(path));
+      if (folder !== undefined && !all.some((root) => isInside(folder, root))) all.push(folder);
+    }
+    return all;
+  };
+  const workspace = new Workspace({ roots });
   const flags: ClientFlags = { watchedFiles: false, relatedInformation: false };
   let validationDelayMs = options.validationDelayMs ?? 0;
   let pending: ReturnType<typeof setTimeout> | undefined;
@@ -151,7 +140,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     for (const [uri, found] of verifier.diagnostics(flags.relatedInformation)) byUri.get(uri)?.push(...found);
     for (const uri of published.keys()) if (!byUri.has(uri)) byUri.set(uri, []);
-    for (const [uri, diagnostics] of byUri) {
+    for (const [uri, found] of byUri) {
+      const diagnostics = capDiagnostics(found);
       const version = workspace.documentVersion(uri);
       const key = `${version ?? ''}\0${JSON.stringify(diagnostics)}`;
       if (published.get(uri) === key) continue;
@@ -195,10 +185,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     for (const folder of folders) {
       const path = uriToPath(folder);
-      if (!path) continue;
-      for (const file of findSurvFiles(path)) {
-        const text = readFile(pathToFileURL(file).toString());
-        if (text !== undefined) workspace.setDiskFile(pathToFileURL(file).toString(), text);
+      const real = path === undefined ? undefined : realPath(path);
+      if (real !== undefined && !folderRoots.includes(real)) folderRoots.push(real);
+    }
+    // One budget for the whole scan: a workspace of huge files is read up to it, not into swap.
+    const budget = new Budget();
+    for (const folder of folders) {
+      const path = uriToPath(folder);
+      if (path === undefined || realPath(path) === undefined) continue;
+      const walk = findDesigns(path, { join, maxFiles: maxWorkspaceFiles });
+      if (walk.truncated) log(`surv: ${path}: the workspace scan stopped at its bounds (${maxWorkspaceFiles} files, or too many entries or levels)`);
+      for (const file of walk.files) {
+        const uri = pathToFileURL(file).toString();
+        const read = readWorkspaceFile(uri, folderRoots, budget);
+        if (read !== undefined) workspace.setDiskFile(uri, read);
       }
     }
     return {
@@ -246,14 +246,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     workspace.closeDocument(document.uri);
     verifier.changed(document.uri);
     // A closed file of the workspace is checked from disk again; any other is forgotten.
-    if (workspace.hasDiskFile(document.uri)) workspace.setDiskFile(document.uri, readFile(document.uri));
+    if (workspace.hasDiskFile(document.uri)) workspace.setDiskFile(document.uri, readWorkspaceFile(document.uri, roots()));
     scheduleValidation();
   });
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) {
       if (!change.uri.endsWith('.surv') || workspace.isOpen(change.uri)) continue;
-      workspace.setDiskFile(change.uri, change.type === FileChangeType.Deleted ? undefined : readFile(change.uri));
+      workspace.setDiskFile(change.uri, change.type === FileChangeType.Deleted ? undefined : readWorkspaceFile(change.uri, roots()));
       verifier.changed(change.uri);
     }
     scheduleValidation();
@@ -354,7 +354,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onRequest(diagramsMethod, (params: unknown, token) =>
     runSafe(diagramsMethod, failed(diagramsMethod), () => documentDiagrams(workspace.analysis(), params, (uri) => workspace.documentVersion(uri)), token));
 
-  const exportSources: ExportSources = { analysis: () => workspace.analysis(), readPath: (path) => readFile(pathToFileURL(path).toString()) };
+  const exportSources: ExportSources = { roots, held: (path) => workspace.textOf(pathToFileURL(path).toString()) };
   connection.onRequest(exportMethod, (params: unknown, token) =>
     runSafe(exportMethod, failed(exportMethod), () => exportDocument(exportSources, params), token));
   connection.onRequest(exportBranchesMethod, (params: unknown, token) =>

@@ -35,6 +35,11 @@ function byLink(steps: readonly Step[]): Record<string, string[]> {
 }
 
 /** The live datagrams from -> to with this summary (method or code). */
+/** The reason phrase of a reply's status line. */
+function reasonOf(text: string): string {
+  return /^SIP\/2\.0 \d{3} (.*)/.exec(text)?.[1]?.replace(/\r$/, '') ?? '';
+}
+
 function wire(r: ReplayResult, from: string, to: string, summary: string) {
   return r.wire.filter((w) => w.from === from && w.to === to && w.summary === summary);
 }
@@ -115,6 +120,18 @@ const about: Record<string, (r: ReplayResult) => void> = {
     const [toCloud] = wire(r, 'edge', 'cloud', 'REGISTER');
     expect(headerValues(toCloud!.text, 'Path')).toEqual(['<sip:127.0.2.1;lr>']);
     expect(wire(r, 'edge', 'desk1', '200')).toHaveLength(1);
+  },
+  'a stranger dials the gateway: 403, the gateway hears nothing': (r) => {
+    expect(r.wire.filter((w) => w.to === 'stranger').map((w) => `${w.summary} ${reasonOf(w.text)}`)).toEqual(['403 Forbidden', '403 Forbidden', '403 Forbidden']);
+    expect(r.wire.filter((w) => w.to === 'pstn' || w.to === 'desk1')).toEqual([]);
+  },
+  'a stranger registers, asks, messages and hangs up a call it never had: 403 each': (r) => {
+    expect(r.wire.filter((w) => w.to === 'stranger').map((w) => `${w.method} ${w.summary}`)).toEqual(['REGISTER 403', 'OPTIONS 403', 'MESSAGE 403', 'BYE 403']);
+    expect(r.wire.filter((w) => w.from === 'edge' && w.to !== 'stranger')).toEqual([]);
+  },
+  'the upstream may reach a phone, never the gateway': (r) => {
+    expect(r.wire.filter((w) => w.to === 'cloud').map((w) => `${w.summary} ${reasonOf(w.text)}`)).toEqual(['403 Relaying Denied', '403 Not From This Branch']);
+    expect(r.wire.filter((w) => w.to === 'pstn')).toEqual([]);
   },
   'cloud silent: the local copy answers': (r) => {
     expect(wire(r, 'cloud', 'edge', '200')).toHaveLength(0);

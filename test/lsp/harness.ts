@@ -41,6 +41,8 @@ export interface StartOptions {
   readonly examples?: boolean;
   /** More files of the workspace folder, path (relative to it) -> text. */
   readonly files?: Readonly<Record<string, string>>;
+  /** Runs on the workspace folder before the server starts (FIFOs, symbolic links). */
+  readonly prepare?: (folder: string) => void;
   /** No workspace folder at all (a single-file editor). */
   readonly noWorkspace?: boolean;
   readonly initializationOptions?: unknown;
@@ -121,6 +123,7 @@ function makeFolder(options: StartOptions): string {
     mkdirSync(dirname(join(folder, path)), { recursive: true });
     writeFileSync(join(folder, path), text);
   }
+  options.prepare?.(folder);
   return folder;
 }
 

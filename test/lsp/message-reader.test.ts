@@ -13,11 +13,11 @@ function frame(message: unknown): Buffer {
 }
 
 /** Feeds `bytes` in chunks cut at `cuts` and returns the messages read and the log. */
-function read(bytes: Buffer, cuts: readonly number[] = []): { messages: Message[]; log: string[] } {
+function read(bytes: Buffer, cuts: readonly number[] = [], dropped: string[] = []): { messages: Message[]; log: string[] } {
   const stream = new PassThrough();
   const log: string[] = [];
   const messages: Message[] = [];
-  const reader = new ResyncingMessageReader(stream, (m) => log.push(m));
+  const reader = new ResyncingMessageReader(stream, (m) => log.push(m), (reason) => dropped.push(reason));
   reader.listen((m) => messages.push(m));
   const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
   let from = 0;
@@ -73,6 +73,23 @@ describe('ResyncingMessageReader', () => {
         expect(log.length).toBeGreaterThan(0);
       },
     ), { numRuns: 300 });
+  });
+
+  it('a Content-Length too large by less than a header: the next message is read, the broken one reported once', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 16 }), fc.array(fc.nat(600), { maxLength: 20 }), (extra, cuts) => {
+      const body = Buffer.from(JSON.stringify(messages[0]), 'utf8');
+      const broken = Buffer.concat([Buffer.from(`Content-Length: ${body.length + extra}\r\n\r\n`, 'ascii'), body]);
+      const dropped: string[] = [];
+      const { messages: got } = read(Buffer.concat([broken, frame(messages[1]), frame(messages[2])]), cuts, dropped);
+      expect(got).toEqual([messages[1], messages[2]]);
+      expect(dropped).toEqual(['a Content-Length larger than the message']);
+    }), { numRuns: 300 });
+  });
+
+  it('reports each message it drops, and only those', () => {
+    const dropped: string[] = [];
+    read(Buffer.concat([frame(messages[0]), Buffer.from('Content-Length: 5\r\n\r\n{abc}Content-Type: x\r\n\r\n'), frame(messages[1])]), [], dropped);
+    expect(dropped).toEqual(['a message that is not JSON', 'a header without Content-Length']);
   });
 
   it('drops a long run of bytes that never becomes a header', () => {

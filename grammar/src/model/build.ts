@@ -8,7 +8,7 @@ import { defaults, defaultChannels } from './defaults.js';
 import type { MergedBranch, MergedNamed, Src } from './merge.js';
 import { suggestion } from './names.js';
 import type {
-  Branch, Gateway, Group, InboundPolicy, Listen, Network, Origin, OutboundPolicy, Phone, Probe, RegisterPolicy,
+  Branch, Gateway, Group, InboundPolicy, Limits, Listen, Network, Origin, OutboundPolicy, Phone, Probe, Rate, RegisterPolicy,
   ReplyPattern, RewriteRule, RingStep, Setting, SurvivalAction, Timers, Upstream,
 } from './types.js';
 import type { SymbolCollector, SymbolKind } from './symbols.js';
@@ -73,6 +73,7 @@ export class BranchBuilder {
       gateways, upstreams, phones, groups,
       timers: this.timers(),
       register: this.register(outbound),
+      limits: this.limits(),
       outbound,
       inbound: this.inbound(),
     };
@@ -268,6 +269,35 @@ export class BranchBuilder {
       t1Ms: duration('t1', d.t1Ms),
       t2Ms: duration('t2', d.t2Ms),
       budgetMs: duration('budget', d.budgetMs),
+    };
+  }
+
+  private limits(): Limits {
+    const m = this.merged;
+    // Merged field by field like timers: farthest profile first, so nearer blocks override.
+    const props = new Map<ast.PropertyKey, Src<ast.Property>>();
+    for (const level of [...m.profiles].reverse().concat(m.container)) {
+      for (const s of level.node.settings) {
+        if (s.kind === 'Limits') for (const p of s.properties) props.set(p.key, { node: p, uri: level.uri });
+      }
+    }
+    const d = defaults.limits;
+    const rate = (key: 'per-source' | 'outside', fallback: Rate): Setting<Rate> => {
+      const count = props.get(key);
+      if (!count) return { value: fallback, origin: defaultOrigin };
+      const window = props.get(`${key}-window`);
+      const values = this.values.at(count.uri);
+      const what = key === 'outside' ? 'the outside rate' : 'the per-source rate';
+      const n = values.limitCount(count.node.value, `${what}'s request count`, 1, 100_000);
+      const w = window ? this.values.at(window.uri).limitSeconds(window.node.value, `${what}'s window`, 1, 60) : undefined;
+      const end = window && window.uri === count.uri ? (window.node.value ?? window.node).end : (count.node.value ?? count.node).end;
+      return { value: { count: n ?? fallback.count, windowS: w ?? fallback.windowS }, origin: sourceOrigin(count.uri, { start: (count.node.value ?? count.node).start, end }) };
+    };
+    return {
+      perSource: rate('per-source', d.perSource),
+      outside: rate('outside', d.outside),
+      maxExpiresS: this.setting(props.get('max-expires'), (values, v) => values.limitSeconds(v, 'max-expires', 60, 86_400), d.maxExpiresS),
+      maxContacts: this.setting(props.get('max-contacts'), (values, v) => values.limitCount(v, 'max-contacts', 1, 100), d.maxContacts),
     };
   }
 

@@ -14,6 +14,13 @@ export const defaults = {
   },
   probe: { everyMs: 15_000, timeoutMs: 2_000, downAfter: 2, upAfter: 3, holdoffMs: 0 },
   groupRingMs: 20_000,
+  /** Kamailio pike and ratelimit figures that no office of phones reaches, but a scanner does. */
+  limits: {
+    perSource: { count: 30, windowS: 2 },
+    outside: { count: 200, windowS: 1 },
+    maxExpiresS: 3600,
+    maxContacts: 5,
+  },
   lossPercent: 0,
   seed: 1,
 } as const;

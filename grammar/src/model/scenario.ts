@@ -1,12 +1,13 @@
 // Scenarios: actors resolved against their branch, times in ms, and the checks
 // that an actor, a state and an expectation make sense together.
+import ipaddr from 'ipaddr.js';
 import type * as ast from '../ast.js';
 import type { Reporter } from '../validate/reporter.js';
 import { sourceOrigin } from '../validate/reporter.js';
 import type { EntityKind } from './build.js';
 import { defaults } from './defaults.js';
 import { suggestion } from './names.js';
-import type { ActorKind, ActorState, ActorStateName, Branch, Expectation, Scenario, ScenarioEvent } from './types.js';
+import type { ActorKind, ActorState, ActorStateName, Branch, Expectation, Scenario, ScenarioEvent, SendEvent, SentMethod } from './types.js';
 import type { SymbolCollector } from './symbols.js';
 import type { Values } from './values.js';
 
@@ -161,6 +162,11 @@ export function buildScenario(
         if (who && callee) events.push({ kind: 'call', caller: who.name, callerKind: who.kind, ...callee, atMs, origin });
         break;
       }
+      case 'Send': {
+        const sent = buildSend(item, uri, origin, branch, actor, values, reporter);
+        if (sent) events.push(sent);
+        break;
+      }
       case 'Network': {
         if (item.setting === 'loss') lossPercent = values.percent(item.value) ?? lossPercent;
         else seed = values.integer(item.value, 'a seed', 0, 2 ** 31 - 1) ?? seed;
@@ -174,12 +180,77 @@ export function buildScenario(
     }
   }
   // A registration alone is traffic worth replaying (surv verify prints such scenarios).
-  if (!node.items.some((i) => i.kind === 'Event')) {
+  if (!node.items.some((i) => i.kind === 'Event' || i.kind === 'Send')) {
     reporter.warning('SURV073', `scenario "${title}" places no call: add e.g. '${branch.phones[0]?.name ?? 'phone'} calls 944000000'`, uri, node.title ?? node);
   }
   return {
     title, uri, origin: sourceOrigin(uri, node.title ?? node), branch: branch.name,
     states, events, lossPercent, seed, expectations,
+  };
+}
+
+const sentMethods: readonly SentMethod[] = ['INVITE', 'REGISTER', 'OPTIONS', 'MESSAGE', 'BYE'];
+
+/** The same address, whatever way it is written (IPv6 compressed or not). */
+function sameAddress(a: string, b: string): boolean {
+  const canonical = (text: string) => (ipaddr.isValid(text) ? ipaddr.parse(text).toString() : text.toLowerCase());
+  return canonical(a) === canonical(b);
+}
+
+/** The LAN `address` is in, if any. */
+function lanOf(branch: Branch, address: string): string | undefined {
+  if (!ipaddr.isValid(address)) return undefined;
+  const ip = ipaddr.parse(address);
+  return branch.lans.value.find((n) => {
+    const net = ipaddr.parse(n.address);
+    return net.kind() === ip.kind() && ip.match(net, n.prefix);
+  })?.cidr;
+}
+
+/** `stranger ADDRESS sends ...` / `NAME sends ...`: one request to the edge (docs/security.md). */
+function buildSend(
+  item: ast.SendNode, uri: string, origin: ReturnType<typeof sourceOrigin>, branch: Branch,
+  actor: (ref: ast.Value | undefined, kinds: readonly ActorKind[], role: string) => { name: string; kind: ActorKind } | undefined,
+  values: Values, reporter: Reporter,
+): SendEvent | undefined {
+  let source: { name: string; kind: SendEvent['sourceKind']; address: string } | undefined;
+  if (item.address) {
+    const hp = values.hostPort(item.address, 5060);
+    if (hp) {
+      const inside = lanOf(branch, hp.address);
+      const gateway = branch.gateways.find((g) => g.address.value && sameAddress(g.address.value.address, hp.address));
+      const upstream = branch.upstreams.find((u) => u.proxy.value && sameAddress(u.proxy.value.host, hp.address));
+      const why = gateway ? `is the address of gateway '${gateway.name}': write '${gateway.name} sends ...'`
+        : upstream ? `is the address of upstream '${upstream.name}': write '${upstream.name} sends ...'`
+          : inside ? `is inside LAN ${inside} of branch '${branch.name}': the edge trusts it as a phone`
+            : undefined;
+      if (why) reporter.error('SURV075', `a stranger comes from outside the trust model, but ${hp.address} ${why}`, uri, item.address);
+      else source = { name: 'stranger', kind: 'stranger', address: hp.address };
+    }
+  } else {
+    const who = actor(item.actor, ['upstream', 'gateway'], 'who sends a request');
+    if (who?.kind === 'upstream') {
+      source = { name: who.name, kind: 'upstream', address: branch.upstreams.find((u) => u.name === who.name)?.proxy.value?.host ?? `${who.name}.invalid` };
+    } else if (who?.kind === 'gateway') {
+      source = { name: who.name, kind: 'gateway', address: branch.gateways.find((g) => g.name === who.name)?.address.value?.address ?? `${who.name}.invalid` };
+    }
+  }
+  let method: SentMethod | undefined;
+  if (item.method) {
+    method = sentMethods.find((m) => m === item.method?.text);
+    if (!method) {
+      const upper = sentMethods.find((m) => m === item.method?.text.toUpperCase());
+      reporter.error('SURV075', `'${item.method.text}' is not a request a scenario sends: ${upper ? `write ${upper}` : `one of ${sentMethods.join(', ')}`}`, uri, item.method,
+        upper ? { data: { replacements: [upper] } } : undefined);
+    }
+  }
+  const target = values.sipUri(item.uri);
+  const route = item.route.map((r) => values.sipUri(r)?.uri);
+  const atMs = (item.at ? values.durationMs(item.at) : 0) ?? 0;
+  if (!source || !method || !target || route.some((r) => r === undefined)) return undefined;
+  return {
+    kind: 'send', source: source.name, sourceKind: source.kind, address: source.address, method, uri: target.uri,
+    route: route.filter((r): r is string => r !== undefined), toTag: item.toTag !== undefined, atMs, origin,
   };
 }
 
@@ -189,7 +260,8 @@ function buildExpectation(
   values: Values, reporter: Reporter, branch: Branch,
 ): Expectation | undefined {
   if (item.what === 'gets') {
-    const who = actor(item.actor, ['phone', 'gateway'], 'who gets a reply');
+    // `stranger` stands for every `stranger ... sends` line of the scenario.
+    const who = item.actor?.text === 'stranger' ? { name: 'stranger' } : actor(item.actor, ['phone', 'gateway'], 'who gets a reply');
     const code = values.replyCode(item.code);
     const atMs = item.at ? values.durationMs(item.at) : undefined;
     const withinMs = item.within ? values.durationMs(item.within) : undefined;
@@ -208,6 +280,10 @@ function buildExpectation(
     const who = actor(item.actor, ['phone', 'gateway'], 'who answers');
     const atMs = item.at ? values.durationMs(item.at) : undefined;
     return who ? { kind: 'answers', actor: who.name, atMs, origin } : undefined;
+  }
+  if (item.what === 'receives-nothing') {
+    const who = actor(item.actor, ['upstream', 'gateway', 'phone'], 'who receives nothing');
+    return who ? { kind: 'receives-nothing', actor: who.name, origin } : undefined;
   }
   if (item.what === 'marked-down') {
     const who = actor(item.actor, ['upstream'], "what is 'marked down'");

@@ -1,5 +1,6 @@
 // Phase "index": which declarations each file defines and which it can see.
 import type * as ast from '../ast.js';
+import type { UnreadFile } from '../analyze.js';
 import type { ParseResult } from '../parse.js';
 import { resolveUse } from '../uris.js';
 import type { Reporter } from '../validate/reporter.js';
@@ -25,7 +26,8 @@ export class Scope {
   /** For each file, the files it names with `use` (resolved, existing ones only). */
   private readonly usesByFile = new Map<string, string[]>();
 
-  constructor(files: readonly ParseResult[], reporter: Reporter, symbols: SymbolCollector) {
+  constructor(files: readonly ParseResult[], reporter: Reporter, symbols: SymbolCollector, unread: ReadonlyMap<string, UnreadFile> = new Map()) {
+    for (const [uri, why] of unread) if (why.named) reporter.error(why.code, `not read: ${why.reason}`, uri, { start: 0, end: 0 });
     for (const file of files) {
       const profiles = new Map<string, NamedContainer>();
       this.profilesByFile.set(file.uri, profiles);
@@ -57,6 +59,11 @@ export class Scope {
       for (const use of file.ast.uses) {
         if (!use.path) continue;
         const target = resolveUse(file.uri, use.path.text);
+        const refused = unread.get(target);
+        if (refused) {
+          reporter.error(refused.code, `cannot use '${use.path.text}': ${refused.reason}`, file.uri, use.path);
+          continue;
+        }
         if (!known.has(target)) {
           reporter.error('SURV004', `cannot find '${use.path.text}' (looked for ${target})`, file.uri, use.path);
           continue;

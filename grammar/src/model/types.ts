@@ -105,6 +105,25 @@ export interface RegisterPolicy {
   readonly keepLocalCopy: Setting<boolean>;
 }
 
+/** A number of requests per window: `per-source 30 per 2s`. */
+export interface Rate {
+  readonly count: number;
+  /** The window, in whole seconds. */
+  readonly windowS: number;
+}
+
+/** Flood limits and the bounds of the local registration copy (`limits { ... }`). */
+export interface Limits {
+  /** Requests per window from one source address (pike `reqs_density_per_unit` / `sampling_time_unit`). */
+  readonly perSource: Setting<Rate>;
+  /** Requests per window from every source outside the LANs together (ratelimit pipe / `timer_interval`). */
+  readonly outside: Setting<Rate>;
+  /** registrar `max_expires` of the local copy, in seconds. */
+  readonly maxExpiresS: Setting<number>;
+  /** registrar `max_contacts` per address of record. */
+  readonly maxContacts: Setting<number>;
+}
+
 export type SurvivalAction =
   | { readonly kind: 'announce'; readonly code: number; readonly reason: string; readonly origin: Origin }
   | { readonly kind: 'redirect'; readonly code: number; readonly gateway: string; readonly origin: Origin }
@@ -161,6 +180,7 @@ export interface Branch {
   readonly phones: readonly Phone[];
   readonly groups: readonly Group[];
   readonly register: RegisterPolicy;
+  readonly limits: Limits;
   readonly outbound: OutboundPolicy | undefined;
   readonly inbound: InboundPolicy | undefined;
 }
@@ -186,7 +206,31 @@ export interface ActorState {
 
 export type ScenarioEvent =
   | { readonly kind: 'call'; readonly caller: string; readonly callerKind: ActorKind; readonly target: string; readonly targetIsPhone: boolean; readonly atMs: number; readonly origin: Origin }
-  | { readonly kind: 'register'; readonly phone: string; readonly atMs: number; readonly origin: Origin };
+  | { readonly kind: 'register'; readonly phone: string; readonly atMs: number; readonly origin: Origin }
+  | SendEvent;
+
+/** The requests a `sends` line may send. */
+export type SentMethod = 'INVITE' | 'REGISTER' | 'OPTIONS' | 'MESSAGE' | 'BYE';
+
+/**
+ * `stranger ADDRESS sends ...` (`source` is `stranger`) or `NAME sends ...` (an upstream or
+ * gateway of the branch): one request to the edge, to test the trust model (docs/security.md).
+ */
+export interface SendEvent {
+  readonly kind: 'send';
+  readonly source: string;
+  readonly sourceKind: 'stranger' | 'upstream' | 'gateway';
+  /** Where it comes from: the stranger's address; for an upstream or gateway, its own. */
+  readonly address: string;
+  readonly method: SentMethod;
+  readonly uri: string;
+  /** The preloaded Route set (URIs), top first. */
+  readonly route: readonly string[];
+  /** An in-dialog request with a forged To-tag. */
+  readonly toTag: boolean;
+  readonly atMs: number;
+  readonly origin: Origin;
+}
 
 export type Expectation =
   | {
@@ -195,7 +239,9 @@ export type Expectation =
     readonly origin: Origin;
   }
   | { readonly kind: 'answers'; readonly actor: string; readonly atMs: number | undefined; readonly origin: Origin }
-  | { readonly kind: 'marked-down'; readonly actor: string; readonly atMs: number; readonly origin: Origin };
+  | { readonly kind: 'marked-down'; readonly actor: string; readonly atMs: number; readonly origin: Origin }
+  /** No request that a `sends` line started reaches the actor. */
+  | { readonly kind: 'receives-nothing'; readonly actor: string; readonly origin: Origin };
 
 export interface Scenario {
   readonly title: string;

@@ -4,7 +4,7 @@
 import ipaddr from 'ipaddr.js';
 import sip from 'sip';
 import type { Span, Value } from '../ast.js';
-import { controlCharacters } from '../strings.js';
+import { textProblem } from '../strings.js';
 import type { Reporter } from '../validate/reporter.js';
 import type { GatewayKindName, HostPort, Network, SipTarget, TransportName } from './types.js';
 
@@ -81,6 +81,25 @@ export class Values {
     return n;
   }
 
+  /** A count of a `limits` block: a whole number in [min, max]. */
+  limitCount(v: Value | undefined, what: string, min: number, max: number): number | undefined {
+    if (!v) return undefined;
+    if (v.type !== 'number' || !/^\d+$/.test(v.text)) return this.invalid(v, `expected ${what} (a whole number), found ${describe(v)}`, 'SURV062');
+    const n = Number(v.text);
+    if (n < min || n > max) return this.invalid(v, `${what} must be between ${min} and ${max}, not ${v.text}`, 'SURV062');
+    return n;
+  }
+
+  /** A duration of a `limits` block, in whole seconds within [minS, maxS]: Kamailio takes seconds there. */
+  limitSeconds(v: Value | undefined, what: string, minS: number, maxS: number): number | undefined {
+    const ms = this.durationMs(v);
+    if (!v || ms === undefined) return undefined;
+    if (ms % 1000 !== 0 || ms < minS * 1000 || ms > maxS * 1000) {
+      return this.invalid(v, `${what} must be whole seconds from ${formatSeconds(minS)} to ${formatSeconds(maxS)}, not ${v.text}`, 'SURV062');
+    }
+    return ms / 1000;
+  }
+
   /** A dialable number or extension kept as text (`091` stays `091`). */
   digits(v: Value | undefined, what: string): string | undefined {
     if (!v) return undefined;
@@ -135,8 +154,9 @@ export class Values {
       portAt = colon + 1;
       host = host.slice(0, colon);
     }
-    const ip = this.ip(v, host, v.text.startsWith('[') ? 1 : 0);
-    if (!ip) return undefined;
+    const hostAt = v.text.startsWith('[') ? 1 : 0;
+    const ip = this.ip(v, host, hostAt);
+    if (!ip || this.special(ip, sub(v, hostAt, hostAt + host.length))) return undefined;
     let port = defaultPort;
     if (portText !== undefined) {
       port = Number(portText);
@@ -151,17 +171,35 @@ export class Values {
     const span = sub(v, at, at + text.length);
     if (text.includes(':')) {
       if (!ipaddr.IPv6.isValid(text)) return this.invalid(v, `'${text}' is not an IPv6 address`, 'SURV020', span);
+      // ipaddr.js takes any form of IPv4 (hex, octal) after the last colon: only dotted decimal passes here.
+      const embedded = text.includes('.') ? text.slice(text.lastIndexOf(':') + 1) : undefined;
+      if (embedded !== undefined) {
+        const problem = ipv4Problem(embedded);
+        if (problem === 'leading-zero') return this.leadingZero(v, text, span);
+        if (problem) return this.invalid(v, `'${text}' is not an IPv6 address: the IPv4 part after the last ':' must be four decimal parts 0-255`, 'SURV020', span);
+      }
       const parsed = ipaddr.IPv6.parse(text);
       return { address: parsed.toString(), family: 6, parsed };
     }
-    // Only dotted-quad decimal: ipaddr.js would also take `10.1` or octal forms.
-    const parts = text.split('.');
-    if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) {
-      const why = parts.length !== 4 ? 'an IPv4 address has four parts' : 'each part must be 0-255';
-      return this.invalid(v, `'${text}' is not an IPv4 address: ${why}`, 'SURV020', span);
-    }
-    const parsed = ipaddr.IPv4.parse(text);
+    const problem = ipv4Problem(text);
+    if (problem === 'leading-zero') return this.leadingZero(v, text, span);
+    if (problem) return this.invalid(v, `'${text}' is not an IPv4 address: ${problem}`, 'SURV020', span);
+    // Built from the decimal parts: ipaddr.IPv4.parse would read a leading zero as octal.
+    const parsed = new ipaddr.IPv4(text.split('.').map(Number));
     return { address: parsed.toString(), family: 4, parsed };
+  }
+
+  private leadingZero(v: Value, text: string, span: Span): undefined {
+    const fixed = withoutLeadingZeros(text);
+    return this.invalid(v, `address ${text} has an octet with a leading zero; write ${fixed} (surv never reads octets as octal)`, 'SURV027', span, [fixed]);
+  }
+
+  /** Refuses an address that is not one host a SIP message can be sent to or from. */
+  private special(ip: { address: string; parsed: ipaddr.IPv4 | ipaddr.IPv6 }, span: Span): boolean {
+    const kind = specialKind(ip.parsed);
+    if (!kind) return false;
+    this.reporter.error('SURV028', `${ip.address} is ${specialText(ip.address, kind)}, not one host: write the host's own address`, this.uri, span);
+    return true;
   }
 
   /** A network in CIDR form; host bits set is a warning with the corrected network. */
@@ -182,7 +220,18 @@ export class Values {
     if (!/^\d+$/.test(prefixText) || prefix > max) {
       return this.invalid(v, `prefix length /${prefixText} is out of range for IPv${ip.family} (0-${max})`, 'SURV021', sub(v, slash, v.text.length));
     }
+    if (prefix === 0) {
+      return this.invalid(v, `LAN ${v.text} covers every IPv${ip.family} address: the edge would trust every source as a phone of this branch; write the network the phones are in`, 'SURV029');
+    }
     const networkAddress = networkOf(ip.parsed, prefix);
+    // Refused only when the whole network lies in special space: 0.0.0.0/1 starts at 0.0.0.0 but is mostly hosts.
+    const cidr = `${networkAddress}/${prefix}`;
+    const last = ip.family === 4 ? ipaddr.IPv4.broadcastAddressFromCIDR(cidr) : ipaddr.IPv6.broadcastAddressFromCIDR(cidr);
+    const kind = specialKind(last) ? specialKind(ipaddr.parse(networkAddress)) : undefined;
+    if (kind) {
+      const what = kind === 'multicast' ? 'a multicast network' : kind === 'broadcast' ? 'the broadcast address' : 'in the unspecified ("this network") range';
+      return this.invalid(v, `LAN ${v.text} is ${what}: no phone sends from there; write the network the phones are in`, 'SURV028');
+    }
     if (networkAddress !== ip.address) {
       const fixed = `${networkAddress}/${prefix}`;
       this.reporter.warning('SURV022', `host bits are set in '${v.text}': the network is ${fixed}`, this.uri, v, { data: { replacements: [fixed] } });
@@ -195,24 +244,84 @@ export class Values {
     if (!v) return undefined;
     return this.byText(`u ${v.type} ${v.text}`, () => {
       if (v.type !== 'uri') return this.invalid(v, `expected a SIP URI such as sip:pbx.example.com:5060, found ${describe(v)}`, 'SURV024');
+      const host = uriHost(v.text);
+      const hostSpan = host ? sub(v, host.at, host.at + host.text.length) : v;
+      if (host) {
+        const dotted = host.text.includes(':') ? (host.text.includes('.') ? host.text.slice(host.text.lastIndexOf(':') + 1) : undefined)
+          : /^[\d.]+$/.test(host.text) ? host.text : undefined;
+        // Same rule and code as every other address, so `sip:010.0.0.1` is not read as 8.0.0.1 either.
+        if (dotted !== undefined && ipv4Problem(dotted) === 'leading-zero') return this.leadingZero(v, host.text, hostSpan);
+      }
       const target = parseSipUri(v.text);
       if (typeof target === 'string') return this.invalid(v, `'${v.text}' is not a valid SIP URI: ${target}`, 'SURV024');
+      if (ipaddr.isValid(target.host)) {
+        const ip = ipaddr.parse(target.host);
+        const kind = specialKind(ip);
+        if (kind) {
+          this.reporter.error('SURV028', `${target.host} is ${specialText(target.host, kind)}, not one host: write the host's own address`, this.uri, hostSpan);
+          return undefined;
+        }
+      }
       return target;
     });
   }
 
   /** A string bound for a SIP header (a reason phrase): no control characters. */
   headerText(v: { readonly text: string } & Span, what: string): string | undefined {
-    // RFC 3261's Reason-Phrase allows HTAB; every other control character is refused.
-    const bad = controlCharacters.exec(v.text.replace(/\t/g, ' '));
-    if (bad) {
-      const code = bad[0].charCodeAt(0);
-      const name = code === 13 ? 'CR' : code === 10 ? 'LF' : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-      this.reporter.error('SURV053', `${what} contains a control character (${name}): it would break or inject into the SIP message`, this.uri, v);
+    // The exporter refuses by the same rule (textProblem), so a clean check means it exports.
+    const problem = textProblem(v.text, what);
+    if (problem) {
+      this.reporter.error(problem.code, problem.message, this.uri, v);
       return undefined;
     }
     return v.text;
   }
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
+/**
+ * What is wrong with a dotted IPv4 text, or undefined when it is four decimal parts
+ * 0-255 without leading zeros. ipaddr.js alone would take `10.1`, `0x0a.0.0.1` and
+ * read `010` as octal 8.
+ */
+function ipv4Problem(text: string): string | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return 'an IPv4 address has four parts';
+  if (!parts.every((p) => /^\d+$/.test(p) && Number(p) <= 255)) return 'each part must be 0-255';
+  if (parts.some((p) => /^0\d/.test(p))) return 'leading-zero';
+  return undefined;
+}
+
+/** `010.010.001.003` → `10.10.1.3`; in an IPv6 text only the IPv4 part after the last `:` changes. */
+function withoutLeadingZeros(text: string): string {
+  const colon = text.lastIndexOf(':');
+  const v4 = text.slice(colon + 1).split('.').map((p) => String(Number(p))).join('.');
+  return text.slice(0, colon + 1) + v4;
+}
+
+export type SpecialAddress = 'unspecified' | 'broadcast' | 'multicast';
+
+/** Addresses that are not one host: unspecified (0.0.0.0/8, ::), broadcast, multicast (IPv4-mapped too). */
+export function specialKind(ip: ipaddr.IPv4 | ipaddr.IPv6): SpecialAddress | undefined {
+  if (ip.kind() === 'ipv6') {
+    const v6 = ip as ipaddr.IPv6;
+    if (v6.isIPv4MappedAddress()) return specialKind(v6.toIPv4Address());
+    const range = v6.range();
+    return range === 'unspecified' || range === 'multicast' ? range : undefined;
+  }
+  const range = (ip as ipaddr.IPv4).range();
+  return range === 'unspecified' || range === 'broadcast' || range === 'multicast' ? range : undefined;
+}
+
+function specialText(address: string, kind: SpecialAddress): string {
+  if (kind === 'multicast') return 'a multicast address';
+  if (kind === 'broadcast') return 'the broadcast address';
+  return address === '0.0.0.0' || address === '::' ? 'the unspecified address' : 'in the unspecified range 0.0.0.0/8 ("this network")';
 }
 
 /** The network address of `ip/prefix` (host bits cleared), from the parsed bytes. */
@@ -233,6 +342,22 @@ interface ParsedSipUri {
   params: Record<string, string | null | undefined>;
 }
 
+/** The host of a `sip:`/`sips:` URI text (brackets of an IPv6 host left out) and its offset. */
+function uriHost(text: string): { text: string; at: number } | undefined {
+  const scheme = /^sips?:/i.exec(text);
+  if (!scheme) return undefined;
+  let at = scheme[0].length;
+  const userEnd = text.indexOf('@', at);
+  const paramStart = text.slice(at).search(/[;?]/);
+  if (userEnd >= 0 && (paramStart < 0 || userEnd < at + paramStart)) at = userEnd + 1;
+  if (text[at] === '[') {
+    const close = text.indexOf(']', at);
+    return close < 0 ? undefined : { text: text.slice(at + 1, close), at: at + 1 };
+  }
+  const end = text.slice(at).search(/[:;?]/);
+  return { text: end < 0 ? text.slice(at) : text.slice(at, at + end), at };
+}
+
 /** Parses a SIP URI; returns a reason string when it is not acceptable. */
 export function parseSipUri(text: string): SipTarget | string {
   // The sip package does not understand bracketed IPv6 hosts: swap in a placeholder.
@@ -251,6 +376,9 @@ export function parseSipUri(text: string): SipTarget | string {
     host = ipaddr.IPv6.parse(v6[1] ?? '').toString();
   } else if (/^[\d.]+$/.test(host) && !ipaddr.IPv4.isValidFourPartDecimal(host)) {
     return `'${host}' is not an IPv4 address`;
+  } else if (!/^[\d.]+$/.test(host) && /(^|\.)(\d+|0x[0-9a-f]*)$/i.test(host)) {
+    // No top-level domain is numeric: the resolver would read `0x7f.1` as the address 127.0.0.1.
+    return `'${host}' is not an IPv4 address: write four decimal parts 0-255`;
   } else if (!/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)) {
     return `'${host}' is not a valid host name`;
   }

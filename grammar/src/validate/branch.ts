@@ -1,7 +1,8 @@
 // Checks on one resolved branch: timers and the post-dial budget, phones against
 // the LANs, extensions, probing. They read the model, so profile values count.
 import ipaddr from 'ipaddr.js';
-import type { Branch, Setting } from '../model/types.js';
+import type { Branch, Origin, Setting } from '../model/types.js';
+import { dnsNamePattern, maxExportDigits, maxExportMs, maxExportNameLength } from '../strings.js';
 import type { BranchReporter } from './reporter.js';
 
 export function formatMs(ms: number): string {
@@ -18,6 +19,7 @@ export function checkBranch(branch: Branch, site: BranchReporter): void {
   checkBudget(branch, site);
   checkPhones(branch, site);
   checkProbes(branch, site);
+  checkExportable(branch, site);
 }
 
 function checkTimers(branch: Branch, site: BranchReporter): void {
@@ -100,6 +102,99 @@ function checkPhones(branch: Branch, site: BranchReporter): void {
       site.at('warning', 'SURV030', `phone '${phone.name}' at ${address.address} is outside every LAN of branch '${branch.name}' (${lans.map((n) => n.cidr).join(', ')}): it would never get survival`, phone.address.origin);
     }
   }
+}
+
+const noTls = "TLS is not exported: Debian's base kamailio package has no tls module (kamailio-tls-modules) and the certificates are site-specific";
+
+/**
+ * What `surv export` would refuse in a branch that is otherwise valid (server/src/export/
+ * plan.ts), so a clean check means the export succeeds; a unit test holds the two together.
+ */
+function checkExportable(branch: Branch, site: BranchReporter): void {
+  checkTls(branch, site);
+  checkTcp(branch, site);
+  checkExportBounds(branch, site);
+}
+
+function checkTls(branch: Branch, site: BranchReporter): void {
+  for (const l of branch.listens.value) {
+    if (l.transport !== 'tls' || l.origin.kind !== 'source') continue;
+    // A listen's span starts at its transport word.
+    site.at('error', 'SURV033', `${noTls}; listen on udp or tcp`, { uri: l.origin.uri, span: { start: l.origin.start, end: l.origin.start + 'tls'.length } }, {
+      data: { replacements: ['udp', 'tcp'] },
+    });
+  }
+  for (const g of branch.gateways) {
+    if (g.transport.value !== 'tls') continue;
+    site.at('error', 'SURV033', `${noTls}; reach gateway '${g.name}' over udp or tcp`, g.transport.origin.kind === 'source' ? g.transport.origin : g.origin, {
+      data: { replacements: ['udp', 'tcp'] },
+    });
+  }
+  for (const u of branch.upstreams) {
+    if (u.proxy.value?.secure) {
+      site.at('error', 'SURV033', `${noTls}; a sips: URI always means TLS, so reach upstream '${u.name}' with a sip: URI over udp or tcp`, u.proxy.origin.kind === 'source' ? u.proxy.origin : u.origin);
+    } else if (u.transport.value === 'tls') {
+      site.at('error', 'SURV033', `${noTls}; reach upstream '${u.name}' over udp or tcp`, u.transport.origin.kind === 'source' ? u.transport.origin : u.origin, {
+        // The word can be the transport setting or the URI's ;transport=tls: replace only the former.
+        ...(u.transport.origin !== u.proxy.origin ? { data: { replacements: ['udp', 'tcp'] } } : {}),
+      });
+    }
+  }
+}
+
+/** A peer reached over TCP needs a tcp listen address: the proxy sends from one. */
+function checkTcp(branch: Branch, site: BranchReporter): void {
+  if (branch.listens.value.some((l) => l.transport === 'tcp')) return;
+  const peers = [
+    ...branch.gateways.map((g) => ({ what: `gateway '${g.name}'`, transport: g.transport, fallback: g.origin })),
+    // Without a proxy URI (SURV032) or with a sips: one (TLS above) there is nothing more to say.
+    ...branch.upstreams.filter((u) => u.proxy.value && !u.proxy.value.secure).map((u) => ({ what: `upstream '${u.name}'`, transport: u.transport, fallback: u.origin })),
+  ];
+  for (const p of peers) {
+    if (p.transport.value !== 'tcp') continue;
+    site.at('error', 'SURV033', `${p.what} is reached over TCP, but the edge listens on no tcp address: add one to 'edge listen' (e.g. 'tcp 10.1.0.1:5060')`, p.transport.origin.kind === 'source' ? p.transport.origin : p.fallback);
+  }
+}
+
+/** The lengths and ranges the exporter writes into kamailio.cfg (grammar/src/strings.ts). */
+function checkExportBounds(branch: Branch, site: BranchReporter): void {
+  const name = (what: string, text: string, origin: Origin) => {
+    const length = [...text].length;
+    if (length > maxExportNameLength) site.at('error', 'SURV033', `the ${what} name '${text}' has ${length} characters: the export writes at most ${maxExportNameLength} into kamailio.cfg`, origin);
+  };
+  const number = (what: string, text: string | undefined, origin: Origin) => {
+    const digits = text?.replace(/^\+/, '').length ?? 0;
+    if (digits > maxExportDigits) site.at('error', 'SURV033', `the ${what} ${text ?? ''} has ${digits} digits: the export writes at most ${maxExportDigits} into kamailio.cfg`, origin);
+  };
+  name('branch', branch.name, branch.origin);
+  for (const g of branch.gateways) name('gateway', g.name, g.origin);
+  for (const u of branch.upstreams) {
+    name('upstream', u.name, u.origin);
+    const host = u.proxy.value?.host;
+    if (host !== undefined && !host.includes(':') && !/^[0-9.]+$/.test(host) && !dnsNamePattern.test(host)) {
+      site.at('error', 'SURV033', `'${host}' is not a host name the export can write: a DNS name has at most 63 characters a label and 253 in all`, u.proxy.origin.kind === 'source' ? u.proxy.origin : u.origin);
+    }
+    const probe = u.probe;
+    if (!probe) continue;
+    for (const [key, setting] of [['every', probe.everyMs], ['timeout', probe.timeoutMs], ['holdoff', probe.holdoffMs]] as const) {
+      if (setting.value > maxExportMs) {
+        site.at('error', 'SURV033', `probe ${key} ${formatMs(setting.value)} is longer than the export can write: Kamailio keeps it in 32-bit milliseconds (at most ${maxExportMs / 1000}s)`, setting.origin.kind === 'source' ? setting.origin : probe.origin);
+      }
+    }
+  }
+  for (const p of branch.phones) {
+    name('phone', p.name, p.origin);
+    number('extension', p.extension.value, p.extension.origin.kind === 'source' ? p.extension.origin : p.origin);
+  }
+  const o = branch.outbound;
+  if (o) {
+    for (const n of o.emergency.value) number('emergency number', n, o.emergency.origin);
+    for (const r of o.rewrite.value) {
+      number('rewrite match', r.match, r.origin);
+      number('rewrite prefix', r.prefix, r.origin);
+    }
+  }
+  for (const d of branch.inbound?.dids ?? []) number('did', d.number, d.origin);
 }
 
 function checkProbes(branch: Branch, site: BranchReporter): void {

@@ -23,7 +23,7 @@ export function checkContainer(node: ast.ContainerNode, uri: string, values: Val
         names.set(setting.name.text, setting.name);
       }
     }
-    if (setting.kind === 'Timers' || setting.kind === 'Register' || setting.kind === 'Outbound' || setting.kind === 'Inbound') {
+    if (setting.kind === 'Timers' || setting.kind === 'Register' || setting.kind === 'Limits' || setting.kind === 'Outbound' || setting.kind === 'Inbound') {
       const first = once.get(setting.kind);
       if (first) {
         reporter.error('SURV014', `only one '${setting.kind.toLowerCase()}' block is allowed per ${node.kind === 'Branch' ? 'branch' : 'profile'}`, uri, { start: setting.start, end: setting.start + setting.kind.length }, {
@@ -42,11 +42,17 @@ const written: Record<ast.PropertyKey, string> = {
   'probe-every': 'every', 'probe-timeout': 'timeout', 'probe-down-after': 'down after', 'probe-up-after': 'up after',
   'probe-holdoff': 'holdoff', 'no-answer': 'no-answer', ringing: 'ringing', t1: 't1', t2: 't2', budget: 'budget',
   forward: 'forward', 'with-path': 'with path', 'keep-local-copy': 'keep local copy', match: 'match', strip: 'strip', prefix: 'prefix',
+  'per-source': 'per-source', 'per-source-window': 'per', outside: 'outside', 'outside-window': 'per',
+  'max-expires': 'max-expires', 'max-contacts': 'max-contacts',
 };
+
+/** Keys that are the second half of another key's statement: a repeat is reported once, at the first half. */
+const secondHalf = new Set<ast.PropertyKey>(['per-source-window', 'outside-window']);
 
 function duplicateProperties(props: readonly ast.Property[], uri: string, reporter: Reporter): void {
   const seen = new Map<ast.PropertyKey, ast.Property>();
   for (const prop of props) {
+    if (secondHalf.has(prop.key)) continue;
     const first = seen.get(prop.key);
     if (first) {
       reporter.error('SURV014', `'${written[prop.key]}' is given twice in this block`, uri, prop.keySpan, {
@@ -70,6 +76,12 @@ function checkProperty(prop: ast.Property, values: Values): void {
       values.durationMs(prop.value); break;
     case 'match': case 'prefix': values.digits(prop.value, 'a number prefix'); break;
     case 'strip': values.integer(prop.value, 'a digit count', 0, 32); break;
+    case 'per-source': values.limitCount(prop.value, "the per-source rate's request count", 1, 100_000); break;
+    case 'outside': values.limitCount(prop.value, "the outside rate's request count", 1, 100_000); break;
+    case 'per-source-window': values.limitSeconds(prop.value, "the per-source rate's window", 1, 60); break;
+    case 'outside-window': values.limitSeconds(prop.value, "the outside rate's window", 1, 60); break;
+    case 'max-expires': values.limitSeconds(prop.value, 'max-expires', 60, 86_400); break;
+    case 'max-contacts': values.limitCount(prop.value, 'max-contacts', 1, 100); break;
     default: break;
   }
 }
@@ -86,7 +98,7 @@ function checkSetting(setting: ast.Setting, uri: string, values: Values, reporte
     case 'Lan':
       if (convert) for (const n of setting.networks) values.network(n);
       break;
-    case 'Gateway': case 'Upstream': case 'Timers': case 'Register':
+    case 'Gateway': case 'Upstream': case 'Timers': case 'Register': case 'Limits':
       duplicateProperties(setting.properties, uri, reporter);
       if (convert) for (const p of setting.properties) checkProperty(p, values);
       break;

@@ -9,6 +9,7 @@ import { DEFAULT_CHROMIUM, openRenderer, RenderError } from '../render/index.js'
 import { CliError, exit } from './errors.js';
 import { formatSummary, formatText } from './format-text.js';
 import type { CommandContext } from './io.js';
+import { terminalText } from './terminal-text.js';
 import { loadFiles, normalisePath } from './load.js';
 
 export const diagramFormats = ['mmd', 'md', 'svg', 'png'] as const;
@@ -81,7 +82,7 @@ export async function runDiagram(file: string, options: DiagramOptions, context:
         throw error instanceof RenderError ? new CliError(`cannot render '${view.title}': ${error.message}`) : error;
       }
     }
-    for (const problem of renderer.problems) context.stderr(`surv: warning: while rendering: ${problem}\n`);
+    for (const problem of renderer.problems) context.stderr(`surv: warning: while rendering: ${terminalText(problem)}\n`);
     writeAll(context, views, options.out, format, (v) => rendered.get(v)!);
   } finally {
     await renderer.close();
@@ -163,7 +164,7 @@ function write(context: CommandContext, path: string, content: string | Uint8Arr
   } catch (error) {
     throw new CliError(`cannot write '${path}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  context.stderr(`wrote ${path}\n`);
+  context.stderr(`wrote ${terminalText(path)}\n`);
 }
 
 function isDirectory(path: string): boolean {

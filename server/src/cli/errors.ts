@@ -1,10 +1,14 @@
+import { terminalText } from './terminal-text.js';
+
 /**
  * A failure the user can act on (a missing path, an empty folder): main prints
- * `surv: MESSAGE` without a stack trace and exits with `exitCode`.
+ * `surv: MESSAGE` without a stack trace and exits with `exitCode`. The message usually
+ * holds a path or a title, so it goes through `terminalText`; a message of several
+ * lines is given as its lines, each escaped on its own.
  */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
-    super(message);
+  constructor(message: string | readonly string[], readonly exitCode = 2) {
+    super(typeof message === 'string' ? terminalText(message) : message.map(terminalText).join('\n'));
     this.name = 'CliError';
   }
 }
@@ -32,5 +36,5 @@ const errnoText: Record<string, string> = {
 export function describeIoError(path: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const why = (code && errnoText[code]) ?? (error instanceof Error ? error.message : String(error));
-  return `cannot read '${path}': ${why}`;
+  return `cannot read '${terminalText(path)}': ${terminalText(why)}`;
 }

@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { analyze } from '../../../grammar/src/index.js';
+import { terminalText } from './terminal-text.js';
 import { checkOutput, ExportError, targets, writeBundleDir, type Bundle, type Target } from '../export/index.js';
 import { buildSelection, bundleDir, selectBranches } from '../export/select.js';
 import { CliError, describeIoError, exit } from './errors.js';
@@ -46,10 +47,12 @@ export function runExport(path: string, options: ExportCommandOptions, context: 
     throw new CliError(describeIoError(path, error));
   }
   try {
-    checkOutput(options.out);
+    // Before anything else: an export killed half-way is repaired even when this one is refused.
+    for (const note of checkOutput(options.out, options.archive === true)) context.stderr(`surv: note: ${terminalText(note)}\n`);
   } catch (error) {
     if (error instanceof ExportError) throw new CliError(error.message);
-    throw error;
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    throw new CliError(`cannot write '${options.out}': ${code ?? (error instanceof Error ? error.message : String(error))}`);
   }
 
   const loaded = loadFiles([path]);
@@ -74,27 +77,28 @@ export function runExport(path: string, options: ExportCommandOptions, context: 
   } catch (error) {
     progress.end();
     if (error instanceof ExportError) {
-      context.stderr(`${error.where ? `${error.where}: ` : ''}error: ${error.message}\n`);
+      context.stderr(`${error.where ? `${terminalText(error.where)}: ` : ''}error: ${terminalText(error.message)}\n`);
       context.stderr('surv: the export refuses this policy: nothing exported\n');
       return exit.findings;
     }
     throw error;
   }
   progress.end();
-  for (const b of result.bundles) for (const w of b.warnings) context.stderr(`surv: note: ${b.branch}: ${w}\n`);
+  for (const b of result.bundles) for (const w of b.warnings) context.stderr(`surv: note: ${b.branch}: ${terminalText(w)}\n`);
 
   let written;
   try {
     written = writeBundleDir(options.out, result.files, options.archive === true);
+    for (const note of written.notes) context.stderr(`surv: note: ${terminalText(note)}\n`);
   } catch (error) {
     if (error instanceof ExportError) throw new CliError(error.message);
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     throw new CliError(`cannot write '${options.out}': ${code ?? (error instanceof Error ? error.message : String(error))}`);
   }
   const where = (b: Bundle) => bundleDir(options.out, b, fleet);
-  if (!progress.tty) for (const b of result.bundles) context.stdout(`exported ${b.branch} (${b.target}) to ${where(b)}\n`);
-  else context.stdout(`exported ${result.bundles.length} branches (${options.target}) to ${options.out}\n`);
-  if (written.archivePath) context.stdout(`archive ${written.archivePath}\n`);
+  if (!progress.tty) for (const b of result.bundles) context.stdout(`exported ${b.branch} (${b.target}) to ${terminalText(where(b))}\n`);
+  else context.stdout(`exported ${result.bundles.length} branches (${options.target}) to ${terminalText(options.out)}\n`);
+  if (written.archivePath) context.stdout(`archive ${terminalText(written.archivePath)}\n`);
   return exit.ok;
 }
 

@@ -1,6 +1,7 @@
 // The human and problem-matcher format: `path:line:col: severity SURVnnn: message`.
 import type { Severity, SurvDiagnostic } from '../../../grammar/src/index.js';
 import { oneBased } from './positions.js';
+import { terminalText } from './terminal-text.js';
 
 /**
  * The word printed for a severity. VS Code problem matchers and most editors know
@@ -8,15 +9,19 @@ import { oneBased } from './positions.js';
  */
 const severityWord: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'info', hint: 'hint' };
 
-/** One line per diagnostic, related information indented under it; '' when there is none. */
+/**
+ * One line per diagnostic, related information indented under it; '' when there is none.
+ * Paths and messages pass `terminalText`: a file name holding a line break cannot forge
+ * a finding of its own.
+ */
 export function formatText(diagnostics: readonly SurvDiagnostic[]): string {
   const lines: string[] = [];
   for (const d of diagnostics) {
     const at = oneBased(d.range);
-    lines.push(`${d.uri}:${at.line}:${at.column}: ${severityWord[d.severity]} ${d.code}: ${d.message}`);
+    lines.push(`${terminalText(d.uri)}:${at.line}:${at.column}: ${severityWord[d.severity]} ${d.code}: ${terminalText(d.message)}`);
     for (const r of d.related ?? []) {
       const rel = oneBased(r.location.range);
-      lines.push(`  ${r.location.uri}:${rel.line}:${rel.column}: note: ${r.message}`);
+      lines.push(`  ${terminalText(r.location.uri)}:${rel.line}:${rel.column}: note: ${terminalText(r.message)}`);
     }
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';

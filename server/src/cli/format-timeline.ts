@@ -3,6 +3,7 @@
 import type { Scenario } from '../../../grammar/src/index.js';
 import type { SimulationResult, TraceEntry } from '../simulate/index.js';
 import type { Sources } from './format-timeline-location.js';
+import { terminalText as t } from './terminal-text.js';
 
 /** `10.000s`: virtual time, always to the millisecond, so columns line up. */
 export function seconds(ms: number): string {
@@ -57,13 +58,14 @@ function table(rows: readonly Row[], indent: string): string[] {
  * order. `surv simulate` indents them; the language server's surv/simulate does not.
  */
 export function timeline(result: SimulationResult, indent = '  '): string[] {
-  const rows: { atMs: number; row: Row }[] = result.trace.map((t) => ({
-    atMs: t.atMs,
-    row: { time: seconds(t.atMs), from: t.from, to: t.to, message: `${messageText(t)}${isLost(t) ? '  (lost)' : ''}`, cause: t.cause },
+  // Escaped before padding, so the columns count what is shown.
+  const rows: { atMs: number; row: Row }[] = result.trace.map((e) => ({
+    atMs: e.atMs,
+    row: { time: seconds(e.atMs), from: t(e.from), to: t(e.to), message: t(`${messageText(e)}${isLost(e) ? '  (lost)' : ''}`), cause: t(e.cause) },
   }));
   // Probing decisions are not messages; they go after what was sent at the same instant.
   for (const m of result.marks) {
-    const row: Row = { time: seconds(m.atMs), from: 'edge', to: m.actor, message: m.event === 'marked-down' ? '(marked down)' : '(marked up)', cause: m.cause };
+    const row: Row = { time: seconds(m.atMs), from: 'edge', to: t(m.actor), message: m.event === 'marked-down' ? '(marked down)' : '(marked up)', cause: t(m.cause) };
     const after = rows.findIndex((r) => r.atMs > m.atMs);
     rows.splice(after === -1 ? rows.length : after, 0, { atMs: m.atMs, row });
   }
@@ -78,29 +80,29 @@ function outcome(c: SimulationResult['calls'][number]): string {
 
 const verdictWord = { pass: 'PASS', fail: 'FAIL', unsupported: 'SKIP' } as const;
 
-/** The text report of one simulated scenario. */
+/** The text report of one simulated scenario; every user string in it through `terminalText`. */
 export function formatScenario(scenario: Scenario, result: SimulationResult, sources: Sources): string {
   const out: string[] = [];
   const where = sources.position(scenario.origin, scenario.uri);
   const network = scenario.lossPercent > 0 ? `; network loss ${scenario.lossPercent}%, seed ${scenario.seed}` : '';
-  out.push(`scenario "${scenario.title}" in ${result.branch} (${where})${network}`);
+  out.push(`scenario "${t(scenario.title)}" in ${t(result.branch)} (${t(where)})${network}`);
   out.push(...timeline(result));
   if (result.calls.length > 0) {
     out.push('  calls');
     for (const c of result.calls) {
       const pdd = c.postDialDelayMs === undefined ? 'no post-dial delay (no reply but 100)' : `post-dial delay ${seconds(c.postDialDelayMs)}`;
-      out.push(`    #${c.call + 1} ${c.caller} calls ${c.target} at ${seconds(c.startMs)}: ${outcome(c)}; ${pdd}; path ${c.path.join(' > ')}`);
+      out.push(`    #${c.call + 1} ${t(c.caller)} calls ${t(c.target)} at ${seconds(c.startMs)}: ${outcome(c)}; ${pdd}; path ${t(c.path.join(' > '))}`);
     }
   }
   if (result.registrations.length > 0) {
     out.push('  registrations');
-    for (const r of result.registrations) out.push(`    ${r.phone} registers at ${seconds(r.atMs)}: ${r.code ?? 'no final reply'} (${r.via})`);
+    for (const r of result.registrations) out.push(`    ${t(r.phone)} registers at ${seconds(r.atMs)}: ${r.code ?? 'no final reply'} (${t(r.via)})`);
   }
-  for (const note of result.notes) out.push(`  note: ${note}`);
+  for (const note of result.notes) out.push(`  note: ${t(note)}`);
   if (result.verdicts.length > 0) {
     out.push('  expectations');
     for (const v of result.verdicts) {
-      out.push(`    ${verdictWord[v.status]}  ${sources.position(v.origin, scenario.uri)}  ${sources.text(v.origin)}: ${v.message}`);
+      out.push(`    ${verdictWord[v.status]}  ${t(sources.position(v.origin, scenario.uri))}  ${t(sources.text(v.origin))}: ${t(v.message)}`);
     }
   }
   return `${out.join('\n')}\n`;

@@ -3,19 +3,24 @@
 // explored and within which bound.
 import type { DetailedReport } from '../simulate/verify/index.js';
 import type { Sources } from './format-timeline-location.js';
+import { terminalLines, terminalText } from './terminal-text.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`): string => `${count(n)} ${n === 1 ? one : many}`;
 
-/** The report of one branch; `fallback` names where a default-located finding goes. */
+/**
+ * The report of one branch; `fallback` names where a default-located finding goes.
+ * The scenario keeps its line breaks (it is pasted back into a file) and loses any other
+ * unsafe character; paths, names and messages are single lines.
+ */
 export function formatBranchReport(report: DetailedReport, sources: Sources, fallback: string): string {
   const out: string[] = [];
   for (const v of report.violations) {
-    out.push(`${sources.position(v.origin, fallback)}: error ${v.code}: ${v.message}`);
-    out.push(`${v.scenario}`);
+    out.push(`${terminalText(sources.position(v.origin, fallback))}: error ${v.code}: ${terminalText(v.message)}`);
+    out.push(terminalLines(v.scenario));
   }
   const found = report.violations.length === 0 ? 'no violation' : plural(report.violations.length, 'violation');
-  out.push(`${report.branch}: explored ${plural(report.explored, 'combination')}, ${found}; bound: ${report.bound}`);
+  out.push(`${terminalText(report.branch)}: explored ${plural(report.explored, 'combination')}, ${found}; bound: ${report.bound}`);
   return `${out.join('\n')}\n`;
 }
 

@@ -1,12 +1,19 @@
 // Turns the paths on the command line into the set of files `analyze` needs: folders
-// expanded to their `.surv` files, then every file reached through `use` lines.
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+// expanded to their `.surv` files, then every file reached through `use` lines, under
+// the rules of server/src/files (docs/security.md, "What surv reads from disk").
+import { statSync } from 'node:fs';
 import { posix, sep } from 'node:path';
-import { parse, resolveUse, type ParseResult, type SourceFile } from '../../../grammar/src/index.js';
+import type { ParseResult, SourceFile } from '../../../grammar/src/index.js';
+import { followUses, unreadSource } from '../files/load.js';
+import { Budget, limits, readDesign, realPath } from '../files/read.js';
+import { findDesigns } from '../files/walk.js';
 import { CliError, describeIoError } from './errors.js';
 
 export interface LoadedFiles {
-  /** The named files (folders expanded, sorted), then the `use`d ones in the order found. */
+  /**
+   * The named files (folders expanded, sorted), then the `use`d ones in the order found.
+   * A file surv would not read is here too, empty and marked `unread`, for the core to report.
+   */
   readonly sources: readonly SourceFile[];
   /** Each source parsed once here; `analyze` reuses these instead of parsing again. */
   readonly parsed: ReadonlyMap<string, ParseResult>;
@@ -16,30 +23,41 @@ export interface LoadedFiles {
  * Loads the files named by `paths` (relative to the current directory, or absolute).
  * A file is identified by its POSIX path as typed or as found, normalised (`./a.surv`
  * is `a.surv`) because `resolveUse` normalises the paths it builds and both must meet.
- * Throws `CliError` for a path that cannot be read; a `use` target that cannot be read
- * is left out, and the core reports it (SURV004) where the `use` line is.
+ *
+ * The roots `use` may read from are the current directory and each path given (a
+ * file's own folder). Throws `CliError` for a named path that cannot be read (exit 2);
+ * a bad entry found in a folder (a FIFO, a link to a device or outside the folder) and
+ * a `use` target that cannot be read are reported by the core where they are.
  */
 export function loadFiles(paths: readonly string[]): LoadedFiles {
-  const texts = new Map<string, string>();
+  const budget = new Budget();
+  const roots = new Set<string>();
+  const here = realPath('.');
+  if (here !== undefined) roots.add(here);
+  const named = new Map<string, SourceFile>();
   for (const typed of paths) {
-    for (const path of expand(typed)) {
-      if (!texts.has(path)) texts.set(path, readNamed(path));
+    const path = normalisePath(typed);
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(path).isDirectory();
+    } catch (error) {
+      throw new CliError(describeIoError(typed, error));
     }
-  }
-  const parsed = new Map<string, ParseResult>();
-  // The map grows while it is walked: each newly read `use` target is parsed in turn.
-  for (const [uri, text] of texts) {
-    const result = parse(text, uri);
-    parsed.set(uri, result);
-    for (const use of result.ast.uses) {
-      if (!use.path) continue;
-      const target = resolveUse(uri, use.path.text);
-      if (texts.has(target)) continue;
-      const used = readUsed(target);
-      if (used !== undefined) texts.set(target, used);
+    const root = realPath(isDirectory ? path : posix.dirname(path));
+    if (root === undefined) throw new CliError(`cannot read '${typed}'`);
+    roots.add(root);
+    if (!isDirectory) {
+      if (!named.has(path)) named.set(path, readNamed(path, typed, budget));
+      continue;
     }
+    const walk = findDesigns(path, { join: posix.join });
+    if (walk.truncated) {
+      throw new CliError(`'${typed}' has more than ${limits.walkEntries} entries or folders deeper than ${limits.walkDepth} levels: name a smaller folder`);
+    }
+    if (walk.files.length === 0) throw new CliError(`no .surv files in '${typed}'`);
+    for (const file of walk.files) if (!named.has(file)) named.set(file, readFound(file, root, budget));
   }
-  return { sources: [...texts].map(([uri, text]) => ({ uri, text })), parsed };
+  return followUses(named.values(), { roots: [...roots], budget, pathOf: (id) => id });
 }
 
 /** The path as the core will name it: forward slashes, no `./`, no trailing slash. */
@@ -49,72 +67,22 @@ export function normalisePath(typed: string): string {
   return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
 }
 
-/** One command-line path: a file as is (whatever its extension), a folder as its `.surv` files. */
-function expand(typed: string): string[] {
-  const path = normalisePath(typed);
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch (error) {
-    throw new CliError(describeIoError(typed, error));
-  }
-  if (!isDirectory) return [path];
-  const found: string[] = [];
-  walk(path, found, new Set());
-  if (found.length === 0) throw new CliError(`no .surv files in '${typed}'`);
-  // Plain code-unit order, the same order the core sorts diagnostics by URI.
-  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/**
- * Collects `*.surv` files below `dir`. Hidden entries (`.git`, editor lock files such
- * as `.#x.surv`) and `node_modules` are never part of a fleet, so they are skipped;
- * symbolic links are followed, each real folder once, so a link cycle ends.
- */
-function walk(dir: string, found: string[], seen: Set<string>): void {
-  let entries;
-  try {
-    const real = realpathSync(dir);
-    if (seen.has(real)) return;
-    seen.add(real);
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch (error) {
-    throw new CliError(describeIoError(dir, error));
-  }
-  for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const path = posix.join(dir, entry.name);
-    let isDirectory = entry.isDirectory();
-    if (entry.isSymbolicLink()) {
-      try {
-        isDirectory = statSync(path).isDirectory();
-      } catch {
-        // A dangling link named *.surv is kept, so reading it reports the problem.
-        isDirectory = false;
-      }
-    }
-    if (isDirectory) walk(path, found, seen);
-    else if (entry.name.endsWith('.surv')) found.push(path);
+/** A file named on the command line: read whatever its name, but still only a regular file of bounded size. */
+function readNamed(path: string, typed: string, budget: Budget): SourceFile {
+  const outcome = readDesign(path, { budget });
+  switch (outcome.kind) {
+    case 'text': return { uri: path, text: outcome.text };
+    case 'missing': throw new CliError(`cannot read '${typed}': no such file or directory`);
+    case 'refused': throw new CliError(`cannot read '${typed}': ${outcome.reason}`);
   }
 }
 
-function readNamed(path: string): string {
-  try {
-    return stripBom(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new CliError(describeIoError(path, error));
+/** A `*.surv` entry of a named folder: a problem is a finding at its name, not the end of the run. */
+function readFound(path: string, root: string, budget: Budget): SourceFile {
+  const outcome = readDesign(path, { roots: [root], survOnly: true, budget });
+  switch (outcome.kind) {
+    case 'text': return { uri: path, text: outcome.text };
+    case 'missing': return unreadSource(path, 'SURV007', 'a symbolic link to nothing', true);
+    case 'refused': return unreadSource(path, outcome.code, outcome.reason, true);
   }
-}
-
-function readUsed(path: string): string | undefined {
-  try {
-    return statSync(path).isFile() ? stripBom(readFileSync(path, 'utf8')) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Editors drop a UTF-8 byte order mark before the language server sees the text; so do we, or columns would differ. */
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -10,6 +10,7 @@ import { registerSimulate } from './simulate.js';
 import { registerVerify } from './verify.js';
 import { CliError, exit } from './errors.js';
 import type { CommandContext } from './io.js';
+import { terminalLines, terminalText } from './terminal-text.js';
 
 export const version: string = packageJson.version;
 
@@ -24,7 +25,8 @@ export function createProgram(context: CommandContext): Command {
     .configureOutput({
       writeOut: (text) => context.stdout(text),
       writeErr: (text) => context.stderr(text),
-      outputError: (text, write) => write(`surv: ${text.replace(/^error: /, '')}`),
+      // Commander quotes the arguments it did not understand, which may be a hostile file name.
+      outputError: (text, write) => write(`surv: ${terminalLines(text.replace(/^error: /, ''))}`),
     })
     .showHelpAfterError('(add --help for usage)');
   registerCheck(program, context, version);
@@ -59,7 +61,7 @@ function report(error: unknown, context: CommandContext): number {
 /** A bug in surv: one line for the user, the stack only on request (SURV_DEBUG=1). */
 function internalError(error: unknown, context: CommandContext): number {
   const message = error instanceof Error ? error.message : String(error);
-  context.stderr(`surv: internal error: ${message}\n`);
+  context.stderr(`surv: internal error: ${terminalText(message)}\n`);
   if (process.env['SURV_DEBUG'] && error instanceof Error && error.stack) context.stderr(`${error.stack}\n`);
   return exit.usage;
 }

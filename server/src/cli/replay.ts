@@ -11,6 +11,7 @@ import { formatJson } from './format-json.js';
 import { formatSummary, formatText } from './format-text.js';
 import { Sources as Locations } from './format-timeline-location.js';
 import type { CommandContext } from './io.js';
+import { terminalLines, terminalText } from './terminal-text.js';
 import { loadFiles, normalisePath } from './load.js';
 
 export interface ReplayCliOptions {
@@ -67,8 +68,8 @@ export async function runReplay(file: string, options: ReplayCliOptions, context
   const all = analysis.model.scenarios.filter((s) => s.uri === path || s.uri.startsWith(path === '.' ? '' : `${path}/`));
   const picked = options.scenario === undefined ? all : all.filter((s) => s.title === options.scenario);
   if (options.scenario !== undefined && picked.length === 0) {
-    const titles = all.map((s) => `  "${s.title}"`).join('\n');
-    throw new CliError(`no scenario titled "${options.scenario}" in '${file}'; ${all.length > 0 ? `its scenarios are:\n${titles}` : 'it has no scenarios'}`);
+    const head = `no scenario titled "${options.scenario}" in '${file}'; ${all.length > 0 ? 'its scenarios are:' : 'it has no scenarios'}`;
+    throw new CliError([head, ...all.map((s) => `  "${s.title}"`)]);
   }
   if (picked.length === 0) throw new CliError(`no scenarios in '${file}'`);
   const chosen: Chosen[] = picked.flatMap((scenario) => {
@@ -87,7 +88,7 @@ export async function runReplay(file: string, options: ReplayCliOptions, context
   const results: { readonly chosen: Chosen; readonly result: ReplayResult }[] = [];
   try {
     for (const c of chosen) {
-      const header = `scenario "${c.scenario.title}" in ${c.branch.name} (${locations.position(c.scenario.origin, c.scenario.uri)})`;
+      const header = terminalText(`scenario "${c.scenario.title}" in ${c.branch.name} (${locations.position(c.scenario.origin, c.scenario.uri)})`);
       if (!options.json && process.stderr.isTTY) context.stderr(`replaying ${header}...\n`);
       let result: ReplayResult;
       try {
@@ -103,7 +104,8 @@ export async function runReplay(file: string, options: ReplayCliOptions, context
       results.push({ chosen: c, result });
       if (!options.json) {
         const unreadable = result.unreadable.map((u) => `  !! ${(u.atMs / 1000).toFixed(3)}s  a datagram to ${u.to} that is not SIP: ${u.error}\n`).join('');
-        context.stdout(`${header}\n${formatLadder(result.comparison)}\n${unreadable}\n`);
+        // The ladder shows what came off the wire, which a hostile peer chose: neutralised too.
+        context.stdout(`${header}\n${terminalLines(formatLadder(result.comparison))}\n${terminalLines(unreadable)}\n`);
       }
     }
   } finally {

@@ -10,6 +10,7 @@ import { formatSimulationJson, type SimulatedScenario } from './format-timeline-
 import { Sources } from './format-timeline-location.js';
 import { formatScenario, formatTotals } from './format-timeline.js';
 import type { CommandContext } from './io.js';
+import { terminalText } from './terminal-text.js';
 import { loadFiles, normalisePath } from './load.js';
 
 export interface SimulateCliOptions {
@@ -87,8 +88,8 @@ export function runSimulate(file: string, options: SimulateCliOptions, context: 
   const all = model.scenarios.filter((s) => analysed.named(s.uri));
   const chosen = options.scenario === undefined ? all : all.filter((s) => s.title === options.scenario);
   if (options.scenario !== undefined && chosen.length === 0) {
-    const titles = all.map((s) => `  "${s.title}"`).join('\n');
-    throw new CliError(`no scenario titled "${options.scenario}" in '${file}'; ${all.length > 0 ? `its scenarios are:\n${titles}` : 'it has no scenarios'}`);
+    const head = `no scenario titled "${options.scenario}" in '${file}'; ${all.length > 0 ? 'its scenarios are:' : 'it has no scenarios'}`;
+    throw new CliError([head, ...all.map((s) => `  "${s.title}"`)]);
   }
   const runs: SimulatedScenario[] = [];
   for (const scenario of chosen) {
@@ -100,7 +101,7 @@ export function runSimulate(file: string, options: SimulateCliOptions, context: 
   if (options.json) {
     context.stdout(formatSimulationJson(normalisePath(file), runs, sources));
   } else if (runs.length === 0) {
-    context.stderr(`no scenarios in '${file}'\n`);
+    context.stderr(`no scenarios in '${terminalText(file)}'\n`);
   } else {
     context.stdout(runs.map((r) => formatScenario(r.scenario, r.result, sources)).join('\n'));
     context.stdout(`\n${formatTotals(runs.map((r) => r.result))}`);

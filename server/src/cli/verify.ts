@@ -5,6 +5,7 @@ import { defaultMaxCombinations, verifyBranchDetailed, type DetailedReport } fro
 import { exit } from './errors.js';
 import { formatBranchReport, formatVerifyTotals } from './format-verify.js';
 import type { CommandContext } from './io.js';
+import { terminalText } from './terminal-text.js';
 import { analyseForRun } from './simulate.js';
 
 export interface VerifyCliOptions {
@@ -45,7 +46,7 @@ export function runVerify(file: string, options: VerifyCliOptions, context: Comm
     reports.push(report);
     context.stdout(formatBranchReport(report, analysed.sources, branch.uri));
   }
-  if (branches.length === 0) context.stderr(`no branches in '${file}'\n`);
+  if (branches.length === 0) context.stderr(`no branches in '${terminalText(file)}'\n`);
   else context.stderr(formatVerifyTotals(reports));
   return reports.some((r) => r.violations.length > 0) ? exit.findings : exit.ok;
 }

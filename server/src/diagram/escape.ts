@@ -4,6 +4,8 @@
 // So every character outside a small safe set becomes a Mermaid entity code (`#60;`),
 // which Mermaid turns into an HTML character reference after parsing: it can end no
 // statement, open no directive and form no tag, yet the reader sees the character.
+// Bidi and invisible characters would still act once rendered, so they are drawn as U+FFFD.
+import { isUnsafeCharacter } from '../../../grammar/src/strings.js';
 
 /** Characters that mean nothing to Mermaid, HTML or Markdown in label position. */
 const SAFE = /^[\p{L}\p{M}\p{N} .,_@/()!?*+='[\]~^|-]$/u;
@@ -54,6 +56,8 @@ function visible(char: string): string {
   if (code === 0x7f) return '\u2421';
   if (code >= 0x80 && code < 0xa0) return '\ufffd';
   if ((code >= 0xd800 && code <= 0xdfff) || code === 0xfffe || code === 0xffff) return '\ufffd';
+  // Bidi controls, zero-width characters, the soft hyphen (docs/security.md).
+  if (isUnsafeCharacter(char)) return '\ufffd';
   return char;
 }
 

@@ -70,7 +70,7 @@ function participantOrder(branch: Branch, scenario: Scenario, trace: readonly Tr
     add(t.from);
     add(t.to);
   }
-  for (const e of scenario.events) add(e.kind === 'call' ? e.caller : e.phone);
+  for (const e of scenario.events) add(e.kind === 'call' ? e.caller : e.kind === 'register' ? e.phone : e.source);
   const phones = seen.filter((n) => kindOf(branch, n) === 'phone');
   const others = seen.filter((n) => kindOf(branch, n) === 'other');
   return [...phones, 'edge', ...upstreamOrder(branch), ...branch.gateways.map((g) => g.name), ...others];

@@ -103,7 +103,7 @@ export function writeTunables(w: CfgWriter, plan: Plan, ctx: CfgContext): void {
 
 /** The modules the plan uses, in load order. */
 export function modules(plan: Plan): string[] {
-  const list = ['kex', 'corex', 'tm', 'tmx', 'sl', 'rr', 'pv', 'maxfwd', 'textops', 'siputils', 'xlog', 'sanity', 'ipops', 'ctl', 'cfg_rpc'];
+  const list = ['kex', 'corex', 'tm', 'tmx', 'sl', 'rr', 'pv', 'maxfwd', 'textops', 'siputils', 'xlog', 'sanity', 'ipops', 'ctl', 'cfg_rpc', 'pike', 'ratelimit'];
   if (plan.register.withPath && plan.register.forward) list.push('path');
   if (plan.register.keepLocalCopy) list.push('usrloc', 'registrar');
   if (plan.probing) list.push('dispatcher');
@@ -145,12 +145,24 @@ export function writeModules(w: CfgWriter, plan: Plan, ctx: CfgContext): void {
   w.line('modparam("tm", "disable_6xx_block", 1)');
   w.blank();
   w.line('modparam("rr", "enable_double_rr", 1)');
+  const l = plan.limits;
+  w.blank();
+  w.comment(`Flood limits for sources outside the trust model (from ${s.describe(l.origin)}): per source`);
+  w.comment('(pike: over the density, dropped until it calms down), and all of them together (ratelimit).');
+  w.line(`modparam("pike", "sampling_time_unit", ${l.perSourceWindowS})`);
+  w.line(`modparam("pike", "reqs_density_per_unit", ${l.perSourceCount})`);
+  w.line(`modparam("pike", "remove_latency", ${2 * l.perSourceWindowS})`);
+  w.line(`modparam("ratelimit", "timer_interval", ${l.outsideWindowS})`);
+  w.line(`modparam("ratelimit", "pipe", "1:TAILDROP:${l.outsideCount}")`);
   if (plan.register.keepLocalCopy) {
     w.blank();
-    w.comment(`Local copy of registrations, in memory only (from ${s.describe(plan.register.origin)})`);
+    w.comment(`Local copy of registrations, in memory only (from ${s.describe(plan.register.origin)}),`);
+    w.comment('capped so no phone can make it grow without bound.');
     w.line('modparam("usrloc", "db_mode", 0)');
     w.line('modparam("registrar", "method_filtering", 0)');
     w.line('modparam("registrar", "append_branches", 1)');
+    w.line(`modparam("registrar", "max_expires", ${l.maxExpiresS})`);
+    w.line(`modparam("registrar", "max_contacts", ${l.maxContacts})`);
   }
   if (plan.probing) {
     const p = plan.probing;

@@ -63,6 +63,8 @@ class Routes {
     w.comment('Every request starts here.');
     w.block('request_route', () => {
       w.line('route(REQINIT);');
+      w.comment('Who sent it, by source address: a request from outside the trust model ends here.');
+      w.line('route(TRUST);');
       w.blank();
       w.comment('CANCEL: relayed to the branches of the INVITE it cancels (tm matches it).');
       w.block('if (is_method("CANCEL"))', () => {
@@ -79,8 +81,12 @@ class Routes {
       w.line('route(WITHINDLG);');
       w.blank();
       w.comment('Initial requests. A Route to this proxy (a phone whose outbound proxy it is, or');
-      w.comment('the Path the PBX learnt at registration) is consumed here.');
-      w.block('if (is_present_hf("Route"))', () => w.line('loose_route();'));
+      w.comment('the Path the PBX learnt at registration) is consumed here; a Route set that leads');
+      w.comment('anywhere after this proxy is refused, whoever sent it (no relaying by preloaded route).');
+      w.block('if (is_present_hf("Route"))', () => {
+        w.line('loose_route();');
+        w.block('if ($du != $null)', () => w.lines([log('L_WARN', 'surv: refused $rm from $si:$sp: preloaded Route to $du'), 'sl_send_reply("403", "Preloaded Route Refused");', 'exit;']));
+      });
       w.block('if (is_method("ACK"))', () => w.line('exit;'));
       w.block('if (is_method("REGISTER"))', () => w.lines(['route(REGISTER);', 'exit;']));
       w.block('if (is_method("OPTIONS") && uri == myself && $rU == $null)', () => {
@@ -91,6 +97,39 @@ class Routes {
       w.block('if (is_method("INVITE|SUBSCRIBE"))', () => w.line('record_route();'));
       w.block('if (is_method("INVITE"))', () => w.lines(['route(INVITE);', 'exit;']));
       w.line('route(OTHER);');
+    });
+    this.trust();
+  }
+
+  /**
+   * Classifies the request by its source address ($si, never a header): $var(src) is 1
+   * for the LAN, 2 for an upstream, 3 for a gateway. Gateways and upstreams are tested
+   * before the LAN, so a gateway inside the LAN is a gateway. Anyone else gets 403 and
+   * one log line, unless they flood: then nothing (docs/security.md).
+   */
+  private trust(): void {
+    const w = this.w;
+    const p = this.plan;
+    w.blank();
+    w.comment('The trust model (docs/security.md): which source sent this request.');
+    w.block('route[TRUST]', () => {
+      w.comment('The router itself may ask the proxy whether it is up (a health check), nothing more.');
+      w.block('if (src_ip == myself && is_method("OPTIONS") && uri == myself && $rU == $null)', () => w.lines(['sl_send_reply("200", "OK");', 'exit;']));
+      for (const peer of p.peers) {
+        this.from(peer.origin);
+        const test = peer.isIp ? `compare_ips("$si", ${cfgString(peer.host)})` : `dns_int_match_ip(${cfgString(peer.host)}, "$si")`;
+        w.block(`if (${test})`, () => w.lines([`$var(src) = ${peer.kind === 'gateway' ? 3 : 2};`, 'return;']));
+      }
+      this.from(p.lansOrigin);
+      w.block(`if (${this.isLan})`, () => w.lines(['$var(src) = 1;', 'return;']));
+      w.line('$var(src) = 0;');
+      this.from(p.limits.origin);
+      w.comment('Floods from outside are dropped without a reply: per source (pike), and all together (ratelimit).');
+      w.block('if (!pike_check_req())', () => w.line('exit;'));
+      w.block('if (!rl_check("1"))', () => w.line('exit;'));
+      w.line(log('L_WARN', 'surv: refused $rm from $si:$sp: outside the trust model'));
+      w.block('if (!is_method("ACK"))', () => w.line('sl_send_reply("403", "Forbidden");'));
+      w.line('exit;');
     });
   }
 
@@ -149,7 +188,7 @@ class Routes {
     w.blank();
     w.comment(`REGISTER: from ${this.ctx.sources.describe(r.origin)}`);
     w.block('route[REGISTER]', () => {
-      w.block(`if (!${this.isLan})`, () => w.lines(['sl_send_reply("403", "Not From This Branch");', 'exit;']));
+      w.block('if ($var(src) != 1)', () => w.lines(['sl_send_reply("403", "Not From This Branch");', 'exit;']));
       if (!up) {
         if (r.keepLocalCopy) w.lines(['save("location");', 'exit;']);
         else w.lines(['sl_send_reply("500", "No Route");', 'exit;']);
@@ -203,20 +242,25 @@ class Routes {
       w.block('if (!t_newtran())', () => w.lines(['sl_reply_error();', 'exit;']));
       w.blank();
       const inboundFrom = new Set(p.inbound?.from.map((g) => g.name) ?? []);
-      for (const g of p.gateways) {
-        this.from(g.origin);
-        w.block(`if (compare_ips("$si", ${cfgString(g.ip)}))`, () => {
-          if (inboundFrom.has(g.name)) {
-            w.comment(`An incoming PSTN call from gateway ${g.name}.`);
-            w.lines(['route(INBOUND);', 'exit;']);
-          } else {
-            w.comment(`Gateway ${g.name} is not named in 'inbound from'.`);
-            w.lines([log('L_NOTICE', `call from gateway ${g.name} to $rU: no inbound route`), 't_reply("404", "No Inbound Route");', 'exit;']);
-          }
-        });
-      }
+      w.block('if ($var(src) == 3)', () => {
+        for (const g of p.gateways) {
+          this.from(g.origin);
+          w.block(`if (compare_ips("$si", ${cfgString(g.ip)}))`, () => {
+            if (inboundFrom.has(g.name)) {
+              w.comment(`An incoming PSTN call from gateway ${g.name}.`);
+              w.lines(['route(INBOUND);', 'exit;']);
+            } else {
+              w.comment(`Gateway ${g.name} is not named in 'inbound from'.`);
+              w.lines([log('L_NOTICE', `call from gateway ${g.name} to $rU: no inbound route`), 't_reply("404", "No Inbound Route");', 'exit;']);
+            }
+          });
+        }
+      });
       w.blank();
-      w.comment('A call to a local gateway (a phone following the survival redirect): relayed there, no failure route.');
+      w.comment('An upstream (the PBX through the Path it learnt): only to the branch\'s phones.');
+      w.block('if ($var(src) == 2)', () => w.lines(['route(ELSEWHERE);', 'exit;']));
+      w.blank();
+      w.comment('From the LAN. A call to a local gateway (a phone following the survival redirect): relayed there, no failure route.');
       for (const g of p.gateways) {
         w.block(`if (is_ip("$rd") && compare_ips("$rd", ${cfgString(g.ip)}))`, () => {
           w.lines([`$du = ${cfgString(g.du)};`, 'route(TIMERS);', 't_relay();', 'exit;']);
@@ -224,8 +268,8 @@ class Routes {
       }
       w.blank();
       this.from(p.lansOrigin);
-      w.block(`if (${this.isLan})`, () => w.lines(['route(OUTBOUND);', 'exit;']));
-      w.line('route(ELSEWHERE);');
+      w.line('route(OUTBOUND);');
+      w.line('exit;');
     });
   }
 
@@ -571,17 +615,23 @@ class Routes {
   private elsewhere(): void {
     const w = this.w;
     w.blank();
-    w.comment('Requests from outside the LAN (the PBX reaching a phone through the Path it learnt):');
-    w.comment('only towards the branch LANs or a local registration, so this proxy is no open relay.');
+    w.comment('Initial requests from an upstream (the PBX reaching a phone through the Path it learnt):');
+    w.comment('only towards a phone of the branch LANs or a local registration, never a gateway or another');
+    w.comment('host, so this proxy is no open relay. send_reply: statefully when an INVITE made a transaction.');
     w.block('route[ELSEWHERE]', () => {
+      for (const g of this.plan.gateways) {
+        w.block(`if (is_ip("$rd") && compare_ips("$rd", ${cfgString(g.ip)}))`, () => w.lines(['send_reply("403", "Relaying Denied");', 'exit;']));
+      }
       if (this.plan.register.keepLocalCopy) {
         w.block('if (uri == myself && $rU != $null)', () => {
-          w.block('if (!lookup("location"))', () => w.lines(['sl_send_reply("404", "Not Found");', 'exit;']));
+          w.block('if (!lookup("location"))', () => w.lines(['send_reply("404", "Not Found");', 'exit;']));
           w.line('route(RELAY);');
         });
       }
-      w.block(`if ($du == $null && !(is_ip("$rd") && is_in_subnet("$rd", ${cfgString(this.lanList)})))`, () => {
-        w.lines(['sl_send_reply("403", "Relaying Denied");', 'exit;']);
+      w.comment('The proxy\'s own address lies in the LAN, but relaying to itself would loop.');
+      w.block('if (uri == myself)', () => w.lines(['send_reply("403", "Relaying Denied");', 'exit;']));
+      w.block(`if (!(is_ip("$rd") && is_in_subnet("$rd", ${cfgString(this.lanList)})))`, () => {
+        w.lines(['send_reply("403", "Relaying Denied");', 'exit;']);
       });
       w.line('route(RELAY);');
     });
@@ -591,8 +641,10 @@ class Routes {
     const w = this.w;
     w.blank();
     w.comment('Other initial requests (MESSAGE, SUBSCRIBE...) from the LAN: the first usable upstream, no survival.');
+    w.comment('From an upstream: only to the branch\'s phones; from a gateway: nothing but calls.');
     w.block('route[OTHER]', () => {
-      w.block(`if (!${this.isLan})`, () => w.line('route(ELSEWHERE);'));
+      w.block('if ($var(src) == 2)', () => w.line('route(ELSEWHERE);'));
+      w.block('if ($var(src) != 1)', () => w.lines(['sl_send_reply("403", "Relaying Denied");', 'exit;']));
       if (this.chain.length > 0) w.line('route(UPSTREAM_STATE);');
       for (const u of this.chain) {
         w.block(`if ($avp(use_${u.index}) == 1)`, () => w.lines([`$du = ${cfgString(u.du)};`, 'route(RELAY);']));

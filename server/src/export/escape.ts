@@ -2,16 +2,18 @@
 // through here. The parser already restricts most of them; these checks stand at the
 // sink anyway, so a model built some other way (or a parser bug) cannot inject text.
 // A value that fails is refused with ExportError, never silently altered.
+import {
+  dnsNamePattern, firstUnsafeCharacter, maxExportDigits, maxExportMs, maxExportNameLength, textProblem, unsafeCharacters,
+} from '../../../grammar/src/strings.js';
 import { ExportError } from './types.js';
 
 /** surv names: an ASCII letter or `_`, then letters, digits, `_`, `-` (docs/language.md). */
-const namePattern = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+const namePattern = new RegExp(`^[A-Za-z_][A-Za-z0-9_-]{0,${maxExportNameLength - 1}}$`);
 /** Numbers are digits, optionally led by `+` (an empty prefix is allowed where noted). */
-const numberPattern = /^\+?[0-9]{1,32}$/;
+const numberPattern = new RegExp(`^\\+?[0-9]{1,${maxExportDigits}}$`);
 const ipv4Pattern = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
 const ipv6Pattern = /^[0-9A-Fa-f:.]{2,45}$/;
-/** A DNS name: labels of letters, digits and inner hyphens. */
-const hostnamePattern = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const hostnamePattern = dnsNamePattern;
 
 export function checkName(value: string, what: string): string {
   if (!namePattern.test(value)) throw new ExportError(`${what} ${JSON.stringify(value)} is not a valid surv name`);
@@ -40,7 +42,7 @@ export function checkPort(port: number, what: string): number {
 
 /** A non-negative whole number of milliseconds that fits Kamailio's 32-bit ints. */
 export function checkMs(ms: number, what: string): number {
-  if (!Number.isInteger(ms) || ms < 0 || ms > 2_000_000_000) throw new ExportError(`${what}: ${ms} ms is not a usable duration`);
+  if (!Number.isInteger(ms) || ms < 0 || ms > maxExportMs) throw new ExportError(`${what}: ${ms} ms is not a usable duration`);
   return ms;
 }
 
@@ -65,13 +67,13 @@ export function hostPort(host: string, port: number | undefined, omitPort = 5060
 }
 
 /**
- * A SIP reason phrase or other text put into a reply: printable characters only (no
- * CR, LF or other controls, so it cannot end the status line), at most 128 of them.
+ * A SIP reason phrase or other text put into a reply: 1 to 128 characters, none of them
+ * a control, line separator, bidi or invisible one. The checker applies the same rule
+ * (SURV053, SURV063), so a design that checks clean never fails here.
  */
 export function checkReason(text: string, what: string): string {
-  if (text.length === 0 || text.length > 128) throw new ExportError(`${what}: the text must have 1 to 128 characters`);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(text)) throw new ExportError(`${what} ${JSON.stringify(text)} holds a control character (CR, LF, tab...)`);
+  const problem = textProblem(text, what);
+  if (problem) throw new ExportError(problem.message);
   return text;
 }
 
@@ -84,8 +86,8 @@ export function checkReason(text: string, what: string): string {
  * format (a custom cfg var's default value, a modparam): a `$` there is plain text.
  */
 export function cfgString(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(text)) throw new ExportError(`${JSON.stringify(text)} cannot be written into kamailio.cfg: it holds a control character`);
+  const bad = firstUnsafeCharacter(text);
+  if (bad) throw new ExportError(`${JSON.stringify(text)} cannot be written into kamailio.cfg: it holds ${bad.name}`);
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
@@ -99,11 +101,28 @@ export function cfgFormat(text: string): string {
   return `"${text}"`;
 }
 
-/** One comment line's text: printable, no line breaks, shortened to `max` characters. */
+/**
+ * One comment line's text, shortened to `max` characters: line breaks and tabs become
+ * spaces; any other unsafe character (ESC, bidi, zero-width) becomes a visible `\u202e`,
+ * so a file name cannot reorder or hide what a reader of kamailio.cfg sees.
+ */
 export function commentText(text: string, max = 110): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+  const flat = text
+    .replace(unsafeCharacters, (c) => (/^[\t\n\v\f\r\u0085\u2028\u2029]$/.test(c) ? ' ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
+    .replace(/\s+/g, ' ')
+    .trim();
+  // By code point, so the cut never leaves half a surrogate pair.
+  const chars = [...flat];
+  return chars.length > max ? `${chars.slice(0, max - 3).join('')}...` : flat;
+}
+
+/**
+ * One line of a plain-text file (README.txt): every value in it is checked already, so
+ * this is the last guard. Any unsafe character (grammar/src/strings.ts) becomes a visible
+ * `\u202e`, so no line can hide, reorder or split what the reader sees.
+ */
+export function plainLine(text: string): string {
+  return text.replace(unsafeCharacters, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** POSIX shell single quoting: nothing inside is expanded. */

@@ -1,9 +1,11 @@
 // install.sh: POSIX sh, idempotent, with --dry-run; checks the new configuration with
-// `kamailio -c` before anything is swapped in, keeps the previous files, and rolls
-// back when Kamailio does not come up. Every value put into it is single-quoted or
-// made by the exporter from fixed paths.
+// `kamailio -c` before anything is swapped in, keeps every file it (or the EdgeOS boot
+// hook it runs) changes in a journal, and plays that journal back on any failure: a
+// Kamailio that does not come up, a failing command, a signal, or a run killed outright
+// (the next run finds the journal). Every value put into it is single-quoted or made
+// by the exporter from fixed paths.
 import { shellQuote } from './escape.js';
-import { edgeosHook, placements, type Placement } from './targets.js';
+import { edgeosHook, edgeosService, hookCopies, placements, type HookCopy, type Placement } from './targets.js';
 import type { Target } from './types.js';
 
 function serviceFunction(target: Target): string {
@@ -18,7 +20,9 @@ function serviceFunction(target: Target): string {
 			systemctl enable kamailio >/dev/null 2>&1 || true
 			systemctl restart kamailio ;;
 	esac
-}`;
+}
+
+start_new() { service restart; }`;
     case 'openwrt':
       return `service() {
 	if [ -n "\${SURV_SERVICE:-}" ]; then "$SURV_SERVICE" "$@"; return; fi
@@ -30,22 +34,25 @@ function serviceFunction(target: Target): string {
 				/etc/init.d/kamailio stop >/dev/null 2>&1 || true
 				/etc/init.d/kamailio disable >/dev/null 2>&1 || true
 			fi
-			/etc/init.d/surv-kamailio enable
-			/etc/init.d/surv-kamailio restart ;;
+			if [ -x /etc/init.d/surv-kamailio ]; then
+				/etc/init.d/surv-kamailio enable
+				/etc/init.d/surv-kamailio restart
+			else
+				# Rolled back to before the first install: the package's own script again.
+				/etc/init.d/kamailio enable
+				/etc/init.d/kamailio restart
+			fi ;;
 	esac
-}`;
+}
+
+start_new() { service restart; }`;
     case 'edgeos':
-      return `service() {
-	case $1 in
-		running)
-			if [ -n "\${SURV_SERVICE:-}" ]; then "$SURV_SERVICE" running; return; fi
-			pidof kamailio >/dev/null 2>&1 ;;
-		restart)
-			# The boot hook copies the files from /config into /etc and restarts Kamailio,
-			# exactly as it will at every boot.
-			SURV_ROOT="$ROOT" sh "$ROOT${edgeosHook}" ;;
-	esac
-}`;
+      return `${edgeosService}
+
+# The boot hook copies the files from /config into /etc and restarts Kamailio, exactly
+# as it will at every boot. A rollback restarts Kamailio with service(), never through
+# a hook it may just have removed.
+start_new() { SURV_ROOT="$ROOT" sh "$ROOT${edgeosHook}"; }`;
   }
 }
 
@@ -53,8 +60,17 @@ function eachFile(list: readonly Placement[]): string {
   return `each_file() {\n${list.map((p) => `\t"$@" ${p.file} ${p.destination} ${p.mode}`).join('\n')}\n}`;
 }
 
+function hookFile(list: readonly HookCopy[]): string {
+  if (list.length === 0) return 'hook_file() { :; }';
+  return `hook_file() {\n${list.map((c) => `\t"$@" ${c.file} ${c.destination}`).join('\n')}\n}`;
+}
+
+/** Where install.sh keeps its journal and the copies of what it replaces (below SURV_ROOT). */
+export const installState = '/var/lib/surv-install';
+
 export function renderInstallScript(branch: string, target: Target, toolVersion: string, hasDispatcher: boolean): string {
   const list = placements(target, hasDispatcher);
+  const copies = hookCopies(target, hasDispatcher);
   return `#!/bin/sh
 # install.sh: installs the survival proxy of branch ${branch} (surv ${toolVersion}, target ${target}).
 #
@@ -62,8 +78,11 @@ export function renderInstallScript(branch: string, target: Target, toolVersion:
 #   sh install.sh --dry-run  show what would change (a diff per file) and change nothing
 #
 # Steps: check the bundle (SHA256SUMS); check the new kamailio.cfg with kamailio -c;
-# copy the files that differ, keeping each previous one as FILE.surv-previous; restart
-# Kamailio; if it does not come up, put the previous files back and restart again.
+# check that nothing is in the way; copy the files that differ, keeping each previous
+# one as FILE.surv-previous; restart Kamailio. Every change is recorded in a journal
+# (${installState}) before it is made: when anything fails (Kamailio does not come up,
+# a command fails, Ctrl-C or another signal), the journal is played back and every
+# file is as it was before; a run killed outright is rolled back by the next run.
 # For tests only: SURV_ROOT stands for /, SURV_KAMAILIO for the kamailio binary,
 # SURV_SERVICE for the service manager, SURV_SETTLE and SURV_WAIT for the waits (s).
 set -eu
@@ -73,7 +92,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=\${SURV_ROOT:-}
 SETTLE=\${SURV_SETTLE:-2}
 WAIT=\${SURV_WAIT:-10}
+STATE="$ROOT${installState}"
 DRY_RUN=0
+JOURNALING=0
+RESTARTED=0
+KEPT=0
+undone=''
 
 usage() {
 	printf '%s\\n' 'usage: sh install.sh [--dry-run]' \\
@@ -89,10 +113,14 @@ for arg in "$@"; do
 done
 
 say() { printf '%s\\n' "$*"; }
-fail() { printf 'install.sh: %s\\n' "$*" >&2; exit 1; }
+warn() { printf 'install.sh: %s\\n' "$*" >&2; }
+fail() { warn "$*"; exit 1; }
 
-# Each bundle file, where it goes, and its mode.
+# Each bundle file install.sh copies, where it goes, and its mode.
 ${eachFile(list)}
+
+# Each bundle file the boot hook copies into /etc when it starts Kamailio, and where.
+${hookFile(copies)}
 
 ${serviceFunction(target)}
 
@@ -112,8 +140,114 @@ wait_running() {
 	service running
 }
 
+# The journal: STATE/journal holds one line per change, written before the change is
+# made: "dir PATH" (a folder created), "new PATH" (a file that did not exist), "keep N
+# PATH" (PATH's previous content, copied to STATE/N). Played back from the end it puts
+# everything back. STATE goes only after a successful install or a complete playback.
+# shellcheck disable=SC2317 # called by the functions each_file runs
+record() { printf '%s\\n' "$*" >>"$STATE/journal"; }
+
+# Remembers what PATH is now, once per run, before it changes.
+# shellcheck disable=SC2317 # called through each_file
+keep() {
+	if grep -Fqx -e "$1" "$STATE/paths"; then return 0; fi
+	printf '%s\\n' "$1" >>"$STATE/paths"
+	if [ -f "$1" ]; then
+		KEPT=$((KEPT + 1))
+		cp -p "$1" "$STATE/$KEPT"
+		record "keep $KEPT $1"
+	else
+		record "new $1"
+	fi
+}
+
+# shellcheck disable=SC2317 # called through each_file
+make_dir() {
+	if [ -d "$1" ]; then return 0; fi
+	make_dir "$(dirname "$1")"
+	record "dir $1"
+	mkdir "$1"
+}
+
+# Returns non-zero when a file could not be put back (the journal is then kept).
+play_back() {
+	[ -f "$STATE/journal" ] || return 0
+	awk '{ line[NR] = $0 } END { for (i = NR; i > 0; i--) print line[i] }' "$STATE/journal" >"$STATE/reverse" || return 1
+	complete=0
+	while IFS= read -r entry; do
+		action=\${entry%% *}
+		path=\${entry#* }
+		case $action in
+			keep)
+				n=\${path%% *}
+				path=\${path#* }
+				if ! { cp -p "$STATE/$n" "$path.surv-back" && mv -f "$path.surv-back" "$path"; }; then
+					rm -f "$path.surv-back"
+					complete=1
+				fi ;;
+			new) rm -f "$path" || complete=1 ;;
+			dir) rmdir "$path" 2>/dev/null || true ;;
+		esac
+	done <"$STATE/reverse"
+	return "$complete"
+}
+
+# Plays the journal back, then restarts Kamailio on the previous files if it was
+# restarted on the new ones; says how it went in $undone.
+undo() {
+	trap '' HUP INT TERM
+	set +e
+	JOURNALING=0
+	if play_back; then
+		rm -rf "$STATE"
+		undone='rolled back, every file is as it was before'
+	else
+		undone="could not put every file back: the journal is kept in $STATE and the next run of install.sh tries again"
+	fi
+	if [ "$RESTARTED" = 1 ]; then
+		if service restart && wait_running; then
+			undone="$undone; the previous configuration is running"
+		else
+			undone="$undone; the previous configuration does not start either: see the system log"
+		fi
+	fi
+}
+
+# Any exit while the journal is open (a failing command under set -e, a signal) rolls back.
+# shellcheck disable=SC2317 # called by the EXIT trap
+on_exit() {
+	status=$?
+	trap - EXIT
+	if [ "$JOURNALING" = 1 ]; then
+		if [ "$status" = 0 ]; then status=1; fi
+		undo
+		warn "stopped before the install was complete (exit status $status): $undone"
+	fi
+	exit "$status"
+}
+trap on_exit EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 if [ "$DRY_RUN" = 0 ] && [ -z "$ROOT" ] && [ "$(id -u)" != 0 ]; then
 	fail 'run it as root (sudo sh install.sh), or try --dry-run'
+fi
+
+# 0. A run killed outright (kill -9, a power cut) left its journal: roll it back first.
+if [ -d "$STATE" ]; then
+	pid=$(cat "$STATE/pid" 2>/dev/null || true)
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		fail "another install.sh is running (pid $pid): let it finish"
+	fi
+	if [ "$DRY_RUN" = 1 ]; then
+		say "an earlier run was interrupted: install.sh will first roll back its changes (journal in $STATE)"
+	elif play_back; then
+		rm -rf "$STATE"
+		warn 'an earlier run was interrupted before it finished: rolled back its changes'
+	else
+		fail "an earlier run was interrupted and its changes cannot all be rolled back: see $STATE/journal"
+	fi
 fi
 
 # 1. The bundle arrived whole.
@@ -130,31 +264,41 @@ if ! check=$("$KAMAILIO" -c -f "$HERE/kamailio.cfg" 2>&1); then
 	fail 'kamailio -c rejects the new kamailio.cfg: nothing was changed'
 fi
 
-# 3. What differs from what is installed.
+# 3. What differs from what is installed, and nothing in the way.
 changes=0
+blocked=''
 # shellcheck disable=SC2317 # called through each_file
 compare_one() {
 	dest="$ROOT$2"
+	for p in "$dest" "$dest.surv-new" "$dest.surv-previous"; do
+		if [ -L "$p" ] || { [ -e "$p" ] && [ ! -f "$p" ]; }; then blocked=\${blocked:-\${p#"$ROOT"}}; fi
+	done
 	if [ -f "$dest" ] && cmp -s "$HERE/$1" "$dest"; then
-		if [ "$DRY_RUN" = 1 ]; then say "unchanged  $2"; fi
+		if [ "$DRY_RUN" = 1 ]; then say "unchanged  $2\${4:-}"; fi
 		return 0
 	fi
 	changes=$((changes + 1))
 	[ "$DRY_RUN" = 1 ] || return 0
 	if [ -f "$dest" ]; then
-		say "changed    $2"
+		say "changed    $2\${4:-}"
 		if command -v diff >/dev/null 2>&1; then diff -u "$dest" "$HERE/$1" || true; fi
 	else
-		say "new        $2"
+		say "new        $2\${4:-}"
 	fi
 }
+# shellcheck disable=SC2317 # called through hook_file
+compare_hook_one() { compare_one "$1" "$2" 644 ' (copied there by the boot hook)'; }
 each_file compare_one
+hook_file compare_hook_one
+if [ -n "$blocked" ]; then
+	fail "$blocked is in the way (a folder, a link or a special file where a file goes): nothing was changed"
+fi
 
 if [ "$DRY_RUN" = 1 ]; then
 	if [ "$changes" = 0 ]; then
 		say 'dry run: nothing would change'
 	else
-		say "dry run: $changes file(s) would change and Kamailio would be restarted; nothing was changed"
+		say "dry run: $changes file(s) would change (each replaced one kept as FILE.surv-previous) and Kamailio would be restarted; nothing was changed"
 	fi
 	exit 0
 fi
@@ -169,45 +313,56 @@ if [ "$changes" = 0 ]; then
 	fail 'Kamailio does not start: see the system log'
 fi
 
-# 4. Keep the previous files, put the new ones in place (atomically, file by file).
-JOURNAL=$(mktemp "\${TMPDIR:-/tmp}/surv-install.XXXXXX")
-trap 'rm -f "$JOURNAL"' EXIT
+# 4. Open the journal, then put the new files in place (atomically, file by file).
+mkdir -p "$(dirname "$STATE")"
+mkdir "$STATE" || fail "cannot create $STATE: is another install.sh running?"
+JOURNALING=1
+printf '%s\\n' "$$" >"$STATE/pid"
+: >"$STATE/journal"
+: >"$STATE/paths"
+
 # shellcheck disable=SC2317 # called through each_file
 install_one() {
 	dest="$ROOT$2"
 	if [ -f "$dest" ] && cmp -s "$HERE/$1" "$dest"; then return 0; fi
-	mkdir -p "$(dirname "$dest")"
+	make_dir "$(dirname "$dest")"
+	keep "$dest.surv-new"
+	keep "$dest"
 	if [ -f "$dest" ]; then
+		keep "$dest.surv-previous"
 		cp -p "$dest" "$dest.surv-previous"
-		printf 'restore %s\\n' "$dest" >>"$JOURNAL"
-	else
-		printf 'remove %s\\n' "$dest" >>"$JOURNAL"
 	fi
 	cp "$HERE/$1" "$dest.surv-new"
 	chmod "$3" "$dest.surv-new"
 	mv -f "$dest.surv-new" "$dest"
 	say "installed  $2"
 }
-rollback() {
-	while read -r action dest; do
-		case $action in
-			restore) mv -f "$dest.surv-previous" "$dest" ;;
-			remove) rm -f "$dest" ;;
-		esac
-	done <"$JOURNAL"
+# What the boot hook will write in /etc is kept now: the journal covers it too.
+# shellcheck disable=SC2317 # called through hook_file
+keep_hook_one() {
+	dest="$ROOT$2"
+	if [ -f "$dest" ] && cmp -s "$HERE/$1" "$dest"; then return 0; fi
+	make_dir "$(dirname "$dest")"
+	keep "$dest.surv-new"
+	keep "$dest"
+	keep "$dest.surv-previous"
 }
 each_file install_one
+hook_file keep_hook_one
 
-# 5. Restart; if Kamailio does not come up, go back to the previous files.
-if service restart && wait_running; then
+# 5. Restart; if Kamailio does not come up, play the journal back.
+RESTARTED=1
+if start_new && wait_running; then
+	# The journal goes first: from here on a kill must not roll back a working install.
+	trap '' HUP INT TERM
+	rm -f "$STATE/journal"
+	JOURNALING=0
+	rm -rf "$STATE"
 	say "Kamailio runs the survival proxy of branch $BRANCH. Previous files: *.surv-previous"
 	exit 0
 fi
-say 'Kamailio did not come up with the new files: restoring the previous ones' >&2
-rollback
-if service restart && wait_running; then
-	fail 'the new configuration did not start; the previous one is back and running'
-fi
-fail 'the new configuration did not start, and the previous one did not either: see the system log'
+warn 'Kamailio did not come up with the new files: rolling back'
+undo
+fail "the new configuration did not start: $undone"
 `;
 }

@@ -117,6 +117,30 @@ export interface PlanProbing {
   readonly upAfter: number;
 }
 
+/** Flood limits for sources outside the trust model, and the caps of the local copy of registrations. */
+export interface PlanLimits {
+  /** pike: requests per window from one source address outside the trust model. */
+  readonly perSourceCount: number;
+  readonly perSourceWindowS: number;
+  /** ratelimit: requests per window from every source outside the trust model together. */
+  readonly outsideCount: number;
+  readonly outsideWindowS: number;
+  /** registrar: the local copy's longest Expires and its contacts per address of record. */
+  readonly maxExpiresS: number;
+  readonly maxContacts: number;
+  readonly origin: Origin;
+}
+
+/** An address the edge trusts, and as what (docs/security.md). */
+export interface PlanPeer {
+  readonly kind: 'gateway' | 'upstream';
+  readonly name: string;
+  /** An IP address (compare_ips), or a host name matched through Kamailio's resolver (dns_int_match_ip). */
+  readonly host: string;
+  readonly isIp: boolean;
+  readonly origin: Origin;
+}
+
 export interface Plan {
   readonly branch: string;
   readonly origin: Origin;
@@ -133,6 +157,9 @@ export interface Plan {
     readonly origin: Origin;
   };
   readonly probing: PlanProbing | undefined;
+  /** Every source the edge serves besides its LANs, gateways first (a gateway inside a LAN is a gateway). */
+  readonly peers: readonly PlanPeer[];
+  readonly limits: PlanLimits;
   readonly register: {
     readonly forward: PlanUpstream | undefined;
     readonly withPath: boolean;
@@ -271,8 +298,12 @@ class Planner {
     const outboundWorst = outbound ? (outbound.chain.length + 1) * timers.noAnswerMs + timers.ringingMs : 0;
     const inboundWorst = Math.max(0, ...(inbound?.routes ?? []).map((r) => r.steps.reduce((sum, s) => sum + Math.max(s.ringMs, timers.noAnswerMs), 0)));
     const maxInviteMs = Math.max(180_000, Math.max(outboundWorst, inboundWorst) + 30_000);
+    const peers: PlanPeer[] = [
+      ...gateways.map((g): PlanPeer => ({ kind: 'gateway', name: g.name, host: g.ip, isIp: true, origin: g.origin })),
+      ...upstreams.map((u): PlanPeer => ({ kind: 'upstream', name: u.name, host: u.host, isIp: /^[0-9.]+$/.test(u.host) || u.host.includes(':'), origin: u.origin })),
+    ];
     return {
-      branch: b.name, origin: b.origin, listens, lans, lansOrigin: b.lans.origin, gateways, upstreams, timers, probing,
+      branch: b.name, origin: b.origin, listens, lans, lansOrigin: b.lans.origin, gateways, upstreams, timers, probing, peers, limits: this.limits(),
       register, outbound, inbound, needsTcp: needsTcp || listens.some((l) => l.transport === 'tcp'), ipv6, maxInviteMs,
       warnings: this.warnings,
     };
@@ -371,6 +402,19 @@ class Planner {
       });
     }
     return { origin: ib.origin, from, routes };
+  }
+
+  private limits(): PlanLimits {
+    const l = this.branch.limits;
+    return {
+      perSourceCount: checkCode(l.perSource.value.count, 1, 100_000, 'limits per-source'),
+      perSourceWindowS: checkCode(l.perSource.value.windowS, 1, 60, 'limits per-source window'),
+      outsideCount: checkCode(l.outside.value.count, 1, 100_000, 'limits outside'),
+      outsideWindowS: checkCode(l.outside.value.windowS, 1, 60, 'limits outside window'),
+      maxExpiresS: checkCode(l.maxExpiresS.value, 60, 86_400, 'limits max-expires'),
+      maxContacts: checkCode(l.maxContacts.value, 1, 100, 'limits max-contacts'),
+      origin: l.perSource.origin,
+    };
   }
 
   private probing(upstreams: readonly PlanUpstream[], chain: readonly PlanUpstream[]): PlanProbing | undefined {

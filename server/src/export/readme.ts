@@ -1,5 +1,6 @@
 // README.txt: for the person at the router, who may never have seen the .surv design.
 import type { Tunable } from './cfg-globals.js';
+import { plainLine } from './escape.js';
 import type { Plan } from './plan.js';
 import { bootFile, placements, targetInfo } from './targets.js';
 import type { Target } from './types.js';
@@ -53,9 +54,12 @@ export function renderReadme(plan: Plan, target: Target, toolVersion: string, li
     '2. Copy this folder to the router (e.g. scp -r), then, as root, in the folder:',
     '     sh install.sh --dry-run     shows what would change, changes nothing',
     '     sh install.sh               installs and restarts Kamailio',
-    '   install.sh checks the new kamailio.cfg with "kamailio -c" first. It keeps each file',
-    '   it replaces as FILE.surv-previous and puts them back if Kamailio does not start.',
-    '   Running it again changes nothing.',
+    '   install.sh checks the new kamailio.cfg with "kamailio -c" first, and stops before any',
+    '   change if a file it must replace is a folder or a link. It notes every file it (or',
+    '   the boot hook) will change in /var/lib/surv-install before changing it, and puts',
+    '   everything back if anything fails: Kamailio does not start, a copy fails (a full',
+    '   disk), Ctrl-C. A run cut off (power loss) is rolled back by the next run. Each file',
+    '   it replaces is also kept as FILE.surv-previous. Running it again changes nothing.',
     '',
     'FILES',
     ...files.map((p) => `  ${p.file.padEnd(20)} -> ${p.destination}`),
@@ -84,8 +88,10 @@ export function renderReadme(plan: Plan, target: Target, toolVersion: string, li
     '  kamcmd cfg.get survival no_answer shows a value; kamcmd dispatcher.list shows the probes.',
     '',
     'ROLL BACK',
-    '  Put the FILE.surv-previous files back in place and restart Kamailio.',
+    '  A failed install rolls itself back. To go back after a successful one: put the',
+    '  FILE.surv-previous files back in place and restart Kamailio.',
   );
+  if (target === 'edgeos') lines.push('  Both those in /config/surv and those in /etc: the boot hook copies /config/surv', '  into /etc at every boot.');
   if (warnings.length > 0) lines.push('', 'NOTES', ...warnings.map((w) => `  - ${w}`));
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(plainLine).join('\n')}\n`;
 }

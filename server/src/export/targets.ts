@@ -2,6 +2,21 @@
 // how big its memory is. install.sh (install-script.ts) reads this.
 import type { Target } from './types.js';
 
+/** The EdgeOS hook's and install.sh's way to ask for Kamailio's state or restart it (EdgeOS 2: systemd; 1.x: init.d). */
+export const edgeosService = `service() {
+	if [ -n "\${SURV_SERVICE:-}" ]; then "$SURV_SERVICE" "$@"; return; fi
+	case $1 in
+		running) pidof kamailio >/dev/null 2>&1 ;;
+		restart)
+			mkdir -p /run/kamailio
+			if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+				systemctl restart kamailio
+			else
+				/etc/init.d/kamailio restart
+			fi ;;
+	esac
+}`;
+
 /** A bundle file install.sh copies onto the router. */
 export interface Placement {
   readonly file: string;
@@ -93,18 +108,32 @@ export function renderDropIn(toolVersion: string): string {
   ].join('\n');
 }
 
+/** A file the EdgeOS boot hook copies from /config into /etc. */
+export interface HookCopy {
+  readonly file: string;
+  readonly destination: string;
+}
+
+/** What the EdgeOS hook copies into /etc; install.sh keeps each before the hook runs. */
+export function hookCopies(target: Target, hasDispatcher: boolean): HookCopy[] {
+  if (target !== 'edgeos') return [];
+  return [
+    { file: 'kamailio.cfg', destination: '/etc/kamailio/kamailio.cfg' },
+    { file: 'kamailio.default', destination: '/etc/default/kamailio' },
+    ...(hasDispatcher ? [{ file: 'dispatcher.list', destination: '/etc/kamailio/dispatcher.list' }] : []),
+  ];
+}
+
 /** EdgeOS post-config.d hook: puts the files back into /etc after boot and firmware upgrades. */
 export function renderEdgeosHook(branch: string, toolVersion: string, hasDispatcher: boolean): string {
-  const copies = [
-    'put kamailio.cfg /etc/kamailio/kamailio.cfg',
-    'put kamailio.default /etc/default/kamailio',
-    ...(hasDispatcher ? ['put dispatcher.list /etc/kamailio/dispatcher.list'] : []),
-  ];
+  const copies = hookCopies('edgeos', hasDispatcher).map((c) => `put ${c.file} ${c.destination}`);
   return `#!/bin/sh
 # ${edgeosHook}: surv ${toolVersion}, branch ${branch}.
 # EdgeOS runs this at every boot, after the configuration is loaded. A firmware upgrade
 # keeps only /config, so the Kamailio files live in ${edgeosStore} and are copied into /etc
 # here; then Kamailio is (re)started when a file changed or it is not running.
+# The copy in ${edgeosStore} is checked with kamailio -c first: a configuration Kamailio
+# rejects never reaches /etc. A file replaced in /etc is kept as FILE.surv-previous.
 # SURV_ROOT (tests only) stands for /.
 set -eu
 
@@ -128,6 +157,7 @@ put() {
 	[ -f "$src" ] || return 0
 	if ! cmp -s "$src" "$dest" 2>/dev/null; then
 		mkdir -p "$(dirname "$dest")"
+		if [ -f "$dest" ]; then cp -p "$dest" "$dest.surv-previous"; fi
 		cp "$src" "$dest.surv-new"
 		chmod 644 "$dest.surv-new"
 		mv -f "$dest.surv-new" "$dest"
@@ -135,19 +165,7 @@ put() {
 	fi
 }
 
-service() {
-	if [ -n "\${SURV_SERVICE:-}" ]; then "$SURV_SERVICE" "$@"; return; fi
-	case $1 in
-		running) pidof kamailio >/dev/null 2>&1 ;;
-		restart)
-			mkdir -p /run/kamailio
-			if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-				systemctl restart kamailio
-			else
-				/etc/init.d/kamailio restart
-			fi ;;
-	esac
-}
+${edgeosService}
 
 KAMAILIO=$(kamailio_bin)
 if [ ! -x "$KAMAILIO" ]; then
@@ -155,12 +173,13 @@ if [ ! -x "$KAMAILIO" ]; then
 	exit 0
 fi
 
-${copies.join('\n')}
-
-if ! "$KAMAILIO" -c -f "$ROOT/etc/kamailio/kamailio.cfg" >/dev/null 2>&1; then
-	log "kamailio -c rejects /etc/kamailio/kamailio.cfg: Kamailio not restarted"
+if ! "$KAMAILIO" -c -f "$STORE/kamailio.cfg" >/dev/null 2>&1; then
+	log "kamailio -c rejects ${edgeosStore}/kamailio.cfg: /etc left as it is, Kamailio not restarted"
 	exit 1
 fi
+
+${copies.join('\n')}
+
 if [ "$changed" = 1 ] || ! service running; then
 	log "starting Kamailio for branch ${branch}"
 	service restart

@@ -17,7 +17,7 @@ import { allReplyCodes, replyClasses, replyCodes } from './knowledge/reply-codes
 const empty: CompletionList = { isIncomplete: false, items: [] };
 
 /** Settings of a branch or profile, in the order of docs/language.md. */
-const containerKeywords: KeywordWord[] = ['edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'outbound', 'inbound'];
+const containerKeywords: KeywordWord[] = ['edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'limits', 'outbound', 'inbound'];
 
 /** Keywords (or fixed keyword phrases) each block takes at the start of a statement. */
 const blockKeywords: Record<BlockKind, readonly string[]> = {
@@ -27,16 +27,17 @@ const blockKeywords: Record<BlockKind, readonly string[]> = {
   upstream: ['proxy', 'transport', 'probe'],
   timers: ['no-answer', 'ringing', 't1', 't2', 'budget'],
   register: ['forward', 'keep local copy'],
+  limits: ['per-source', 'outside', 'max-expires', 'max-contacts'],
   outbound: ['on timeout', 'pass', 'emergency', 'rewrite'],
   'on-timeout': ['announce', 'redirect', 'relay to'],
   rewrite: ['match', 'strip', 'prefix'],
   inbound: ['ring', 'did'],
-  scenario: ['expect', 'network loss', 'seed'],
+  scenario: ['expect', 'network loss', 'seed', 'stranger'],
   unknown: [],
 };
 
 /** Blocks whose settings may each be given once: written ones are not offered again. */
-const onceEach = new Set<BlockKind>(['gateway', 'upstream', 'timers', 'register', 'rewrite']);
+const onceEach = new Set<BlockKind>(['gateway', 'upstream', 'timers', 'register', 'limits', 'rewrite']);
 
 const probeFields = ['every', 'timeout', 'down after', 'up after', 'holdoff'];
 
@@ -53,6 +54,8 @@ const durationSlots: Record<string, { readonly values: readonly string[]; readon
   ring: { values: ['20s', '15s', '25s', '30s'], defaultValue: formatMs(defaults.groupRingMs) },
   for: { values: ['20s', '15s', '30s', '45s', '60s'], defaultValue: formatMs(defaults.groupRingMs) },
   time: { values: ['1s', '2s', '5s', '10s', '30s'] },
+  per: { values: ['1s', '2s', '5s', '10s'] },
+  'max-expires': { values: ['1h', '10m', '2h', '24h'], defaultValue: formatMs(defaults.limits.maxExpiresS * 1000) },
 };
 
 type ActorKind = 'upstream' | 'gateway' | 'phone';
@@ -74,6 +77,7 @@ const actorWords: readonly { readonly label: string; readonly kinds: readonly Ac
   { label: 'ignores redirect', kinds: ['phone'], detail: 'does not follow a 3xx' },
   { label: 'calls', kinds: ['phone', 'gateway'], detail: 'places a call' },
   { label: 'registers', kinds: ['phone'], detail: 'sends a REGISTER' },
+  { label: 'sends', kinds: ['upstream', 'gateway'], detail: 'sends one request to the edge (trust model)' },
 ];
 
 /** Collects items; every item replaces the word being typed. */
@@ -247,6 +251,8 @@ class Completer {
     items.snippet('upstream block', 'upstream ${1:cloud} {\n  proxy ${2:sip:pbx.example.com:5060}\n  probe options every ${3:15s} timeout ${4:2s} down after ${5:2} up after ${6:3} holdoff ${7:60s}\n}', 'a central proxy with OPTIONS probing');
     items.snippet('timers block', 'timers { no-answer ${1:10s}  ringing ${2:60s}  budget ${3:20s} }', 'tm fr_timer, fr_inv_timer and the budget');
     items.snippet('register block', 'register { forward ' + this.choice(1, 'upstream', 'cloud') + ' with path }', 'REGISTERs up with a Path header');
+    const l = defaults.limits;
+    items.snippet('limits block', `limits { per-source \${1:${l.perSource.count}} per \${2:${l.perSource.windowS}s}  outside \${3:${l.outside.count}} per \${4:${l.outside.windowS}s}  max-expires \${5:${formatMs(l.maxExpiresS * 1000)}}  max-contacts \${6:${l.maxContacts}} }`, 'flood limits and the registration copy\'s bounds');
     items.snippet('outbound block', 'outbound from lan via ' + this.choice(1, 'upstream', 'cloud') + ' {\n  on timeout { announce 181 "${2:Survival Activated - please standby}"  redirect 302 to ' + this.choice(3, 'gateway', 'pstn') + ' }\n}', 'upstreams in order, then survival');
     items.snippet('inbound block', 'inbound from ' + this.choice(1, 'gateway', 'pstn') + ' { ring ${2:' + this.firstName('group', this.firstName('phone', 'reception')) + '} }', 'incoming PSTN calls');
   }
@@ -415,6 +421,15 @@ class Completer {
       case 'with':
         items.keyword('path');
         return true;
+      case 'per':
+        this.durations('per');
+        return true;
+      case 'max-expires':
+        this.durations('max-expires');
+        return true;
+      case 'per-source': case 'outside': case 'max-contacts':
+        // A count comes next: nothing to offer.
+        return true;
       case 'keep':
         items.keyword('local copy');
         return true;
@@ -482,7 +497,7 @@ class Completer {
       // A name, a number, an address, a URI, a string or a brace comes next: nothing to offer.
       case 'branch': case 'profile': case 'gateway': case 'upstream': case 'phone': case 'group': case 'address': case 'channels':
       case 'proxy': case 'match': case 'strip': case 'prefix': case 'did': case 'emergency': case 'loss': case 'seed': case 'contact':
-      case 'scenario': case 'rewrite': case 'register': case 'timers': case 'parallel': case 'serial':
+      case 'scenario': case 'rewrite': case 'register': case 'timers': case 'limits': case 'parallel': case 'serial':
         return true;
       default:
         return false;
@@ -590,6 +605,10 @@ class Completer {
       const written = new Set(blockTokens(this.where, innermost(this.where)).map((t) => wordOf(t)));
       items.keywords(probeFields.filter((f) => !written.has(f.split(' ')[0] as KeywordWord)));
       return false;
+    }
+    if (block === 'limits' && type === 'Number' && (w2 === 'per-source' || w2 === 'outside') && !this.freshLine) {
+      items.keyword('per');
+      return true;
     }
     if (block === 'inbound' && type === 'Duration' && w2 === 'for' && !this.freshLine) {
       items.keyword('then');

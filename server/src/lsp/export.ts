@@ -9,9 +9,11 @@ import { isAbsolute, join, posix, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import packageJson from '../../../package.json' with { type: 'json' };
-import { analyze, parse, resolveUse, type Analysis, type ParseResult } from '../../../grammar/src/index.js';
+import { analyze, type Analysis, type SourceFile } from '../../../grammar/src/index.js';
 import { checkOutput, ExportError, targets, writeBundleDir, type Target } from '../export/index.js';
 import { buildSelection, selectBranches } from '../export/select.js';
+import { followUses, unreadSource } from '../files/load.js';
+import { Budget, readDesign } from '../files/read.js';
 
 export const exportMethod = 'surv/export';
 export const exportBranchesMethod = 'surv/exportBranches';
@@ -40,10 +42,12 @@ interface ExportParams {
   readonly archive: boolean;
 }
 
-/** Where the server gets texts: the workspace's current analysis, then the disk. */
+/** Where the server gets texts: its own (open documents, workspace files read), then the disk under the loader's rules. */
 export interface ExportSources {
-  readonly analysis: () => Analysis;
-  readonly readPath: (path: string) => string | undefined;
+  /** Real paths of the folders files may be read from. */
+  readonly roots: () => readonly string[];
+  /** The text the server holds for a path, if any. */
+  readonly held: (path: string) => string | undefined;
 }
 
 function invalid(message: string): ResponseError<void> {
@@ -87,36 +91,20 @@ function readParams(params: unknown): ExportParams | ResponseError<void> {
   return { path, branch, target: target as Target, out, archive: archive === true };
 }
 
-/** A file from disk as the CLI reads it: without a UTF-8 byte order mark. */
-function fromDisk(sources: ExportSources, path: string): string | undefined {
-  const text = sources.readPath(path);
-  return text !== undefined && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
 /** The document and every file reached through `use`, as loadFiles would give them, from the editor's texts. */
 function load(path: string, sources: ExportSources): Analysis | undefined {
-  const known = new Map<string, ParseResult>();
-  for (const [uri, file] of sources.analysis().files) {
-    const p = pathOf(uri);
-    if (p !== undefined) known.set(p, file);
+  const roots = sources.roots();
+  const budget = new Budget();
+  let own: SourceFile;
+  const held = sources.held(path);
+  if (held !== undefined) own = { uri: path, text: held };
+  else {
+    const outcome = readDesign(path, { roots, survOnly: true, budget });
+    if (outcome.kind === 'missing') return undefined;
+    own = outcome.kind === 'text' ? { uri: path, text: outcome.text } : unreadSource(path, outcome.code, outcome.reason, true);
   }
-  const texts = new Map<string, string>();
-  const parsed = new Map<string, ParseResult>();
-  const own = known.get(path)?.text ?? fromDisk(sources, path);
-  if (own === undefined) return undefined;
-  texts.set(path, own);
-  for (const [file, text] of texts) {
-    const result = parse(text, file);
-    parsed.set(file, result);
-    for (const use of result.ast.uses) {
-      if (!use.path) continue;
-      const target = resolveUse(file, use.path.text);
-      if (texts.has(target)) continue;
-      const used = known.get(target)?.text ?? fromDisk(sources, target);
-      if (used !== undefined) texts.set(target, used);
-    }
-  }
-  return analyze([...texts].map(([uri, text]) => ({ uri, text })), { parsed, symbols: false });
+  const loaded = followUses([own], { roots, budget, pathOf: (p) => p, held: (p) => sources.held(p) });
+  return analyze(loaded.sources, { parsed: loaded.parsed, symbols: false });
 }
 
 function unknownDocument(path: string): ResponseError<void> {
@@ -137,10 +125,11 @@ export function exportDocument(sources: ExportSources, params: unknown): ExportA
   const p = readParams(params);
   if (p instanceof ResponseError) return p;
   try {
-    checkOutput(p.out);
+    checkOutput(p.out, p.archive);
   } catch (error) {
     if (error instanceof ExportError) return failed(error.message);
-    throw error;
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    return failed(`cannot write '${p.out}': ${code ?? (error instanceof Error ? error.message : String(error))}`);
   }
   const analysis = load(p.path, sources);
   if (!analysis) return unknownDocument(p.path);

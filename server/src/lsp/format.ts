@@ -3,7 +3,7 @@
 // The canonical layout (docs/language.md writes its examples this way):
 //   - one statement per line in a file, branch, profile, scenario and outbound policy,
 //     indented one level (`tabSize` spaces, or a tab) per enclosing block;
-//   - leaf blocks (gateway, upstream, timers, register, rewrite, on timeout, inbound)
+//   - leaf blocks (gateway, upstream, timers, register, limits, rewrite, on timeout, inbound)
 //     keep the writer's choice: written with `{` and `}` on one line, without a comment
 //     inside, and fitting in 100 columns, a block stays on one line as
 //     `{ a 1  b 2 }` (two spaces between statements); otherwise it gets one statement
@@ -57,7 +57,9 @@ const leaf = (node: ast.Span): LayoutNode => ({ start: node.start });
 const block = (node: ast.Span, multi: boolean, children: readonly LayoutNode[]): LayoutNode => ({ start: node.start, block: { multi, children } });
 
 /** Keys that continue the statement of the property before them (`probe options every 15s`, `forward x with path`). */
-const continuationKeys = new Set<ast.PropertyKey>(['probe-every', 'probe-timeout', 'probe-down-after', 'probe-up-after', 'probe-holdoff', 'with-path']);
+const continuationKeys = new Set<ast.PropertyKey>([
+  'probe-every', 'probe-timeout', 'probe-down-after', 'probe-up-after', 'probe-holdoff', 'with-path', 'per-source-window', 'outside-window',
+]);
 
 function propertyStatements(properties: readonly ast.Property[]): LayoutNode[] {
   return properties.filter((p, i) => i === 0 || !continuationKeys.has(p.key)).map(leaf);
@@ -65,7 +67,7 @@ function propertyStatements(properties: readonly ast.Property[]): LayoutNode[] {
 
 function settingLayout(s: ast.Setting): LayoutNode {
   switch (s.kind) {
-    case 'Gateway': case 'Upstream': case 'Timers': case 'Register':
+    case 'Gateway': case 'Upstream': case 'Timers': case 'Register': case 'Limits':
       return block(s, false, propertyStatements(s.properties));
     case 'Outbound':
       return block(s, true, s.items.map((item) => {

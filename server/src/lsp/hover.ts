@@ -16,6 +16,7 @@ import { replyMarkdown } from './knowledge/reply-codes.js';
 type TimerKey = 'no-answer' | 'ringing' | 't1' | 't2' | 'budget';
 const timerKeys = new Set<string>(['no-answer', 'ringing', 't1', 't2', 'budget']);
 const probeKeys = new Set<string>(['every', 'timeout', 'down', 'up', 'holdoff', 'probe', 'options', 'after']);
+const limitKeys = new Set<string>(['limits', 'per-source', 'per', 'outside', 'max-expires', 'max-contacts']);
 
 /** The token under the cursor, or the one just before it (a cursor at a word's end). */
 function tokenAt(tokens: readonly IToken[], offset: number): IToken | undefined {
@@ -112,6 +113,10 @@ class HoverBuilder {
     const parts = [title ? `${title}\n\n${keywordMarkdown(word, context)}` : keywordMarkdown(word, context)];
     const block = innermost(this.where).kind;
     if (timerKeys.has(word) && block === 'timers') parts.push(this.timerEffect(word as TimerKey));
+    else if (limitKeys.has(word) && (block === 'limits' || word === 'limits')) {
+      const limits = this.limitsEffect();
+      if (limits) parts.push(limits);
+    }
     else if (block === 'upstream' && probeKeys.has(word) && context === undefined) {
       const probe = this.probeEffect();
       if (probe) parts.push(probe);
@@ -187,6 +192,23 @@ class HoverBuilder {
       `- holdoff ${this.dur(p.holdoffMs)} (${this.origin(p.holdoffMs.origin)})`,
       '',
       `An outage is noticed within every × down after + timeout = ${durationText(noticed)}.`,
+    ].join('\n');
+  }
+
+  /** The limits in effect for the branch (or the first branch using the profile), each with its origin. */
+  private limitsEffect(): string | undefined {
+    const { branches, profile } = this.branchesHere();
+    const b = branches[0];
+    if (!b) return profile ? `No branch uses profile ${profile} yet.` : undefined;
+    const l = b.limits;
+    const seconds = (s: number) => durationText(s * 1000);
+    return [
+      `**limits** in branch ${b.name}${profile ? ` (1 of ${branches.length} using profile ${profile})` : ''}:`,
+      '',
+      `- per-source ${l.perSource.value.count} per ${seconds(l.perSource.value.windowS)} (${this.origin(l.perSource.origin)})`,
+      `- outside ${l.outside.value.count} per ${seconds(l.outside.value.windowS)} (${this.origin(l.outside.origin)})`,
+      `- max-expires ${seconds(l.maxExpiresS.value)} (${this.origin(l.maxExpiresS.origin)})`,
+      `- max-contacts ${l.maxContacts.value} (${this.origin(l.maxContacts.origin)})`,
     ].join('\n');
   }
 

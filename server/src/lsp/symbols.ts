@@ -78,6 +78,8 @@ function settingSymbol(file: ParseResult, s: ast.Setting): DocumentSymbol | unde
       return make(file, s, keywordSpan, 'timers', SymbolKind.Struct);
     case 'Register':
       return make(file, s, keywordSpan, 'register', SymbolKind.Struct, propertyText(s.properties, 'forward') ? `forward ${propertyText(s.properties, 'forward')}` : undefined);
+    case 'Limits':
+      return make(file, s, keywordSpan, 'limits', SymbolKind.Struct);
     case 'Outbound':
       return make(file, s, keywordSpan, 'outbound', SymbolKind.Struct, s.via.length > 0 ? `via ${s.via.map((v) => v.text).join(', ')}` : undefined);
     case 'Inbound':

@@ -1,30 +1,44 @@
 // The set of .surv files the server knows (open documents over files read from
 // disk) and the analysis of them as one fleet, recomputed only when something
-// changed. Parse results are reused for files whose text did not change.
-import { analyze, reparse, resolveUse, type Analysis, type ParseResult } from '../../../grammar/src/index.js';
+// changed. Parse results are reused for files whose text did not change. `use`
+// targets are read through the one loader (server/src/files), under its rules.
+import { fileURLToPath } from 'node:url';
+import { analyze, reparse, type Analysis, type ParseResult, type SourceFile } from '../../../grammar/src/index.js';
+import { followUses } from '../files/load.js';
+import { Budget } from '../files/read.js';
 
-export interface FileReader {
-  /** The text of a file outside the open documents, or undefined when it cannot be read. */
-  read(uri: string): string | undefined;
+export interface WorkspaceRoots {
+  /** Real paths of the folders `use` may read from. */
+  roots(): readonly string[];
+}
+
+/** The file-system path of a `file:` URI, or undefined for any other URI. */
+export function uriToPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export class Workspace {
-  private readonly disk = new Map<string, string>();
+  /** Files of the workspace folders as last read (a refused one is an `unread` source). */
+  private readonly disk = new Map<string, SourceFile>();
   private readonly open = new Map<string, { version: number; text: string }>();
   private readonly parsed = new Map<string, ParseResult>();
   private current: Analysis | undefined;
   private generation = 0;
 
-  constructor(private readonly reader: FileReader) {}
+  constructor(private readonly host: WorkspaceRoots) {}
 
   /** Bumped on every change: a result computed for an older generation is stale. */
   get version(): number {
     return this.generation;
   }
 
-  setDiskFile(uri: string, text: string | undefined): void {
-    if (text === undefined) this.disk.delete(uri);
-    else this.disk.set(uri, text);
+  setDiskFile(uri: string, file: SourceFile | undefined): void {
+    if (file === undefined) this.disk.delete(uri);
+    else this.disk.set(uri, file);
     this.changed();
   }
 
@@ -50,6 +64,14 @@ export class Workspace {
     return this.open.get(uri)?.version;
   }
 
+  /** The editor's text of a document, else the text read from disk; undefined for a file not read. */
+  textOf(uri: string): string | undefined {
+    const open = this.open.get(uri);
+    if (open) return open.text;
+    const file = this.disk.get(uri);
+    return file && !file.unread ? file.text : undefined;
+  }
+
   /** The open documents' URIs. */
   openUris(): string[] {
     return [...this.open.keys()].sort();
@@ -64,10 +86,6 @@ export class Workspace {
     this.current = undefined;
   }
 
-  private text(uri: string): string | undefined {
-    return this.open.get(uri)?.text ?? this.disk.get(uri);
-  }
-
   private parseOf(uri: string, text: string): ParseResult {
     const cached = this.parsed.get(uri);
     if (cached && cached.text === text) return cached;
@@ -80,21 +98,22 @@ export class Workspace {
   /** The analysis of every known file, plus the files they `use` (read on demand). */
   analysis(): Analysis {
     if (this.current) return this.current;
-    const sources = new Map<string, string>();
-    const queue = this.uris();
-    while (queue.length > 0) {
-      const uri = queue.shift() as string;
-      if (sources.has(uri)) continue;
-      const text = this.text(uri) ?? this.reader.read(uri);
-      if (text === undefined) continue;
-      sources.set(uri, text);
-      for (const use of this.parseOf(uri, text).ast.uses) {
-        if (use.path) queue.push(resolveUse(uri, use.path.text));
-      }
-    }
-    for (const uri of this.parsed.keys()) if (!sources.has(uri)) this.parsed.delete(uri);
-    const files = [...sources].map(([uri, text]) => ({ uri, text }));
-    this.current = analyze(files, { parsed: this.parsed });
+    const named = this.uris().flatMap((uri): SourceFile[] => {
+      const open = this.open.get(uri);
+      // A didOpen without text (a broken client) leaves nothing to check.
+      if (open) return typeof (open.text as unknown) === 'string' ? [{ uri, text: open.text }] : [];
+      const file = this.disk.get(uri);
+      return file ? [file] : [];
+    });
+    const loaded = followUses(named, {
+      roots: this.host.roots(),
+      budget: new Budget(),
+      pathOf: uriToPath,
+      held: (uri) => this.open.get(uri)?.text,
+      parse: (uri, text) => this.parseOf(uri, text),
+    });
+    for (const uri of this.parsed.keys()) if (!loaded.parsed.has(uri)) this.parsed.delete(uri);
+    this.current = analyze(loaded.sources, { parsed: this.parsed });
     return this.current;
   }
 

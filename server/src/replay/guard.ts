@@ -45,7 +45,7 @@ export function checkReplayable(branch: Branch, scenario: Scenario): void {
     if (!isLoopback(a.address)) throw new ReplayError(notLoopback(`gateway ${g.name}`, a.address), g.address.origin);
     if (g.transport.value !== 'udp') throw new ReplayError(`gateway ${g.name} uses ${g.transport.value}: replay plays the actors over UDP only`, g.transport.origin);
   }
-  const active = new Set(scenario.events.map((e) => (e.kind === 'call' ? e.caller : e.phone)));
+  const active = new Set(scenario.events.map((e) => (e.kind === 'call' ? e.caller : e.kind === 'register' ? e.phone : e.source)));
   for (const p of branch.phones) {
     const a = p.address.value;
     if (a && !isLoopback(a.address)) throw new ReplayError(notLoopback(`phone ${p.name}`, a.address), p.address.origin);
@@ -53,6 +53,14 @@ export function checkReplayable(branch: Branch, scenario: Scenario): void {
     if (!a && active.has(p.name)) {
       throw new ReplayError(`phone ${p.name} is registered (no fixed address): replay needs the phones a scenario uses at 127.x addresses`, p.origin);
     }
+  }
+  const strangers = [...new Set(scenario.events.flatMap((e) => (e.kind === 'send' && e.sourceKind === 'stranger' ? [e.address] : [])))];
+  for (const e of scenario.events) {
+    if (e.kind === 'send' && e.sourceKind === 'stranger' && !isLoopback(e.address)) throw new ReplayError(notLoopback('the stranger', e.address), e.origin);
+  }
+  if (strangers.length > 1) {
+    const second = scenario.events.find((e) => e.kind === 'send' && e.sourceKind === 'stranger' && e.address === strangers[1]);
+    throw new ReplayError(`the scenario has strangers at ${strangers.join(' and ')}: replay plays one stranger per scenario`, second?.origin);
   }
   // dispatcher's probe grid counts from Kamailio's start-up, so with probing the
   // scenario's time 0 is that start-up, before Kamailio can take a call.

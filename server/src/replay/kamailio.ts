@@ -116,12 +116,15 @@ export async function startKamailio(files: KamailioFiles, edge: { address: strin
   return { startedAt, readyAt: performance.now(), log, controlSocket: join(run, 'kamailio_ctl'), stop };
 }
 
-/** OPTIONS to the edge itself (the cfg answers keepalives to itself with 200) until it answers. */
+/**
+ * OPTIONS to the edge itself until it answers 200, sent from the edge's own address: the
+ * router itself is the one source outside the trust model whose health check is answered.
+ */
 async function waitReady(edge: { address: string; port: number }, exited: () => boolean): Promise<void> {
   const socket = createSocket('udp4');
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => resolve());
+    socket.bind(0, edge.address, () => resolve());
   });
   let ready = false;
   socket.on('message', (m) => { if (m.toString('utf8').startsWith('SIP/2.0 200')) ready = true; });
@@ -130,8 +133,8 @@ async function waitReady(edge: { address: string; port: number }, exited: () => 
     for (let i = 0; i < 500 && !ready; i++) {
       if (exited()) throw new Error('kamailio exited during start-up');
       socket.send([
-        `OPTIONS sip:${edge.address}:${edge.port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bKready${i}x${process.pid}`,
-        'Max-Forwards: 70', 'From: <sip:ready@127.0.0.1>;tag=r', `To: <sip:${edge.address}:${edge.port}>`,
+        `OPTIONS sip:${edge.address}:${edge.port} SIP/2.0`, `Via: SIP/2.0/UDP ${edge.address}:${port};branch=z9hG4bKready${i}x${process.pid}`,
+        'Max-Forwards: 70', `From: <sip:ready@${edge.address}>;tag=r`, `To: <sip:${edge.address}:${edge.port}>`,
         `Call-ID: ready${i}x${process.pid}`, 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', '',
       ].join('\r\n'), edge.port, edge.address);
       // Short steps: time 0 of a scenario follows readiness closely.

@@ -63,6 +63,8 @@ export class LiveSimulation extends Simulation {
 
   /** Binds one UDP socket per actor on its own address. */
   async bind(): Promise<void> {
+    // A stranger of a `sends` line is a node only once its sender exists.
+    this.prepareSenders();
     for (const node of this.actors()) {
       const socket = createSocket('udp4');
       await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@
 // retransmit as RFC 3261 UAs do (RFC timer values, not the edge's tm settings), so a
 // lossy network recovers where a real one would.
 import { Backoff } from './backoff.js';
+import type { Sender } from './stranger.js';
 import type { Node, Simulation } from './engine.js';
 import { request, response, tagged, type Msg, type NameAddr, type Transport, type Via } from './message.js';
 import type { TimerHandle } from './scheduler.js';
@@ -231,6 +232,8 @@ export class Uas implements Node {
   readonly caller: PhoneUa | undefined;
   readonly transport: Transport;
   readonly channels: Channels | undefined;
+  /** The requests of a scenario's `NAME sends` lines, when it has any. */
+  sender: Sender | undefined = undefined;
 
   constructor(private readonly sim: Simulation, readonly name: string, readonly kind: 'upstream' | 'gateway' | 'phone', readonly host: string, readonly port: number, transport: Transport, private readonly self: Node = this as Node, channels?: number) {
     this.transport = transport;
@@ -272,6 +275,7 @@ export class Uas implements Node {
   }
 
   receive(m: Msg, from: Node, call: number): void {
+    if (this.sender && (m.status !== undefined ? this.sender.owns(m.via[0]!.branch) : this.sender.ownsCall(m.callId))) return this.sender.receive(m, from);
     if (m.status !== undefined || this.caller?.owns(m.callId)) return this.caller?.receive(m, from, call);
     const key = m.via[0]!.branch;
     if (m.method === 'ACK') {
@@ -297,6 +301,11 @@ export class Uas implements Node {
       return;
     }
     if (m.method === 'REGISTER') return this.onRegister(m, from, call);
+    if (m.method === 'MESSAGE') {
+      const state = this.sim.stateOf(this.name, this.sim.clock.now)?.state ?? 'up';
+      if (state !== 'silent' && state !== 'down' && state !== 'unregistered') this.respond(m, from, call, 200, 'OK', `${this.name}: MESSAGE accepted`);
+      return;
+    }
     if (m.method === 'CANCEL') {
       const s = this.seen.get(key);
       const state = this.sim.stateOf(this.name, this.sim.clock.now)?.state;

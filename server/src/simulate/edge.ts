@@ -1,6 +1,7 @@
 // The branch's edge proxy: Kamailio 5.6 with tm, as measured (docs/simulator.md).
+import ipaddr from 'ipaddr.js';
 import type { SurvivalAction } from '../../../grammar/src/index.js';
-import { PhoneUa, reasonOf } from './actors.js';
+import { PhoneUa, reasonOf, Uas } from './actors.js';
 import { Backoff } from './backoff.js';
 import type { Node, Simulation } from './engine.js';
 import { request, response, tagged, type Msg, type NameAddr, type Transport, type Via } from './message.js';
@@ -8,6 +9,23 @@ import { Prober } from './probing.js';
 import { Registrar, type RegistrarHost } from './registrar.js';
 import type { TimerHandle } from './scheduler.js';
 import { hostPort, uriHost, uriUser } from './sip.js';
+import { Elsewhere } from './stranger.js';
+
+/**
+ * Who a request comes from, by its source address only (docs/security.md): a gateway,
+ * an upstream, the LAN, or anyone else. Never by a header.
+ */
+type Source =
+  | { readonly kind: 'gateway'; readonly name: string }
+  | { readonly kind: 'upstream'; readonly name: string }
+  | { readonly kind: 'lan' }
+  | { readonly kind: 'stranger' };
+
+/** An address as the edge compares them: an IP in its canonical text, a name in lower case. */
+function canonical(host: string): string {
+  const bare = host.replace(/^\[|\]$/g, '');
+  return ipaddr.isValid(bare) ? ipaddr.parse(bare).toString() : bare.toLowerCase();
+}
 
 /** tm's wt_timer (default, the exporter leaves it): how long a finished transaction lives on. */
 const WT_TIMER_MS = 5000;
@@ -91,6 +109,11 @@ export class EdgeProxy implements Node, RegistrarHost {
   private readonly inDialog = new Map<string, RelayedRequest>();
   private readonly cancelTimers = new Map<string, Backoff>();
   private readonly listens = new Map<Transport, Listen>();
+  /** Each sender's class, worked out once (its address never changes during a run). */
+  private readonly sources = new Map<Node, Source>();
+  /** The hosts relayed to that are no actor of the branch. */
+  private readonly elsewhere = new Map<string, Elsewhere>();
+  private readonly selfHosts: ReadonlySet<string>;
   readonly prober: Prober;
   readonly registrar: Registrar;
   readonly timers: { readonly t1: number; readonly t2: number; readonly fr: number };
@@ -109,6 +132,7 @@ export class EdgeProxy implements Node, RegistrarHost {
       this.listens.set(t, l ? { host: l.address, port: l.port, sentBy: hostPort(l.address, l.port) } : main);
     }
     this.listens.set(transport, main);
+    this.selfHosts = new Set([host, ...sim.branch.listens.value.map((l) => l.address)].map(canonical));
     this.prober = new Prober(sim, this, (branch, t) => this.via(branch, t));
     this.registrar = new Registrar(sim, this);
     const t = sim.branch.timers;
@@ -155,8 +179,166 @@ export class EdgeProxy implements Node, RegistrarHost {
     return { transport, sentBy: this.listens.get(transport)!.sentBy, branch, rport: false };
   }
 
+  /** The class of a sender, by its address: gateways first (one may sit inside a LAN), then upstreams, then the LANs. */
+  private sourceOf(from: Node): Source {
+    const known = this.sources.get(from);
+    if (known) return known;
+    const host = canonical(from.host);
+    const sameHost = (n: Node) => n instanceof Uas && canonical(n.host) === host;
+    const gateway = this.sim.branch.gateways.find((g) => { const n = this.sim.nodes.get(g.name); return n !== undefined && sameHost(n); });
+    const upstream = this.sim.branch.upstreams.find((u) => { const n = this.sim.nodes.get(u.name); return n !== undefined && sameHost(n); });
+    // A `registered` phone has no address in the model (NAME.invalid): it is on the LAN.
+    const lan = this.inLan(from.host) || (from instanceof PhoneUa && from.host.endsWith('.invalid'));
+    const source: Source = gateway ? { kind: 'gateway', name: gateway.name } : upstream ? { kind: 'upstream', name: upstream.name }
+      : lan ? { kind: 'lan' } : { kind: 'stranger' };
+    this.sources.set(from, source);
+    return source;
+  }
+
+  private inLan(host: string): boolean {
+    const bare = host.replace(/^\[|\]$/g, '');
+    if (!ipaddr.isValid(bare)) return false;
+    const ip = ipaddr.parse(bare);
+    return this.sim.branch.lans.value.some((n) => {
+      const net = ipaddr.parse(n.address);
+      return net.kind() === ip.kind() && ip.match(net, n.prefix);
+    });
+  }
+
+  private isSelfHost(host: string): boolean {
+    return this.selfHosts.has(canonical(host));
+  }
+
+  /** A Route entry (`<sip:HOST;lr>`) naming this proxy. */
+  private isSelfRoute(route: string): boolean {
+    return this.isSelfHost(uriHost(route.replace(/^\s*</, '')));
+  }
+
+  /** The actor at `host` (a phone, gateway or upstream), else a host that is no actor. */
+  private nodeAt(host: string): Node {
+    const h = canonical(host);
+    for (const n of this.sim.nodes.values()) if (n !== this && canonical(n.host) === h && !(n instanceof PhoneUa && n.uas === undefined)) return n;
+    let other = this.elsewhere.get(h);
+    if (!other) {
+      other = new Elsewhere(host.replace(/^\[|\]$/g, ''), 5060);
+      this.elsewhere.set(h, other);
+    }
+    return other;
+  }
+
+  /** sl_send_reply(): a reply with a To-tag, kept nowhere (a retransmission gets another). */
+  private statelessReply(m: Msg, to: Node, call: number, code: number, reason: string, cause: string): void {
+    this.sim.send(this, to, response(code, reason, {
+      via: m.via, from: m.from, to: tagged(m.to, this.sim.next('sl')), callId: m.callId, cseq: m.cseq, cseqMethod: m.cseqMethod,
+    }), call, cause);
+  }
+
+  /**
+   * The trust model, before any routing decision (docs/security.md). Answers or relays
+   * what it decides itself; true when the request goes on to the routing below.
+   */
+  private admit(m: Msg, from: Node, call: number, source: Source): boolean {
+    const method = m.method!;
+    const where = `${hostPort(from.host, undefined)}:${from.port}`;
+    if (source.kind === 'stranger') {
+      if (this.sim.trust === 'open') return this.openRelay(m, from, call);
+      if (method !== 'ACK') this.statelessReply(m, from, call, 403, 'Forbidden', `surv: refused ${method} from ${where}: outside the trust model`);
+      return false;
+    }
+    if (m.to.tag !== undefined || method === 'ACK' || method === 'CANCEL') return true;
+    if (m.route?.some((r) => !this.isSelfRoute(r))) {
+      this.statelessReply(m, from, call, 403, 'Preloaded Route Refused', `${method} from ${where} with a Route past this proxy: refused`);
+      return false;
+    }
+    if (method === 'REGISTER') {
+      if (source.kind === 'lan') return true;
+      this.statelessReply(m, from, call, 403, 'Not From This Branch', `REGISTER from ${source.kind} ${source.name} (${where}): not from the LAN`);
+      return false;
+    }
+    if (method === 'OPTIONS' && this.isSelfHost(uriHost(m.uri ?? '')) && uriUser(m.uri ?? '') === undefined) {
+      this.statelessReply(m, from, call, 200, 'OK', 'OPTIONS to this proxy: keepalive');
+      return false;
+    }
+    if (source.kind === 'lan') {
+      if (method === 'INVITE') return true;
+      // Other initial requests from the LAN: the first upstream of `via` not marked down.
+      const up = (this.sim.branch.outbound?.via.value ?? []).map((n) => this.sim.nodes.get(n)).find((n) => n !== undefined && !this.prober.markedDown.has(n.name));
+      if (up) this.relayRequest(m, from, up, call, m.uri!, `${method} from the LAN: via ${up.name}`);
+      else this.statelessReply(m, from, call, 480, reasonOf(480), `${method} from the LAN: no upstream usable`);
+      return false;
+    }
+    if (source.kind === 'gateway') {
+      if (method === 'INVITE') return true;
+      this.statelessReply(m, from, call, 403, 'Relaying Denied', `${method} from gateway ${source.name}: a gateway only places calls`);
+      return false;
+    }
+    this.fromUpstream(m, from, call, source.name);
+    return false;
+  }
+
+  /** An upstream's initial request: only to a LAN address or a local registration. */
+  private fromUpstream(m: Msg, from: Node, call: number, name: string): void {
+    const uri = m.uri ?? '';
+    const host = uriHost(uri);
+    const user = uriUser(uri);
+    const deny = (why: string) => this.statelessReply(m, from, call, 403, 'Relaying Denied', `${m.method!} from upstream ${name} to ${why}: refused`);
+    if (this.isGatewayHost(host)) return deny(`gateway ${this.gatewayAt(host)}`);
+    // The proxy's own address may be in a LAN: it means a local registration, never a relay to itself.
+    if (!this.isSelfHost(host) && this.inLan(host)) return this.relayFrom(m, from, call, this.nodeAt(host), uri, `from upstream ${name}: to LAN address ${host}`);
+    if (!this.isSelfHost(host) || user === undefined) return deny(host);
+    const phone = this.sim.branch.phones.find((p) => p.extension.value === user);
+    const binding = phone ? this.registrar.bindings.get(phone.name) : undefined;
+    if (!this.sim.branch.register.keepLocalCopy.value) return deny(`${user} at this proxy (no local copy of registrations)`);
+    if (!phone || !binding) return this.statelessReply(m, from, call, 404, 'Not Found', `${m.method!} from upstream ${name}: lookup("location") found no registration for ${user}`);
+    this.relayFrom(m, from, call, this.sim.nodes.get(phone.name)!, binding.contact, `from upstream ${name}: lookup("location") ${phone.name}`);
+  }
+
+  private gatewayAt(host: string): string {
+    return this.sim.branch.gateways.find((g) => g.address.value !== undefined && canonical(g.address.value.address) === canonical(host))?.name ?? host;
+  }
+
+  /** Relays an initial request to `to` at `uri`: an INVITE statefully with Record-Route, anything else statefully as is. */
+  private relayFrom(m: Msg, from: Node, call: number, to: Node, uri: string, cause: string): void {
+    if (m.method !== 'INVITE') return this.relayRequest(m, from, to, call, uri, cause);
+    const txn = new ServerTxn(call, from, { ...m, uri }, uriUser(uri) ?? '', this.sim.next('k'));
+    txn.chain = [to];
+    this.txns.set(m.via[0]!.branch, txn);
+    this.dialogs.set(m.callId, { far: to, near: from });
+    this.forward(txn, cause);
+  }
+
+  /**
+   * The edge before the trust model, for a stranger (trust `open`, only to prove SURV086
+   * can fail): a Request-URI at a gateway relayed there, `loose_route()` on an initial
+   * request relaying to the next Route, a request to a LAN address relayed.
+   */
+  private openRelay(m: Msg, from: Node, call: number): boolean {
+    const method = m.method!;
+    const initial = m.to.tag === undefined;
+    if (!initial && (method === 'ACK' || this.dialogs.has(m.callId))) return true;
+    const next = m.route?.find((r) => !this.isSelfRoute(r));
+    const host = uriHost(m.uri ?? '');
+    if (initial && method === 'ACK') return false;
+    if (initial && method === 'INVITE' && this.isGatewayHost(host) && !next) return true;
+    if (next) {
+      this.relayFrom(m, from, call, this.nodeAt(uriHost(next.replace(/^\s*</, ''))), m.uri!, 'loose_route(): the next Route');
+      return false;
+    }
+    if (!initial) {
+      this.statelessReply(m, from, call, 404, 'Not Here', 'in-dialog request for no dialog');
+      return false;
+    }
+    if (!this.isSelfHost(host) && this.inLan(host)) {
+      this.relayFrom(m, from, call, this.nodeAt(host), m.uri!, `to LAN address ${host}`);
+      return false;
+    }
+    this.statelessReply(m, from, call, 403, 'Relaying Denied', `${method} from outside the LAN to ${host}: refused`);
+    return false;
+  }
+
   receive(m: Msg, from: Node, call: number): void {
     if (m.status !== undefined) return this.onReply(m, from);
+    if (!this.admit(m, from, call, this.sourceOf(from))) return;
     const callId = m.callId;
     const key = m.via[0]!.branch;
     if (m.method === 'INVITE') return this.onInvite(m, from, call, key);
@@ -168,7 +350,10 @@ export class EdgeProxy implements Node, RegistrarHost {
     }
     // In-dialog requests (ACK for 2xx, BYE): loose-routed to the other side.
     const d = this.dialogs.get(callId);
-    if (!d) return;
+    if (!d) {
+      if (m.method !== 'ACK') this.statelessReply(m, from, call, 404, 'Not Here', `${m.method!} for a dialog this proxy does not know`);
+      return;
+    }
     const to = from === d.near ? d.far : d.near;
     const id = `z9hG4bKed${key.replace('z9hG4bK', '')}`;
     const relayed = this.inDialog.get(id);
@@ -177,17 +362,34 @@ export class EdgeProxy implements Node, RegistrarHost {
       if (relayed.final) this.sim.send(this, from, relayed.final, call, `${m.method} retransmission: ${relayed.final.status} again`);
       return;
     }
-    const msg = request(m.method!, m.uri!, {
-      via: [this.via(id, to.transport), ...m.via], maxForwards: (m.maxForwards ?? 70) - 1,
-      from: m.from, to: m.to, callId, cseq: m.cseq, cseqMethod: m.cseqMethod, contact: m.contact,
-    });
     if (m.method !== 'BYE') {
+      const msg = request(m.method!, m.uri!, {
+        via: [this.via(id, to.transport), ...m.via], maxForwards: (m.maxForwards ?? 70) - 1,
+        from: m.from, to: m.to, callId, cseq: m.cseq, cseqMethod: m.cseqMethod, contact: m.contact,
+      });
       this.sim.send(this, to, msg, call, `${m.method} routed (Record-Route)`);
       return;
     }
+    this.relayRequest(m, from, to, call, m.uri!, `${m.method} routed (Record-Route)`);
+  }
+
+  /** A non-INVITE relayed statefully (tm): resent over UDP until its final, which goes back once. */
+  private relayRequest(m: Msg, from: Node, to: Node, call: number, uri: string, cause: string): void {
+    const callId = m.callId;
+    const id = `z9hG4bKed${m.via[0]!.branch.replace('z9hG4bK', '')}`;
+    const relayed = this.inDialog.get(id);
+    if (relayed) {
+      // A retransmission: the final again once there is one, else absorbed (tm resends it itself).
+      if (relayed.final) this.sim.send(this, from, relayed.final, call, `${m.method!} retransmission: ${relayed.final.status} again`);
+      return;
+    }
+    const msg = request(m.method!, uri, {
+      via: [this.via(id, to.transport), ...m.via], maxForwards: (m.maxForwards ?? 70) - 1,
+      from: m.from, to: m.to, callId, cseq: m.cseq, cseqMethod: m.cseqMethod, contact: m.contact, expires: m.expires,
+    });
     const r: RelayedRequest = { back: from, call, final: undefined, retrans: undefined };
     this.inDialog.set(id, r);
-    if (!this.sim.send(this, to, msg, call, `${m.method} routed (Record-Route)`)) {
+    if (!this.sim.send(this, to, msg, call, cause)) {
       return this.relayFinal(r, response(477, reasonOf(477), { via: m.via, from: m.from, to: m.to, callId, cseq: m.cseq, cseqMethod: m.cseqMethod }), `t_relay to ${to.name} failed (${to.transport} connection refused): 477`);
     }
     if (to.transport === 'UDP') {
@@ -222,10 +424,11 @@ export class EdgeProxy implements Node, RegistrarHost {
     let survival = false;
     let cause: string;
     const inbound = branch.inbound;
-    if (branch.gateways.some((g) => g.name === from.name)) {
+    const source = this.sourceOf(from);
+    if (source.kind === 'gateway') {
       const did = inbound?.dids.find((x) => x.number === dialled);
       const phone = branch.phones.find((p) => p.extension.value === dialled);
-      const steps = !inbound || !inbound.from.value.includes(from.name) ? []
+      const steps = !inbound || !inbound.from.value.includes(source.name) ? []
         : did ? this.inboundSteps(did.target)
           : phone ? this.inboundSteps(phone.name)
             : inbound.chain.value.flatMap((s) => {

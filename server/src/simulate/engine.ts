@@ -4,6 +4,7 @@
 import type { ActorState, Branch, Scenario } from '../../../grammar/src/index.js';
 import { PhoneUa, Uas } from './actors.js';
 import { EdgeProxy } from './edge.js';
+import { Sender, Stranger } from './stranger.js';
 import type { Msg, Transport } from './message.js';
 import { mulberry32 } from './random.js';
 import { Scheduler } from './scheduler.js';
@@ -35,6 +36,8 @@ export class Simulation {
   readonly ringMs: number;
   readonly talkMs: number;
   readonly followRedirect: boolean;
+  /** The edge's trust model; `open` exists only to show that verify's SURV086 can fail. */
+  readonly trust: 'model' | 'open';
   readonly registrations: (Registration & { code: number | undefined; via: Registration['via'] })[] = [];
   /** REGISTER Call-ID -> its registration, and how the edge answered it. */
   private readonly registerIds = new Map<string, { index: number; via: Registration['via'] | undefined }>();
@@ -45,6 +48,7 @@ export class Simulation {
     this.ringMs = options.ringMs ?? 2000;
     this.talkMs = options.talkMs ?? 5000;
     this.followRedirect = options.followRedirect ?? true;
+    this.trust = options.trust ?? 'model';
     this.loss = Math.min(100, Math.max(0, scenario.lossPercent)) / 100;
     this.random = mulberry32(scenario.seed);
     // Phones reach the edge on its UDP listen address when it has one.
@@ -65,6 +69,25 @@ export class Simulation {
       // A `registered` phone has no address in the model: NAME.invalid stands for it.
       this.nodes.set(p.name, new PhoneUa(this, p.name, p.extension.value ?? p.name, a?.address ?? `${p.name}.invalid`, a?.port ?? 5060, phones));
     }
+  }
+
+  private readonly strangers = new Map<string, Stranger>();
+
+  /** Who sends a `sends` line's request: a stranger at its address, or the upstream or gateway named. */
+  private senderFor(source: string, address: string): Sender | undefined {
+    if (source !== 'stranger') {
+      const node = this.nodes.get(source);
+      if (!(node instanceof Uas)) return undefined;
+      node.sender ??= new Sender(this, node);
+      return node.sender;
+    }
+    let stranger = this.strangers.get(address);
+    if (!stranger) {
+      stranger = new Stranger(this, address, 5060);
+      this.strangers.set(address, stranger);
+      if (!this.nodes.has('stranger')) this.nodes.set('stranger', stranger);
+    }
+    return stranger.sender;
   }
 
   next(prefix: string): string {
@@ -141,10 +164,21 @@ export class Simulation {
     if (path && path[path.length - 1] !== name) path.push(name);
   }
 
+  /** Makes every `sends` line's sender now, so a live replay can bind their addresses before time 0. */
+  prepareSenders(): void {
+    for (const e of this.scenario.events) if (e.kind === 'send') this.senderFor(e.source, e.address);
+  }
+
   start(): void {
+    this.prepareSenders();
     // The phones' domain is the central PBX (first upstream); the edge is their outbound proxy.
     const first = this.branch.upstreams.find((u) => u.name === this.branch.outbound?.via.value[0])?.proxy.value;
     this.scenario.events.forEach((e) => {
+      if (e.kind === 'send') {
+        const sender = this.senderFor(e.source, e.address);
+        if (sender) this.clock.at(e.atMs, () => sender.send(e));
+        return;
+      }
       if (e.kind === 'register') {
         const phone = this.nodes.get(e.phone);
         if (!(phone instanceof PhoneUa)) return;
@@ -168,7 +202,7 @@ export class Simulation {
     let last = 0;
     for (const e of this.scenario.events) last = Math.max(last, e.atMs);
     for (const s of this.scenario.states) last = Math.max(last, s.fromMs, s.untilMs ?? 0);
-    for (const x of this.scenario.expectations) last = Math.max(last, x.atMs ?? 0);
+    for (const x of this.scenario.expectations) last = Math.max(last, ('atMs' in x ? x.atMs : undefined) ?? 0);
     const horizon = last + this.branch.timers.noAnswerMs.value;
     for (const u of this.branch.upstreams) if (u.probe) this.edge.startProbing(u.name, horizon);
   }

@@ -69,3 +69,10 @@ export function reasonOf(entry: TraceEntry): string {
   if (entry instanceof TraceRecord) return entry.message.reason ?? '';
   return /^SIP\/2\.0 \d+ (.*)$/m.exec(entry.text)?.[1] ?? '';
 }
+
+/** The Call-ID of an entry: from the message it carries (no rendering), else from its text. */
+export function callIdOf(entry: TraceEntry): string {
+  const message = (entry as { message?: { callId?: unknown } }).message;
+  if (message && typeof message.callId === 'string') return message.callId;
+  return /^(?:Call-ID|i)\s*:\s*(\S+)/im.exec(entry.text)?.[1] ?? '';
+}

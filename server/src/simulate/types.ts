@@ -89,4 +89,11 @@ export interface SimulateOptions {
   readonly followRedirect?: boolean;
   /** Stop the run at this virtual time. Default 600000 (10 min). */
   readonly untilMs?: number;
+  /**
+   * `model` (default): the edge applies the trust model of docs/security.md. `open`
+   * reproduces the edge before it (a call whose Request-URI host is a gateway relayed
+   * whatever its source, a preloaded Route followed, a stranger's request to a LAN
+   * address relayed). It exists only to prove that verify's SURV086 can fail.
+   */
+  readonly trust?: 'model' | 'open';
 }

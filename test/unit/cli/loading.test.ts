@@ -82,9 +82,17 @@ describe('surv check: which files it loads', () => {
     expect(status).toBe(0);
   });
 
-  it('names files outside the current directory with ../', () => {
-    const outside = surv(['check', '--format', 'json', '../north/site.surv'], `${files.dir}/sites/south`);
+  it('names files outside the current directory with ../ (a `use` reads inside the current directory or a folder named)', () => {
+    const outside = surv(['check', '--format', 'json', '../north/site.surv', '../../shared'], `${files.dir}/sites/south`);
     expect((JSON.parse(outside.stdout) as JsonReport).files).toEqual(['../north/site.surv', '../../shared/station.surv']);
     expect(outside.status).toBe(0);
+  });
+
+  it('refuses a `use` that leaves the current directory and every folder named (SURV006, exit 1)', () => {
+    const run = surv(['check', '../north/site.surv'], `${files.dir}/sites/south`);
+    expect(run.status).toBe(1);
+    expect(lines(run.stdout)[0]).toBe(
+      "../north/site.surv:1:5: error SURV006: cannot use '../../shared/station.surv': outside the root (surv reads only files inside the folders it was given)",
+    );
   });
 });

@@ -58,7 +58,7 @@ describe('docs/diagnostics.md', () => {
 
   it.each(documented)('%s states its severity', (code) => {
     const section = doc.slice(doc.indexOf(`### ${code}:`)).split(/^### /m)[1] ?? '';
-    expect(section).toMatch(/\*\*Severity\*\*: (error|warning|error or warning)/);
+    expect(section).toMatch(/\*\*Severity\*\*: (error|warning|error or warning|information)/);
   });
 });
 

@@ -44,7 +44,7 @@ describe('SURV020 bad address', () => {
 
   it('accepts IPv6 everywhere an address goes', () => {
     expectNoDiagnostics(edits(BASE,
-      ['edge listen udp 10.222.237.1:5060', 'edge listen udp [2001:db8:237::1]:5060, tls [2001:db8:237::1]'],
+      ['edge listen udp 10.222.237.1:5060', 'edge listen udp [2001:db8:237::1]:5060, tcp [2001:db8:237::1]'],
       ['lan 10.222.237.0/24', 'lan 10.222.237.0/24, 2001:db8:237::/64'],
       ['at 10.222.237.11', 'at 2001:db8:237::11'],
     ));
@@ -152,8 +152,12 @@ describe('SURV024 bad SIP URI', () => {
   });
 
   it('accepts sips, a user part, parameters and a bracketed IPv6 host', () => {
+    // sips: is a good URI; only the export refuses it (SURV033, export-refusals.test.ts).
+    expectNoDiagnostic(edits(BASE,
+      ['upstream cloud { proxy sip:pbx.example.com:5060 }', 'upstream cloud { proxy sips:edge@pbx.example.com;transport=tls }'],
+    ), 'SURV024');
     expectNoDiagnostics(edits(BASE,
-      ['upstream cloud { proxy sip:pbx.example.com:5060 }', 'upstream cloud { proxy sips:edge@pbx.example.com;transport=tls }\n  upstream v6 { proxy sip:[2001:db8::5]:5060 }'],
+      ['upstream cloud { proxy sip:pbx.example.com:5060 }', 'upstream cloud { proxy sip:edge@pbx.example.com;transport=udp;lr }\n  upstream v6 { proxy sip:[2001:db8::5]:5060 }'],
       ['via cloud', 'via cloud, v6'],
       ['budget 15s', 'budget 20s'],
     ));

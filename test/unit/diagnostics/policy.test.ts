@@ -1,5 +1,6 @@
 // Survival policy: SURV050 (announce code), SURV051 (redirect code), SURV052
-// (unusual redirect), SURV053 (control characters in a reason phrase), SURV054
+// (unusual redirect), SURV053 (unsafe characters in a reason phrase), SURV063 (its
+// length), SURV054
 // (emergency without gateway), SURV057 (shape of `on timeout`), SURV058 (no
 // survival), SURV059 (register without Path), SURV060 (pass list).
 import { describe, it } from 'vitest';
@@ -65,40 +66,116 @@ describe('SURV052 unusual redirect', () => {
   });
 });
 
-describe('SURV053 control character in a reason phrase', () => {
-  const message = (name: string) => `the announcement text contains a control character (${name}): it would break or inject into the SIP message`;
+describe('SURV053 unsafe character in a reason phrase', () => {
+  const control = (name: string) => `the announcement text contains a control character (${name}): it would break or inject into the SIP message`;
 
   it('reports CR (header injection) over the whole string', () => {
     expectDiagnostic(onTimeout('announce 181 «"Survival\\r\\nX-Injected: yes"»  redirect 302 to pstn'), {
-      code: 'SURV053', severity: 'error', message: message('CR'),
+      code: 'SURV053', severity: 'error', message: control('U+000D CARRIAGE RETURN'),
     });
   });
 
   it('reports LF', () => {
     expectDiagnostic(onTimeout('announce 181 «"Survival\\nActivated"»  redirect 302 to pstn'), {
-      code: 'SURV053', severity: 'error', message: message('LF'),
+      code: 'SURV053', severity: 'error', message: control('U+000A LINE FEED'),
     });
   });
 
-  it('allows a tab (RFC 3261 Reason-Phrase allows HTAB), escaped or written raw', () => {
-    expectNoDiagnostic(onTimeout('announce 181 "Survival\\tActivated"  redirect 302 to pstn'), 'SURV053');
-    expectNoDiagnostic(onTimeout('announce 181 "Survival\tActivated"  redirect 302 to pstn'), 'SURV053');
-  });
-
-  it('still reports another control character after a tab', () => {
-    expectDiagnostic(onTimeout('announce 181 «"Survival\\t\u0001Activated"»  redirect 302 to pstn'), {
-      code: 'SURV053', severity: 'error', message: message('U+0001'),
+  it('reports a tab, escaped or written raw: export writes the phrase into kamailio.cfg and logs', () => {
+    expectDiagnostic(onTimeout('announce 181 «"Survival\\tActivated"»  redirect 302 to pstn'), {
+      code: 'SURV053', severity: 'error', message: control('U+0009 CHARACTER TABULATION'),
+    });
+    expectDiagnostic(onTimeout('announce 181 «"Survival\tActivated"»  redirect 302 to pstn'), {
+      code: 'SURV053', severity: 'error', message: control('U+0009 CHARACTER TABULATION'),
     });
   });
 
   it('reports a raw control character written into the file', () => {
     expectDiagnostic(onTimeout('announce 181 «"Survival\u0007Activated"»  redirect 302 to pstn'), {
-      code: 'SURV053', severity: 'error', message: message('U+0007'),
+      code: 'SURV053', severity: 'error', message: control('U+0007 BELL'),
     });
   });
 
-  it('accepts escaped quotes and backslashes', () => {
+  it('reports ESC, DEL and C1 controls (NEL, CSI)', () => {
+    for (const [char, name] of [['\u001b', 'U+001B ESCAPE'], ['\u007f', 'U+007F DELETE'], ['\u0085', 'U+0085 NEXT LINE'], ['\u009b', 'U+009B CONTROL SEQUENCE INTRODUCER']]) {
+      expectDiagnostic(onTimeout(`announce 181 «"a${char}b"»  redirect 302 to pstn`), { code: 'SURV053', severity: 'error', message: control(name) });
+    }
+  });
+
+  it('reports the line and paragraph separators', () => {
+    for (const [char, name] of [['\u2028', 'U+2028 LINE SEPARATOR'], ['\u2029', 'U+2029 PARAGRAPH SEPARATOR']]) {
+      expectDiagnostic(onTimeout(`announce 181 «"a${char}b"»  redirect 302 to pstn`), {
+        code: 'SURV053', severity: 'error', message: `the announcement text contains a line separator (${name}): it would break lines in kamailio.cfg, logs and editors`,
+      });
+    }
+  });
+
+  it('reports every bidirectional control by name', () => {
+    const bidi: [string, string][] = [
+      ['\u061c', 'ARABIC LETTER MARK'], ['\u200e', 'LEFT-TO-RIGHT MARK'], ['\u200f', 'RIGHT-TO-LEFT MARK'],
+      ['\u202a', 'LEFT-TO-RIGHT EMBEDDING'], ['\u202b', 'RIGHT-TO-LEFT EMBEDDING'], ['\u202c', 'POP DIRECTIONAL FORMATTING'],
+      ['\u202d', 'LEFT-TO-RIGHT OVERRIDE'], ['\u202e', 'RIGHT-TO-LEFT OVERRIDE'], ['\u2066', 'LEFT-TO-RIGHT ISOLATE'],
+      ['\u2067', 'RIGHT-TO-LEFT ISOLATE'], ['\u2068', 'FIRST STRONG ISOLATE'], ['\u2069', 'POP DIRECTIONAL ISOLATE'],
+    ];
+    for (const [char, name] of bidi) {
+      const hex = char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+      expectDiagnostic(onTimeout(`announce 181 «"Survival ${char}evitcA"»  redirect 302 to pstn`), {
+        code: 'SURV053', severity: 'error',
+        message: `the announcement text contains a bidirectional control (U+${hex} ${name}): it would make the text display in another order than it is sent`,
+      });
+    }
+  });
+
+  it('reports zero-width and other invisible characters by name', () => {
+    const invisible: [string, string][] = [
+      ['\u200b', 'ZERO WIDTH SPACE'], ['\u200c', 'ZERO WIDTH NON-JOINER'], ['\u200d', 'ZERO WIDTH JOINER'], ['\u2060', 'WORD JOINER'],
+      ['\ufeff', 'ZERO WIDTH NO-BREAK SPACE'], ['\u00ad', 'SOFT HYPHEN'], ['\u180e', 'MONGOLIAN VOWEL SEPARATOR'],
+    ];
+    for (const [char, name] of invisible) {
+      const hex = char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+      expectDiagnostic(onTimeout(`announce 181 «"Sur${char}vival"»  redirect 302 to pstn`), {
+        code: 'SURV053', severity: 'error',
+        message: `the announcement text contains an invisible character (U+${hex} ${name}): it is invisible, so what is sent would differ from what is read`,
+      });
+    }
+  });
+
+  it('names the first unsafe character when there are several', () => {
+    expectDiagnostic(onTimeout('announce 181 «"a\u202eb\u0001c"»  redirect 302 to pstn'), {
+      code: 'SURV053', severity: 'error',
+      message: 'the announcement text contains a bidirectional control (U+202E RIGHT-TO-LEFT OVERRIDE): it would make the text display in another order than it is sent',
+    });
+  });
+
+  it('accepts escaped quotes and backslashes, accents, other scripts and emoji', () => {
     expectNoDiagnostics(onTimeout('announce 181 "Survival \\"on\\" \\\\ standby"  redirect 302 to pstn'));
+    expectNoDiagnostics(onTimeout('announce 181 "Biziraupena - Επιβίωση - 生存 - ☎"  redirect 302 to pstn'));
+  });
+});
+
+describe('SURV063 reason phrase empty or too long', () => {
+  it('reports an empty announcement text', () => {
+    expectDiagnostic(onTimeout('announce 181 «""»  redirect 302 to pstn'), {
+      code: 'SURV063', severity: 'error', message: 'the announcement text is empty: a reason phrase needs 1 to 128 characters',
+    });
+  });
+
+  it('reports 129 characters and says the length', () => {
+    expectDiagnostic(onTimeout(`announce 181 «"${'x'.repeat(129)}"»  redirect 302 to pstn`), {
+      code: 'SURV063', severity: 'error', message: 'the announcement text has 129 characters: a reason phrase holds at most 128',
+    });
+  });
+
+  it('counts characters, not UTF-16 units: 128 emoji fit, 129 do not', () => {
+    expectNoDiagnostics(onTimeout(`announce 181 "${'☎'.repeat(64)}${'😀'.repeat(64)}"  redirect 302 to pstn`));
+    expectDiagnostic(onTimeout(`announce 181 «"${'😀'.repeat(129)}"»  redirect 302 to pstn`), {
+      code: 'SURV063', severity: 'error', message: 'the announcement text has 129 characters: a reason phrase holds at most 128',
+    });
+  });
+
+  it('accepts exactly 128 characters and a single one', () => {
+    expectNoDiagnostics(onTimeout(`announce 181 "${'x'.repeat(128)}"  redirect 302 to pstn`));
+    expectNoDiagnostics(onTimeout('announce 181 "x"  redirect 302 to pstn'));
   });
 });
 

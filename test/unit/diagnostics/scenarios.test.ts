@@ -119,6 +119,48 @@ describe('SURV072 expectation that cannot hold', () => {
   });
 });
 
+describe('SURV075 stranger inside the trust model, or a request a scenario cannot send', () => {
+  it('accepts a stranger outside every LAN, upstream and gateway, and an upstream that sends', () => {
+    expectNoDiagnostics(withScenario([
+      'stranger 203.0.113.9 sends INVITE sip:0900123456@10.10.1.3 route sip:10.222.237.1;lr, sip:10.10.1.3;lr at 2s',
+      'stranger [2001:db8::9] sends BYE sip:101@10.222.237.11 to-tag',
+      'cloud sends REGISTER sip:10.222.237.1',
+      'pstn sends MESSAGE sip:101@10.222.237.11',
+      'expect stranger gets 403 "Forbidden"',
+      'expect pstn receives nothing',
+    ].join('\n  ')));
+  });
+
+  it('reports a stranger inside a LAN, at the address', () => {
+    expectDiagnostic(withScenario('stranger «10.222.237.20» sends OPTIONS sip:10.222.237.1'), {
+      code: 'SURV075', severity: 'error',
+      message: "a stranger comes from outside the trust model, but 10.222.237.20 is inside LAN 10.222.237.0/24 of branch 'bilbao': the edge trusts it as a phone",
+    });
+  });
+
+  it('reports a stranger at a gateway\'s address, naming the statement to write', () => {
+    expectDiagnostic(withScenario('stranger «10.10.1.3» sends INVITE sip:0900@10.222.237.1'), {
+      code: 'SURV075', severity: 'error',
+      message: "a stranger comes from outside the trust model, but 10.10.1.3 is the address of gateway 'pstn': write 'pstn sends ...'",
+    });
+  });
+
+  it('reports a method no scenario sends, with the upper-case spelling when that is all', () => {
+    expectDiagnostic(withScenario('stranger 203.0.113.9 sends «Invite» sip:0900@10.222.237.1'), {
+      code: 'SURV075', severity: 'error', message: "'Invite' is not a request a scenario sends: write INVITE",
+    });
+    expectDiagnostic(withScenario('cloud sends «SUBSCRIBE» sip:101@10.222.237.11'), {
+      code: 'SURV075', severity: 'error', message: "'SUBSCRIBE' is not a request a scenario sends: one of INVITE, REGISTER, OPTIONS, MESSAGE, BYE",
+    });
+  });
+
+  it('a phone does not send: SURV070', () => {
+    expectDiagnostic(withScenario('«desk1» sends OPTIONS sip:10.222.237.1'), {
+      code: 'SURV070', severity: 'error', message: "'desk1' is a phone; who sends a request must be an upstream or a gateway",
+    });
+  });
+});
+
 describe('SURV073 scenario without a call', () => {
   it('warns at the title and suggests a call from the first phone', () => {
     expectDiagnostic(withScenario('cloud silent').replace('"outage"', '«"outage"»'), {
@@ -155,7 +197,20 @@ describe('scenario forms of other codes', () => {
   it('SURV053: an expected reason phrase must not contain CR', () => {
     expectDiagnostic(withScenario(body('expect desk1 gets 181 at 10s «"Survival\\r"»')), {
       code: 'SURV053', severity: 'error',
-      message: 'the expected reason phrase contains a control character (CR): it would break or inject into the SIP message',
+      message: 'the expected reason phrase contains a control character (U+000D CARRIAGE RETURN): it would break or inject into the SIP message',
+    });
+  });
+
+  it('SURV053: an expected reason phrase must not hide a bidi control', () => {
+    expectDiagnostic(withScenario(body('expect desk1 gets 181 at 10s «"Survival\u202e"»')), {
+      code: 'SURV053', severity: 'error',
+      message: 'the expected reason phrase contains a bidirectional control (U+202E RIGHT-TO-LEFT OVERRIDE): it would make the text display in another order than it is sent',
+    });
+  });
+
+  it('SURV063: an expected reason phrase cannot be empty: no reply has one', () => {
+    expectDiagnostic(withScenario(body('expect desk1 gets 181 at 10s «""»')), {
+      code: 'SURV063', severity: 'error', message: 'the expected reason phrase is empty: a reason phrase needs 1 to 128 characters',
     });
   });
 });

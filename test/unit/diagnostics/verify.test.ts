@@ -1,4 +1,4 @@
-// The verify codes (SURV080-SURV085, found by `surv verify`, not by the checker): one
+// The verify codes (SURV080-SURV086, found by `surv verify`, not by the checker): one
 // design per invariant that breaks it, with the exact finding and where it points.
 // SURV084 and SURV085 cannot be produced by the simulator as it stands (it never
 // diverts a call that rang; it answers REGISTERs from the local copy when asked), so
@@ -121,6 +121,39 @@ describe('verify codes', () => {
       message: 'desk calls 944000000 rang (180 Ringing from cloud at 2s) and was still sent to survival (announce) at 10s (cloud silent)',
       origin: at(text, 'on timeout { announce 181 "Survival"  redirect 302 to pstn }'),
     }]);
+  });
+
+  it('SURV086: with the edge as it was before the trust model (trust open, a test-only option), a stranger reaches the gateway', () => {
+    const text = design();
+    const [v, ...rest] = verifyBranch(model(text).branch, { trust: 'open' }).violations;
+    expect(rest).toEqual([]);
+    expect(v).toMatchObject({
+      code: 'SURV086', invariant: 'trust-boundary',
+      message: 'stranger 203.0.113.9 sends INVITE sip:0900123456@10.1.0.3: the edge sends an INVITE of it to gateway pstn at 0s; '
+        + 'nothing from a stranger (203.0.113.9, outside every LAN, upstream and gateway) may reach a gateway, a phone or another host (everything up)',
+      origin: at(text, 'lab'),
+      scenario: '# surv verify: SURV086 (trust-boundary)\n'
+        + 'scenario "SURV086 stranger 203.0.113.9 sends INVITE sip:0900123456@10.1.0.3, everything up" in lab {\n'
+        + '  stranger 203.0.113.9 sends INVITE sip:0900123456@10.1.0.3\n}\n',
+    });
+    // The same design with the trust model (the default): nothing.
+    expect(verifyBranch(model(text).branch).violations).toEqual([]);
+  });
+
+  it('SURV086 in a pasted scenario: a preloaded Route to a phone, and an upstream\'s INVITE to the gateway', () => {
+    const text = design((t) => t, `scenario "attack" in lab {
+  stranger 198.51.100.7 sends INVITE sip:0900123456@10.1.0.1 route sip:10.1.0.1;lr, sip:10.1.0.10;lr
+  cloud sends INVITE sip:0900123456@10.1.0.3 at 1s
+}
+`);
+    const { branch, scenarios } = model(text);
+    const open = simulate(branch, scenarios[0]!, { trust: 'open' });
+    expect(checkScenario(branch, scenarios[0]!, open).map((f) => [f.code, f.message])).toEqual([
+      ['SURV086', 'stranger 198.51.100.7 sends INVITE sip:0900123456@10.1.0.1 route sip:10.1.0.1;lr, sip:10.1.0.10;lr: the edge sends an INVITE of it to phone desk at 0s; '
+        + 'nothing from a stranger (198.51.100.7, outside every LAN, upstream and gateway) may reach a gateway, a phone or another host (everything up)'],
+    ]);
+    const closed = simulate(branch, scenarios[0]!);
+    expect(checkScenario(branch, scenarios[0]!, closed)).toEqual([]);
   });
 
   it('SURV085: keep local copy, a silent upstream, and a REGISTER that does not get 200', () => {

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeLabel, escapeLines, escapeMarkdown, participantId } from '../../../server/src/diagram/escape.js';
+import { isUnsafeCharacter } from '../../../grammar/src/strings.js';
 
 /** What Mermaid shows for an escaped label: its entity codes decoded. */
 const decode = (escaped: string) => escaped.replace(/#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)));
@@ -73,6 +74,8 @@ describe('escapeLabel', () => {
         if (code < 0x20) return String.fromCodePoint(0x2400 + code);
         if (code === 0x7f) return '\u2421';
         if ((code >= 0x80 && code < 0xa0) || (code >= 0xd800 && code <= 0xdfff) || code === 0xfffe || code === 0xffff) return '\ufffd';
+        // Bidi and invisible characters would act once rendered (docs/security.md).
+        if (isUnsafeCharacter(c)) return '\ufffd';
         return c;
       }).join('');
       expect(decode(escaped)).toBe(expected);

@@ -37,7 +37,7 @@ describe('kamailio.cfg: header, globals and modules', () => {
 
   it('loads only modules of Debian\'s base kamailio package, and only those the design needs', () => {
     const loaded = (cfg: string) => code(cfg).filter((l) => l.startsWith('loadmodule')).map((l) => /"(\w+)\.so"/.exec(l)![1]);
-    const base = ['kex', 'corex', 'tm', 'tmx', 'sl', 'rr', 'pv', 'maxfwd', 'textops', 'siputils', 'xlog', 'sanity', 'ipops', 'ctl', 'cfg_rpc'];
+    const base = ['kex', 'corex', 'tm', 'tmx', 'sl', 'rr', 'pv', 'maxfwd', 'textops', 'siputils', 'xlog', 'sanity', 'ipops', 'ctl', 'cfg_rpc', 'pike', 'ratelimit'];
     expect(loaded(bilbao)).toEqual([...base, 'path']);
     expect(loaded(hospital)).toEqual([...base, 'path', 'usrloc', 'registrar', 'dispatcher']);
     expect(code(bilbao).some((l) => l.startsWith('mpath'))).toBe(false);
@@ -68,9 +68,10 @@ describe('kamailio.cfg: header, globals and modules', () => {
 });
 
 describe('kamailio.cfg: outbound calls and survival', () => {
-  it('calls from the LAN (is_in_subnet) take the outbound route', () => {
-    expect(block(bilbao, 'route[INVITE]')).toContain('\tif (is_in_subnet("$si", "10.222.237.0/24")) {\n\t\troute(OUTBOUND);');
-    expect(block(hospital, 'route[INVITE]')).toContain('is_in_subnet("$si", "10.40.0.0/23,10.40.8.0/24")');
+  it('calls from the LAN (is_in_subnet, in TRUST) take the outbound route', () => {
+    expect(block(bilbao, 'route[TRUST]')).toContain('\tif (is_in_subnet("$si", "10.222.237.0/24")) {\n\t\t$var(src) = 1;\n\t\treturn;');
+    expect(block(hospital, 'route[TRUST]')).toContain('is_in_subnet("$si", "10.40.0.0/23,10.40.8.0/24")');
+    expect(block(bilbao, 'route[INVITE]').trimEnd().endsWith('\troute(OUTBOUND);\n\texit;\n}')).toBe(true);
   });
 
   it('tries the upstreams of via in order, each with a failure route', () => {
@@ -175,6 +176,82 @@ describe('kamailio.cfg: outbound calls and survival', () => {
   });
 });
 
+describe('kamailio.cfg: the trust model (docs/security.md)', () => {
+  it('classifies every request by source before anything else: gateways, upstreams, then the LAN', () => {
+    const main = code(block(bilbao, 'request_route'));
+    expect(main.slice(1, 3)).toEqual(['route(REQINIT);', 'route(TRUST);']);
+    const trust = code(block(hospital, 'route[TRUST]'));
+    const tests = trust.filter((l) => l.startsWith('if (') && !l.startsWith('if (!') && !l.startsWith('if (src_ip'));
+    expect(tests).toEqual([
+      'if (compare_ips("$si", "10.40.0.3")) {',
+      'if (compare_ips("$si", "10.40.0.4")) {',
+      'if (dns_int_match_ip("pbx.health.example.net", "$si")) {',
+      'if (is_in_subnet("$si", "10.40.0.0/23,10.40.8.0/24")) {',
+    ]);
+  });
+
+  it('anyone else: pike and ratelimit drop a flood silently, else one log line and 403 Forbidden', () => {
+    const trust = code(block(bilbao, 'route[TRUST]'));
+    const tail = trust.slice(trust.indexOf('$var(src) = 0;'));
+    expect(tail).toEqual([
+      '$var(src) = 0;',
+      'if (!pike_check_req()) {', 'exit;', '}',
+      'if (!rl_check("1")) {', 'exit;', '}',
+      'xlog("L_WARN", "surv: refused $rm from $si:$sp: outside the trust model\\n");',
+      'if (!is_method("ACK")) {', 'sl_send_reply("403", "Forbidden");', '}',
+      'exit;',
+      '}',
+    ]);
+    expect(code(bilbao)).toEqual(expect.arrayContaining([
+      'modparam("pike", "sampling_time_unit", 2)', 'modparam("pike", "reqs_density_per_unit", 30)', 'modparam("pike", "remove_latency", 4)',
+      'modparam("ratelimit", "timer_interval", 1)', 'modparam("ratelimit", "pipe", "1:TAILDROP:200")',
+    ]));
+  });
+
+  it('the router itself may only ask OPTIONS of the proxy', () => {
+    expect(code(block(bilbao, 'route[TRUST]')).slice(1, 5)).toEqual([
+      'if (src_ip == myself && is_method("OPTIONS") && uri == myself && $rU == $null) {', 'sl_send_reply("200", "OK");', 'exit;', '}',
+    ]);
+  });
+
+  it('a Route set leading past the proxy is refused on initial requests, from any source', () => {
+    const main = block(bilbao, 'request_route');
+    expect(main).toContain('if (is_present_hf("Route")) {\n\t\tloose_route();\n\t\tif ($du != $null) {');
+    expect(main).toContain('sl_send_reply("403", "Preloaded Route Refused");');
+    expect(main.indexOf('Preloaded Route Refused')).toBeLessThan(main.indexOf('route(INVITE)'));
+  });
+
+  it('an upstream reaches only the LAN or a local registration, never a gateway; a gateway sends nothing but calls', () => {
+    const elsewhere = block(bilbao, 'route[ELSEWHERE]');
+    expect(elsewhere).toContain('if (is_ip("$rd") && compare_ips("$rd", "10.10.1.3")) {\n\t\tsend_reply("403", "Relaying Denied");');
+    expect(elsewhere).toContain('if (!(is_ip("$rd") && is_in_subnet("$rd", "10.222.237.0/24"))) {\n\t\tsend_reply("403", "Relaying Denied");');
+    expect(elsewhere).not.toContain('$du == $null');
+    expect(block(bilbao, 'route[INVITE]')).toContain('if ($var(src) == 2) {\n\t\troute(ELSEWHERE);');
+    const other = code(block(bilbao, 'route[OTHER]'));
+    expect(other.slice(1, 7)).toEqual(['if ($var(src) == 2) {', 'route(ELSEWHERE);', '}', 'if ($var(src) != 1) {', 'sl_send_reply("403", "Relaying Denied");', 'exit;']);
+    expect(code(block(bilbao, 'route[REGISTER]'))).toContain('if ($var(src) != 1) {');
+  });
+
+  it('a call to a gateway\'s address is relayed there only from the LAN', () => {
+    const inv = block(bilbao, 'route[INVITE]');
+    expect(inv.indexOf('compare_ips("$rd", "10.10.1.3")')).toBeGreaterThan(inv.indexOf('if ($var(src) == 2)'));
+  });
+
+  it('flood limits and registration caps come from the design\'s limits block', () => {
+    const cfg = cfgOf(plain('  register { forward cloud with path  keep local copy }\n  limits { per-source 10 per 1s  outside 50 per 2s  max-expires 10m  max-contacts 2 }\n').replace('  register { forward cloud with path }\n', ''));
+    expect(code(cfg)).toEqual(expect.arrayContaining([
+      'modparam("pike", "sampling_time_unit", 1)', 'modparam("pike", "reqs_density_per_unit", 10)', 'modparam("pike", "remove_latency", 2)',
+      'modparam("ratelimit", "timer_interval", 2)', 'modparam("ratelimit", "pipe", "1:TAILDROP:50")',
+      'modparam("registrar", "max_expires", 600)', 'modparam("registrar", "max_contacts", 2)',
+    ]));
+  });
+
+  it('the local copy of registrations is capped in expiry and contacts', () => {
+    expect(code(hospital)).toEqual(expect.arrayContaining(['modparam("registrar", "max_expires", 3600)', 'modparam("registrar", "max_contacts", 5)']));
+    expect(code(bilbao).some((l) => l.includes('"registrar"'))).toBe(false);
+  });
+});
+
 describe('kamailio.cfg: registrations', () => {
   it('forwards REGISTER with Path and Supported: path', () => {
     const reg = block(bilbao, 'route[REGISTER]');
@@ -213,10 +290,11 @@ describe('kamailio.cfg: inbound calls', () => {
 
   it('calls from a gateway named in inbound from ring phones; from another gateway, 404', () => {
     const inv = block(hospital, 'route[INVITE]');
+    expect(inv).toContain('if ($var(src) == 3) {');
     expect(inv).toContain('if (compare_ips("$si", "10.40.0.3")) {');
     expect(inv).toContain('if (compare_ips("$si", "10.40.0.4")) {');
     const other = cfgOf(plain('  gateway spare { address 10.1.0.4  kind fxo }\n'));
-    expect(block(other, 'route[INVITE]')).toContain('if (compare_ips("$si", "10.1.0.4")) {\n\t\t# Gateway spare is not named in \'inbound from\'.');
+    expect(block(other, 'route[INVITE]')).toContain('if (compare_ips("$si", "10.1.0.4")) {\n\t\t\t# Gateway spare is not named in \'inbound from\'.');
     expect(block(other, 'route[INVITE]')).toContain('t_reply("404", "No Inbound Route");');
   });
 

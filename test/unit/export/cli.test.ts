@@ -1,7 +1,7 @@
 // `surv export` through the built CLI: refusal, atomicity, determinism, manifest, archive, fleets.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tar from 'tar';
@@ -116,14 +116,14 @@ describe('surv export: refusal and atomicity', () => {
     expect(leftovers(work)).toEqual([]);
   });
 
-  it('a value the export cannot do (TLS): exit 1 with the source line, nothing written', () => {
+  it('a value the export cannot do (TLS): exit 1 with the source line (the check reports it now), nothing written', () => {
     const dir = join(work, 'tls');
     mkdirSync(dir);
     writeFileSync(join(dir, 'tls.surv'), readFileSync(join(root, 'examples/bilbao.surv'), 'utf8').replace('proxy sip:pbx.example.com:5060', 'proxy sips:pbx.example.com:5061'));
     const out = fresh();
     const run = surv(['export', join(dir, 'tls.surv'), '-t', 'debian', '-o', out]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^tls\.surv:\d+: error: upstream cloud uses TLS/m);
+    expect(run.stderr).toMatch(/tls\.surv:29:26: error SURV033: TLS is not exported/);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -139,15 +139,66 @@ describe('surv export: refusal and atomicity', () => {
 
   it('a previous bundle is replaced as a whole; a refused export leaves it as it was', () => {
     const out = fresh();
-    expect(surv(['export', 'examples/bilbao.surv', '-t', 'debian', '-o', out]).status).toBe(0);
-    writeFileSync(join(out, 'stale.txt'), 'from an older export');
+    expect(surv(['export', 'examples/critical-branch.surv', '-t', 'debian', '-o', out]).status).toBe(0);
+    expect(filesUnder(out).has('dispatcher.list')).toBe(true);
     expect(surv(['export', 'examples/two-head-offices.surv', '-t', 'debian', '-o', out]).status).toBe(0);
-    expect(filesUnder(out).has('stale.txt')).toBe(false);
+    expect(filesUnder(out).has('dispatcher.list')).toBe(false);
     expect(readFileSync(join(out, 'kamailio.cfg'), 'utf8')).toContain('branch zaragoza');
     const before = filesUnder(out);
     expect(surv(['export', 'examples/broken/timer-rules.surv', '-t', 'debian', '-o', out]).status).toBe(1);
     expect(filesUnder(out)).toEqual(before);
     expect(leftovers(work)).toEqual([]);
+  });
+
+  it('a file the user added to a previous bundle: exit 2, naming it, the bundle untouched', () => {
+    const out = fresh();
+    expect(surv(['export', 'examples/bilbao.surv', '-t', 'debian', '-o', out]).status).toBe(0);
+    writeFileSync(join(out, 'notes.txt'), 'my notes');
+    const before = filesUnder(out);
+    const run = surv(['export', 'examples/two-head-offices.surv', '-t', 'debian', '-o', out]);
+    expect(run.stderr).toBe(`surv: '${out}' holds 'notes.txt', which the previous export did not write: refusing to replace it (move that away, or choose another --out)\n`);
+    expect(run.status).toBe(2);
+    expect(filesUnder(out)).toEqual(before);
+  });
+
+  it('--out a symbolic link: exit 2, no stray folder', () => {
+    const parent = fresh();
+    mkdirSync(join(parent, 'real'), { recursive: true });
+    symlinkSync(join(parent, 'real'), join(parent, 'out'));
+    const run = surv(['export', 'examples/bilbao.surv', '-t', 'debian', '-o', join(parent, 'out')]);
+    expect(run.stderr).toBe(`surv: '${join(parent, 'out')}' is a symbolic link: refusing to replace it (give the folder itself as --out)\n`);
+    expect(run.status).toBe(2);
+    expect(readdirSync(parent).sort()).toEqual(['out', 'real']);
+    expect(readdirSync(join(parent, 'real'))).toEqual([]);
+  });
+
+  it('--archive when DIR.tar.gz is a folder: exit 2 before anything is replaced', () => {
+    const out = fresh();
+    expect(surv(['export', 'examples/bilbao.surv', '-t', 'debian', '-o', out]).status).toBe(0);
+    mkdirSync(`${out}.tar.gz`);
+    const before = filesUnder(out);
+    const run = surv(['export', 'examples/two-head-offices.surv', '-t', 'debian', '-o', out, '--archive']);
+    expect(run.stderr).toBe(`surv: '${out}.tar.gz' is a folder: refusing to replace it with the archive\n`);
+    expect(run.status).toBe(2);
+    expect(filesUnder(out)).toEqual(before);
+    expect(leftovers(work)).toEqual([]);
+  });
+
+  it('an export killed between its two renames: the next one puts the previous bundle back, even when it is refused', () => {
+    const parent = fresh();
+    const out = join(parent, 'bundle');
+    expect(surv(['export', 'examples/bilbao.surv', '-t', 'debian', '-o', out]).status).toBe(0);
+    const previous = filesUnder(out);
+    // The state the kill leaves: DIR moved aside, the new bundle still in its temporary folder.
+    renameSync(out, join(parent, '.bundle.old-1a2b3c4d'));
+    mkdirSync(join(parent, '.bundle.tmp-XyZ123'));
+    writeFileSync(join(parent, '.bundle.tmp-XyZ123', 'kamailio.cfg'), 'half');
+    const run = surv(['export', 'examples/broken/timer-rules.surv', '-t', 'debian', '-o', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr.startsWith("surv: note: removed '.bundle.tmp-XyZ123', left by an interrupted export\n"
+      + `surv: note: put the previous bundle back into '${out}' from '.bundle.old-1a2b3c4d', left by an interrupted export\n`)).toBe(true);
+    expect(readdirSync(parent)).toEqual(['bundle']);
+    expect(filesUnder(out)).toEqual(previous);
   });
 
   it('usage errors: no target, an unknown target, an unknown branch', () => {

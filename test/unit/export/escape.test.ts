@@ -4,7 +4,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Branch } from '../../../grammar/src/index.js';
 import { buildBundle, ExportError, Sources } from '../../../server/src/export/index.js';
-import { cfgString, commentText, shellQuote } from '../../../server/src/export/escape.js';
+import { cfgString, checkReason, commentText, plainLine, shellQuote } from '../../../server/src/export/escape.js';
+import { analyze } from '../../../grammar/src/index.js';
+import { firstUnsafeCharacter, textProblem } from '../../../grammar/src/strings.js';
+import { targets } from '../../../server/src/export/index.js';
+import { escapeLabel, escapeMarkdown } from '../../../server/src/diagram/escape.js';
 import { analyseTexts, code, fileOf, plain } from './helpers.js';
 
 const base = analyseTexts({ 'test.surv': plain('  phone desk3 102 registered\n', 'on timeout { announce 181 "Survival"  redirect 302 to pstn }\n    emergency 112\n    rewrite { match 0  strip 1 }\n    pass 4xx') });
@@ -119,8 +123,7 @@ describe('escape functions', () => {
   }
 
   it('cfgString round-trips every printable string', () => {
-    // eslint-disable-next-line no-control-regex
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }).filter((s) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s)), (s) => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }).filter((s) => firstUnsafeCharacter(s) === undefined), (s) => {
       const literal = cfgString(s);
       expect(lex(literal)).toBe(s);
       // No unescaped quote inside: the literal cannot end early.
@@ -128,8 +131,22 @@ describe('escape functions', () => {
     }));
   });
 
-  it('cfgString refuses control characters', () => {
-    for (const bad of ['a\nb', 'a\rb', '\u0000', '\u0085', '\u2028']) expect(() => cfgString(bad)).toThrow(ExportError);
+  it('cfgString refuses control, bidi and invisible characters, naming the character', () => {
+    for (const bad of ['a\nb', 'a\rb', '\u0000', '\u0085', '\u2028', '\t', '\u001b[31m', '\u202e', '\u200b', '\ufeff', '\u00ad', '\ud800']) {
+      expect(() => cfgString(bad), JSON.stringify(bad)).toThrow(ExportError);
+    }
+    expect(() => cfgString('a\u202eb')).toThrow('"a\u202eb" cannot be written into kamailio.cfg: it holds U+202E RIGHT-TO-LEFT OVERRIDE');
+  });
+
+  it('checkReason refuses with the checker\'s own message', () => {
+    expect(() => checkReason('a\u202eb', 'the announcement text')).toThrow('the announcement text contains a bidirectional control (U+202E RIGHT-TO-LEFT OVERRIDE): it would make the text display in another order than it is sent');
+    expect(() => checkReason('', 'the announcement text')).toThrow('the announcement text is empty: a reason phrase needs 1 to 128 characters');
+    expect(() => checkReason('x'.repeat(129), 'the announcement text')).toThrow('the announcement text has 129 characters: a reason phrase holds at most 128');
+    expect(checkReason('😀'.repeat(128), 'the announcement text')).toBe('😀'.repeat(128));
+  });
+
+  it('plainLine shows unsafe characters as escapes and keeps everything else', () => {
+    expect(plainLine('a\u202eb\u200bc\u001bd é 生')).toBe('a\\u202eb\\u200bc\\u001bd é 生');
   });
 
   it('shellQuote: nothing inside is expanded', () => {
@@ -139,5 +156,58 @@ describe('escape functions', () => {
 
   it('commentText flattens line breaks', () => {
     expect(commentText('a\r\n#!define b\u2028c')).toBe('a #!define b c');
+  });
+
+  it('commentText shows ESC, bidi and zero-width characters as escapes', () => {
+    expect(commentText('evil\u001b[2J\u202egnp.surv\u200b')).toBe('evil\\u001b[2J\\u202egnp.surv\\u200b');
+  });
+
+  it('commentText never cuts a surrogate pair in half', () => {
+    expect(commentText(`x${'😀'.repeat(5)}`, 5)).toBe('x😀...');
+  });
+});
+
+describe('check and export read a text by one rule', () => {
+  /** `text` as a .surv string literal: the lexer's escapes, every other character raw. */
+  const literal = (text: string) => `"${text.replace(/[\\"\n\r\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!)}"`;
+  const dangerous = ['\t', '\n', '\r', '\u0000', '\u001b', '\u007f', '\u0085', '\u009b', '\u00ad', '\u061c', '\u180e', '\u200b', '\u200e', '\u202e', '\u2028', '\u2066', '\u2069', '\ufeff', '\ud800', '\udc00', '😀', 'é', '"', '\\', '$', '#'];
+  const text = fc.array(fc.oneof(fc.constantFrom(...dangerous), fc.string({ unit: 'binary', maxLength: 3 }), fc.string({ maxLength: 40 })), { maxLength: 8 }).map((parts) => parts.join(''));
+
+  it('a reason phrase that checks clean exports for every target, and one that does not is refused by both', () => {
+    fc.assert(fc.property(text, (reason) => {
+      const source = plain('', `on timeout { announce 181 ${literal(reason)}  redirect 302 to pstn }`);
+      const a = analyze([{ uri: 'test.surv', text: source }], { symbols: false });
+      const errors = a.diagnostics.filter((d) => d.severity === 'error');
+      const problem = textProblem(reason, 'the announcement text');
+      expect(errors.map((d) => d.code)).toEqual(problem ? [problem.code] : []);
+      if (problem) {
+        expect(() => checkReason(reason, 'the announcement text')).toThrow(problem.message);
+        return;
+      }
+      const sources = new Sources(new Map([...a.files].map(([uri, f]) => [uri, { text: f.text, lines: f.lines }])), '.');
+      for (const target of targets) expect(() => buildBundle(a.model.branches[0]!, sources, { target, toolVersion: '9.9.9' })).not.toThrow();
+    }), { numRuns: 300 });
+  });
+});
+
+describe('files named with unsafe characters', () => {
+  it('kamailio.cfg and README.txt hold no raw control, bidi or zero-width character', () => {
+    const evil = 'evil\u001b[2J\u202egnp\u200b\n.surv';
+    const a = analyseTexts({ [evil]: plain() });
+    for (const target of targets) {
+      const bundle = buildBundle(a.branches[0]!, a.sources, { target, toolVersion: '9.9.9' });
+      for (const f of bundle.files.filter((x) => x.path.endsWith('.cfg') || x.path.endsWith('.txt'))) {
+        // Tabs indent kamailio.cfg; they are the only control besides the line break.
+        expect(firstUnsafeCharacter(f.content.replace(/[\n\t]/g, '')), `${target} ${f.path}`).toBeUndefined();
+      }
+      expect(fileOf(bundle, 'kamailio.cfg')).toContain('evil\\u001b[2J\\u202egnp\\u200b .surv');
+    }
+  });
+});
+
+describe('diagram labels (the other sink of user text)', () => {
+  it('draw bidi controls and zero-width characters as U+FFFD, never as a reference the browser would obey', () => {
+    expect(escapeLabel('a\u202eb\u200bc\u2066d\u00ade')).toBe('a#65533;b#65533;c#65533;d#65533;e');
+    expect(escapeMarkdown('a\u202eb\ufeffc')).toBe('a&#65533;b&#65533;c');
   });
 });

@@ -1,66 +1,23 @@
 // install.sh run by /bin/sh against a fake root, with a fake kamailio binary and a fake
-// service manager: dry run, install, idempotence, refusal by kamailio -c, rollback.
+// service manager: dry run, install, idempotence, refusal by kamailio -c, rollback, the
+// EdgeOS boot hook; ShellCheck on every generated script.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, surv } from '../cli/helpers.js';
+import { ensureBuilt } from '../cli/helpers.js';
+import { at, bundle, calls, install as run, packageFiles, removeWorlds, runHook, snapshot, world, type World } from './install-world.js';
 
-const work = mkdtempSync(join(tmpdir(), 'surv-install-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(removeWorlds);
 
-let n = 0;
-interface World { root: string; fake: string; bundle: (example: string, target?: string) => string }
-
-/** A fresh fake root and fake tools. The service "runs" when FAKE/running exists. */
-function world(): World {
-  const base = join(work, `w${++n}`);
-  const root = join(base, 'root');
-  const fake = join(base, 'fake');
-  mkdirSync(root, { recursive: true });
-  mkdirSync(fake, { recursive: true });
-  writeFileSync(join(fake, 'kamailio'), '#!/bin/sh\nif [ -f "$FAKE/kamailio-rejects" ]; then echo "parse error in config file" >&2; exit 255; fi\nexit 0\n');
-  // restart: fails (and stops) when the installed cfg holds the marker in FAKE/bad-marker.
-  writeFileSync(join(fake, 'service'), `#!/bin/sh
-echo "$1" >>"$FAKE/calls"
-case $1 in
-	running) [ -f "$FAKE/running" ] ;;
-	restart)
-		cfg="$SURV_ROOT/etc/kamailio/kamailio.cfg"
-		if [ -f "$FAKE/bad-marker" ] && grep -q "$(cat "$FAKE/bad-marker")" "$cfg"; then rm -f "$FAKE/running"; exit 1; fi
-		touch "$FAKE/running" ;;
-esac
-`);
-  chmodSync(join(fake, 'kamailio'), 0o755);
-  chmodSync(join(fake, 'service'), 0o755);
-  return {
-    root, fake,
-    bundle: (example, target = 'debian') => {
-      const out = join(base, `bundle-${example.replace(/\W/g, '-')}-${target}`);
-      const run = surv(['export', `examples/${example}`, '-t', target, '-o', out]);
-      if (run.status !== 0) throw new Error(run.stderr);
-      return out;
-    },
-  };
-}
-
-function install(w: World, bundle: string, ...args: string[]) {
-  const r = spawnSync('/bin/sh', [join(bundle, 'install.sh'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, SURV_ROOT: w.root, SURV_KAMAILIO: join(w.fake, 'kamailio'), SURV_SERVICE: join(w.fake, 'service'), SURV_SETTLE: '0', SURV_WAIT: '0', FAKE: w.fake },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const calls = (w: World) => (existsSync(join(w.fake, 'calls')) ? readFileSync(join(w.fake, 'calls'), 'utf8').trim().split('\n') : []);
-const at = (w: World, path: string) => join(w.root, path);
+const install = (w: World, dir: string, ...args: string[]) => run(w, dir, args);
+const withBundle = (w: World) => ({ ...w, bundle: (example: string, target = 'debian') => bundle(example, target) });
 
 beforeAll(ensureBuilt);
 
 describe('install.sh (debian)', () => {
   it('--dry-run lists the new files and changes nothing', () => {
-    const w = world();
+    const w = withBundle(world());
     const b = w.bundle('bilbao.surv');
     const r = install(w, b, '--dry-run');
     expect(r.stderr).toBe('');
@@ -68,7 +25,7 @@ describe('install.sh (debian)', () => {
       'new        /etc/kamailio/kamailio.cfg',
       'new        /etc/default/kamailio',
       'new        /etc/systemd/system/kamailio.service.d/surv.conf',
-      'dry run: 3 file(s) would change and Kamailio would be restarted; nothing was changed',
+      'dry run: 3 file(s) would change (each replaced one kept as FILE.surv-previous) and Kamailio would be restarted; nothing was changed',
       '',
     ].join('\n'));
     expect(r.status).toBe(0);
@@ -77,7 +34,7 @@ describe('install.sh (debian)', () => {
   });
 
   it('installs, restarts, and does nothing the second time', () => {
-    const w = world();
+    const w = withBundle(world());
     const b = w.bundle('bilbao.surv');
     const first = install(w, b);
     expect(first.stdout).toContain('installed  /etc/kamailio/kamailio.cfg\n');
@@ -94,7 +51,7 @@ describe('install.sh (debian)', () => {
   });
 
   it('--dry-run on an installed router shows a diff per changed file', () => {
-    const w = world();
+    const w = withBundle(world());
     install(w, w.bundle('bilbao.surv'));
     const r = install(w, w.bundle('two-head-offices.surv'), '--dry-run');
     expect(r.stdout).toContain('changed    /etc/kamailio/kamailio.cfg\n');
@@ -106,7 +63,7 @@ describe('install.sh (debian)', () => {
   });
 
   it('a configuration kamailio -c rejects is never swapped in', () => {
-    const w = world();
+    const w = withBundle(world());
     install(w, w.bundle('bilbao.surv'));
     writeFileSync(join(w.fake, 'kamailio-rejects'), '');
     const r = install(w, w.bundle('two-head-offices.surv'));
@@ -116,13 +73,15 @@ describe('install.sh (debian)', () => {
   });
 
   it('keeps the previous files, and puts them back when Kamailio does not come up', () => {
-    const w = world();
+    const w = withBundle(world());
     install(w, w.bundle('bilbao.surv'));
     const previous = readFileSync(at(w, 'etc/kamailio/kamailio.cfg'), 'utf8');
     writeFileSync(join(w.fake, 'bad-marker'), 'branch zaragoza');
     const r = install(w, w.bundle('two-head-offices.surv'));
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('Kamailio did not come up with the new files: restoring the previous ones\ninstall.sh: the new configuration did not start; the previous one is back and running\n');
+    expect(r.stderr).toBe('install.sh: Kamailio did not come up with the new files: rolling back\n'
+      + 'install.sh: the new configuration did not start: rolled back, every file is as it was before; the previous configuration is running\n');
+    expect(existsSync(at(w, 'var/lib/surv-install'))).toBe(false);
     expect(readFileSync(at(w, 'etc/kamailio/kamailio.cfg'), 'utf8')).toBe(previous);
     expect(existsSync(at(w, 'etc/kamailio/kamailio.cfg.surv-previous'))).toBe(false);
     expect(calls(w).filter((c) => c === 'restart')).toHaveLength(3);
@@ -133,8 +92,10 @@ describe('install.sh (debian)', () => {
   });
 
   it('a damaged bundle is refused before anything else', () => {
-    const w = world();
-    const b = w.bundle('bilbao.surv');
+    const w = withBundle(world());
+    // A copy: the exported bundles are shared by the tests of this file.
+    const b = join(w.fake, 'damaged');
+    cpSync(w.bundle('bilbao.surv'), b, { recursive: true });
     writeFileSync(join(b, 'kamailio.cfg'), `${readFileSync(join(b, 'kamailio.cfg'), 'utf8')}# changed\n`);
     const r = install(w, b);
     expect(r.status).toBe(1);
@@ -143,7 +104,7 @@ describe('install.sh (debian)', () => {
   });
 
   it('an unknown option is a usage error', () => {
-    const w = world();
+    const w = withBundle(world());
     const r = install(w, w.bundle('bilbao.surv'), '--force');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('install.sh: unknown option: --force');
@@ -152,7 +113,7 @@ describe('install.sh (debian)', () => {
 
 describe('install.sh (edgeos, openwrt)', () => {
   it('edgeos: the files go to /config (kept by firmware upgrades); the boot hook copies them into /etc', () => {
-    const w = world();
+    const w = withBundle(world());
     const b = w.bundle('critical-branch.surv', 'edgeos');
     const r = install(w, b);
     expect(r.status).toBe(0);
@@ -167,9 +128,7 @@ describe('install.sh (edgeos, openwrt)', () => {
     // A reboot after a firmware upgrade: /etc is gone, the hook puts it back and starts Kamailio.
     rmSync(at(w, 'etc'), { recursive: true });
     rmSync(join(w.fake, 'running'));
-    const hook = spawnSync('/bin/sh', [at(w, 'config/scripts/post-config.d/surv-kamailio.sh')], {
-      encoding: 'utf8', env: { ...process.env, SURV_ROOT: w.root, SURV_KAMAILIO: join(w.fake, 'kamailio'), SURV_SERVICE: join(w.fake, 'service'), FAKE: w.fake },
-    });
+    const hook = runHook(w);
     expect(hook.status).toBe(0);
     expect(hook.stdout).toBe('surv-kamailio: starting Kamailio for branch hospital-north\n');
     expect(readFileSync(at(w, 'etc/kamailio/kamailio.cfg'))).toEqual(readFileSync(join(b, 'kamailio.cfg')));
@@ -177,10 +136,63 @@ describe('install.sh (edgeos, openwrt)', () => {
   });
 
   it('openwrt: the procd init script is installed executable', () => {
-    const w = world();
+    const w = withBundle(world());
     const b = w.bundle('bilbao.surv', 'openwrt');
     expect(install(w, b).status).toBe(0);
     expect(statSync(at(w, 'etc/init.d/surv-kamailio')).mode & 0o777).toBe(0o755);
     expect(readFileSync(at(w, 'etc/init.d/surv-kamailio'))).toEqual(readFileSync(join(b, 'surv-kamailio.init')));
+  });
+
+  it('edgeos --dry-run lists the /etc files the boot hook will write too', () => {
+    const w = world();
+    packageFiles(w);
+    const r = install(w, bundle('bilbao.surv', 'edgeos'), '--dry-run');
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n').filter((l) => /^(new|changed|unchanged) /.test(l));
+    expect(lines).toEqual([
+      'new        /config/surv/kamailio.cfg',
+      'new        /config/surv/kamailio.default',
+      'new        /config/scripts/post-config.d/surv-kamailio.sh',
+      'changed    /etc/kamailio/kamailio.cfg (copied there by the boot hook)',
+      'changed    /etc/default/kamailio (copied there by the boot hook)',
+    ]);
+    expect(r.stdout).toContain('\n-# the package\'s own configuration\n');
+    expect(r.stdout.endsWith('dry run: 5 file(s) would change (each replaced one kept as FILE.surv-previous) and Kamailio would be restarted; nothing was changed\n')).toBe(true);
+    expect(r.status).toBe(0);
+  });
+
+  it('edgeos: the boot hook checks the /config copy before it touches /etc, and keeps what it replaces', () => {
+    const w = world();
+    packageFiles(w);
+    const b = bundle('bilbao.surv', 'edgeos');
+    expect(install(w, b).status).toBe(0);
+    expect(readFileSync(at(w, 'etc/kamailio/kamailio.cfg.surv-previous'), 'utf8')).toBe('#!KAMAILIO\n# the package\'s own configuration\n');
+    // A /config copy Kamailio rejects (damaged, or edited by hand) never reaches /etc.
+    writeFileSync(at(w, 'config/surv/kamailio.cfg'), 'damaged\n');
+    writeFileSync(join(w.fake, 'kamailio-rejects'), '');
+    const before = snapshot(w.root);
+    const hook = runHook(w);
+    expect(hook.stdout).toBe('surv-kamailio: kamailio -c rejects /config/surv/kamailio.cfg: /etc left as it is, Kamailio not restarted\n');
+    expect(hook.status).toBe(1);
+    expect(snapshot(w.root)).toEqual(before);
+    expect(calls(w)).toEqual(['restart', 'running']);
+  });
+});
+
+describe('ShellCheck', () => {
+  it('passes every generated script (install.sh, EdgeOS hook, OpenWrt init) of every target', () => {
+    const files: string[] = [];
+    for (const example of ['bilbao.surv', 'critical-branch.surv']) {
+      for (const target of ['debian', 'edgeos', 'openwrt']) {
+        const dir = bundle(example, target);
+        files.push(join(dir, 'install.sh'));
+        if (target === 'edgeos') files.push(join(dir, 'surv-kamailio.sh'));
+        if (target === 'openwrt') files.push(join(dir, 'surv-kamailio.init'));
+      }
+    }
+    const r = spawnSync('shellcheck', ['--shell=sh', '--severity=style', ...files], { encoding: 'utf8' });
+    expect(r.error).toBeUndefined();
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 });

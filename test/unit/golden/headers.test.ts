@@ -22,14 +22,20 @@ const W = 'warning' as const;
 const contracts: Record<string, Contract> = {
   'bad-addresses.surv': {
     expected: [
-      [16, 'SURV020', E, '10.90.5.300 is not an IPv4 address'],
-      [17, 'SURV022', W, 'host bits set in 10.90.105.1/24'],
-      [17, 'SURV021', E, 'prefix /33 out of range'],
-      [18, 'SURV023', E, 'port 70000 out of range'],
-      [21, 'SURV030', W, 'desk2 outside every LAN'],
-      [22, 'SURV030', W, 'desk3 IPv6 but only IPv4 LANs'],
-      [33, 'SURV022', W, 'host bits set in 2001:db8:5::1/64'],
-      [33, 'SURV031', E, '10.90.5.128/25 overlaps 10.90.5.0/24'],
+      [24, 'SURV020', E, '10.90.5.300 is not an IPv4 address'],
+      [25, 'SURV022', W, 'host bits set in 10.90.105.1/24'],
+      [25, 'SURV021', E, 'prefix /33 out of range'],
+      [26, 'SURV023', E, 'port 70000 out of range'],
+      [29, 'SURV030', W, 'desk2 outside every LAN'],
+      [30, 'SURV030', W, 'desk3 IPv6 but only IPv4 LANs'],
+      [41, 'SURV022', W, 'host bits set in 2001:db8:5::1/64'],
+      [41, 'SURV031', E, '10.90.5.128/25 overlaps 10.90.5.0/24'],
+      [53, 'SURV028', E, 'edge listen on the unspecified address 0.0.0.0'],
+      [54, 'SURV029', E, 'LAN 0.0.0.0/0 trusts every source'],
+      [54, 'SURV027', E, '010.071.0.0: leading zeros'],
+      [55, 'SURV028', E, 'gateway at the broadcast address'],
+      [56, 'SURV027', E, 'sip:010.0.0.1: leading zero in the URI host'],
+      [57, 'SURV028', E, 'phone at a multicast address'],
     ],
   },
   'duplicate-names.surv': {

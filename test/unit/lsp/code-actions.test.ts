@@ -87,6 +87,13 @@ describe('quick fixes from data.replacements', () => {
     fix(line(bilbao, 'lan 10.222.237.0/24', 'lan 10.222.237.1/24'), 'SURV022', bilbao);
   });
 
+  it('SURV027: the address without leading zeros, in a gateway, a LAN and a URI host', () => {
+    expect(fix(line(bilbao, 'address 10.10.1.3 ', 'address 010.010.001.003 '), 'SURV027', bilbao).title).toBe('Change to 10.10.1.3');
+    fix(line(bilbao, 'lan 10.222.237.0/24', 'lan 10.222.237.00/24'), 'SURV027', bilbao);
+    const upstream = line(bilbao, 'sip:pbx.example.com:5060', 'sip:10.1.2.3:5060');
+    fix(line(bilbao, 'sip:pbx.example.com:5060', 'sip:10.01.2.3:5060'), 'SURV027', upstream);
+  });
+
   it('SURV020: drop the prefix of a host; SURV021: add one to a LAN', () => {
     fix(line(bilbao, 'address 10.10.1.3 ', 'address 10.10.1.3/24 '), 'SURV020', bilbao);
     fix(line(bilbao, 'lan 10.222.237.0/24', 'lan 10.222.237.0'), 'SURV021', bilbao);

@@ -33,8 +33,8 @@ const inCritical = inExample(critical);
 
 const top = ['branch', 'profile', 'scenario', 'use', 'branch block', 'profile block', 'scenario block'];
 const container = [
-  'edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'outbound', 'inbound',
-  'gateway block', 'upstream block', 'timers block', 'register block', 'outbound block', 'inbound block',
+  'edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'limits', 'outbound', 'inbound',
+  'gateway block', 'upstream block', 'timers block', 'register block', 'limits block', 'outbound block', 'inbound block',
 ];
 
 describe('completion at the top level', () => {
@@ -91,6 +91,24 @@ describe('completion inside nested blocks', () => {
     completes('branch b {\n  register { <|> }\n}')(['forward', 'keep local copy']);
     inBilbao('forward cloud ')(['with path', 'keep local copy']);
     completes('branch b {\n  register { forward cloud with <|>')(['path']);
+  });
+  it('limits: the four limits; those written are not offered again', () => {
+    completes('branch b {\n  limits { <|> }\n}')(['per-source', 'outside', 'max-expires', 'max-contacts']);
+    completes('branch b {\n  limits { per-source 30 per 2s  <|> }\n}')(['outside', 'max-expires', 'max-contacts']);
+    completes('profile p {\n  limits { max-contacts 5\n    <|>\n  }\n}')(['per-source', 'outside', 'max-expires']);
+  });
+  it('limits: per after a count, then windows; max-expires durations', () => {
+    completes('branch b {\n  limits { per-source 30 <|>')(['per']);
+    completes('branch b {\n  limits { outside 200 <|>')(['per']);
+    completes('branch b {\n  limits { outside 200 per <|>')(['1s', '2s', '5s', '10s']);
+    completes('branch b {\n  limits { max-expires <|>')(['1h', '10m', '2h', '24h']);
+    expect(item('branch b {\n  limits { max-expires <|>', '1h')?.detail).toBe('default');
+    completes('branch b {\n  limits { per-source <|>')([]);
+    completes('branch b {\n  limits { max-contacts <|>')([]);
+  });
+  it('the limits snippet carries surv\'s defaults', () => {
+    expect(item('branch b {\n  <|>\n}', 'limits block')?.textEdit?.newText)
+      .toBe('limits { per-source ${1:30} per ${2:2s}  outside ${3:200} per ${4:1s}  max-expires ${5:1h}  max-contacts ${6:5} }');
   });
   it('outbound: from, lan, via', () => {
     completes('branch b {\n  outbound <|>')(['from']);
@@ -178,7 +196,7 @@ describe('completion of values', () => {
 });
 
 describe('completion in a scenario', () => {
-  const actors = ['reception', 'desk1', 'pstn', 'cloud', 'expect', 'network loss', 'seed'];
+  const actors = ['reception', 'desk1', 'pstn', 'cloud', 'expect', 'network loss', 'seed', 'stranger'];
   it('at the start of a line: the actors of the branch and the statements', () => inBilbao('"cloud down, desk dials out" in bilbao {\n')(actors));
   it('after a state on a new line: no continuation, a new statement', () => inBilbao('  cloud silent\n')(actors));
   it('after a state on the same line: from, until, then a new statement', () => completes(at(bilbao.text, '  cloud silent').replace('<|>', ' <|>'), {}, bilbao.uri)(['from', 'until', ...actors]));
@@ -186,8 +204,8 @@ describe('completion in a scenario', () => {
     completes(at(bilbao.text, '  <|>cloud silent'), {}, bilbao.uri)(actors));
   it('after an actor name: the states of its kind', () => {
     const states = (actor: string) => completes(at(bilbao.text, '  cloud silent').replace('<|>', `\n  ${actor} <|>`), {}, bilbao.uri);
-    states('cloud')(['up', 'silent', 'slow', 'answers', 'trying', 'ignores invite', 'flapping', 'down']);
-    states('pstn')(['up', 'silent', 'slow', 'answers', 'busy', 'full', 'down', 'calls']);
+    states('cloud')(['up', 'silent', 'slow', 'answers', 'trying', 'ignores invite', 'flapping', 'down', 'sends']);
+    states('pstn')(['up', 'silent', 'slow', 'answers', 'busy', 'full', 'down', 'calls', 'sends']);
     states('desk1')(['up', 'silent', 'answers', 'busy', 'no-answer', 'unregistered', 'ignores redirect', 'calls', 'registers']);
   });
   it('expect: the actors; then gets, answers, marked down', () => {

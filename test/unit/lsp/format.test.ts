@@ -143,6 +143,11 @@ describe('format: the canonical layout', () => {
     expect(fmt(text)).toBe('branch b {\n  gateway g { address 10.0.0.3  kind fxo }\n  timers {\n    no-answer 10s\n    ringing 60s\n  }\n}\n');
   });
 
+  it('lays out a limits block: `per-source N per D` is one statement', () => {
+    const text = 'branch b {\n  limits {   per-source 30   per 2s outside 200 per 1s   max-contacts 5 }\n  limits {\n  max-expires 1h per-source 3 per 1s\n}\n}\n';
+    expect(fmt(text)).toBe('branch b {\n  limits { per-source 30 per 2s  outside 200 per 1s  max-contacts 5 }\n  limits {\n    max-expires 1h\n    per-source 3 per 1s\n  }\n}\n');
+  });
+
   it('expands a one-line block that would pass 100 columns, and only then', () => {
     const line = (n: number): string => `  upstream u { proxy sip:${'p'.repeat(n)}.example.com  probe options every 15s }`;
     expect(line(36)).toHaveLength(100);

@@ -53,6 +53,14 @@ describe('hover on keywords', () => {
   it('lan: ipops is_in_subnet', () => onBilbao('  la<|>n 10.222')('ipops `is_in_subnet'));
   it('announce: a provisional reply, RFC 3261 §21.1', () => onBilbao('anno<|>unce')('RFC 3261 §21.1 (provisional 1xx)'));
   it('redirect: RFC 3261 §21.3', () => onBilbao('redi<|>rect 302')('RFC 3261 §21.3'));
+  it('limits: the pike, ratelimit and registrar parameters, and the values in effect', () => {
+    const text = (cursor: string) => at(`${bilbao.text.replace('register { forward cloud with path }', 'register { forward cloud with path }\n  limits { per-source 10 per 5s  max-contacts 3 }')}`, cursor);
+    hovers(text('per-sou<|>rce'), {}, bilbao.uri)('pike `reqs_density_per_unit`', '`sampling_time_unit`', '- per-source 10 per 5s (line 42)', '- outside 200 per 1s (default)');
+    hovers(text('max-con<|>tacts'), {}, bilbao.uri)('registrar `max_contacts`', '- max-contacts 3 (line 42)', '- max-expires 1h (default)');
+    hovers(text('10 pe<|>r 5s'), {}, bilbao.uri)('ratelimit `timer_interval`');
+    hovers('branch b {\n  limits { out<|>side 200 per 1s }\n}')('ratelimit `pipe`', 'TAILDROP');
+    hovers('branch b {\n  limits { max-exp<|>ires 1h }\n}')('registrar `max_expires`', 'Default: 1h');
+  });
   it('keep local copy: registrar and usrloc', () => onCritical('path  keep lo<|>cal copy')('registrar', 'usrloc'));
   it('a keyword that means something else in a scenario', () => {
     onBilbao('reception no-an<|>swer')('`PHONE no-answer`', 'rings forever');

@@ -117,7 +117,8 @@ describe('simulate: network loss', () => {
   });
 
   it('TCP hops lose nothing: only the UDP leg to the phone does', () => {
-    const tcp = `${branch('upstream cloud { proxy sip:pbx.example.com:5060;transport=tcp }')}scenario "s" in b {\n  network loss 50%\n  seed 3\n  desk1 calls 944000000\n}\n`;
+    // The edge needs a TCP listen to reach a TCP upstream (check refuses it otherwise).
+    const tcp = `${branch('upstream cloud { proxy sip:pbx.example.com:5060;transport=tcp }').replace('edge listen udp 10.1.0.1:5060', 'edge listen udp 10.1.0.1:5060, tcp 10.1.0.1:5060')}scenario "s" in b {\n  network loss 50%\n  seed 3\n  desk1 calls 944000000\n}\n`;
     const r = simulateText(tcp);
     expect(r.trace.some((t) => t.lost)).toBe(true);
     expect(r.trace.filter((t) => t.lost && (t.from === 'cloud' || t.to === 'cloud'))).toEqual([]);

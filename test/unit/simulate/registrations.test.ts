@@ -107,7 +107,9 @@ describe('simulate: registrations', () => {
   });
 
   it('over TCP to an upstream that is down: refused at once, 200 from the local copy at 0 ms', () => {
-    const r = simulateText(text('  cloud down\n  desk1 registers', undefined, 'upstream cloud { proxy sip:pbx.example.com:5060;transport=tcp }'));
+    // The edge needs a TCP listen to reach a TCP upstream (check refuses it otherwise).
+    const r = simulateText(text('  cloud down\n  desk1 registers', undefined, 'upstream cloud { proxy sip:pbx.example.com:5060;transport=tcp }')
+      .replace('edge listen udp 10.1.0.1:5060', 'edge listen udp 10.1.0.1:5060, tcp 10.1.0.1:5060'));
     expect(causes(r.trace)).toEqual([
       '0 desk1>edge REGISTER | scenario: phone registers',
       '0 edge>cloud REGISTER LOST | register: forward to cloud with Path; not delivered: cloud refused the TCP connection',

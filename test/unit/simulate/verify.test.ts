@@ -84,7 +84,7 @@ describe('the invariants on the scenarios users write', () => {
 describe('the calls and actors of the fault space', () => {
   it('bilbao: outbound via cloud to pstn, each emergency number, the inbound chain, a REGISTER', () => {
     const kinds = callKinds(branchOf('examples/bilbao.surv'), 4096);
-    const summary = (k: CallKind) => `${k.group}: ${k.events.map((e) => (e.kind === 'call' ? `${e.caller} calls ${e.target} at ${e.atMs}` : `${e.phone} registers`)).join()} | ${k.dimensions.map((d) => `${d.actor}×${d.choices.length}`).join(' ')} = ${combinationsOf(k)}`;
+    const summary = (k: CallKind) => `${k.group}: ${k.events.map((e) => (e.kind === 'call' ? `${e.caller} calls ${e.target} at ${e.atMs}` : e.kind === 'register' ? `${e.phone} registers` : e.kind)).join()} | ${k.dimensions.map((d) => `${d.actor}×${d.choices.length}`).join(' ')} = ${combinationsOf(k)}`;
     expect(kinds.map(summary)).toEqual([
       'outbound: reception calls 944000000 at 0 | cloud×8 pstn×4 = 32',
       'emergency: reception calls 112 at 0 | pstn×4 cloud×8 = 32',

@@ -8,12 +8,12 @@ import type { ast, KeywordWord, ParseResult } from '../../../../grammar/src/inde
 import { keywordWords } from '../../../../grammar/src/index.js';
 
 export type BlockKind =
-  | 'top' | 'container' | 'gateway' | 'upstream' | 'timers' | 'register' | 'outbound' | 'on-timeout' | 'rewrite'
+  | 'top' | 'container' | 'gateway' | 'upstream' | 'timers' | 'register' | 'limits' | 'outbound' | 'on-timeout' | 'rewrite'
   | 'inbound' | 'scenario' | 'unknown';
 
 /** The keyword that opens each kind of `{ ... }` block. */
 const openers: Partial<Record<KeywordWord, BlockKind>> = {
-  branch: 'container', profile: 'container', gateway: 'gateway', upstream: 'upstream', timers: 'timers', register: 'register',
+  branch: 'container', profile: 'container', gateway: 'gateway', upstream: 'upstream', timers: 'timers', register: 'register', limits: 'limits',
   outbound: 'outbound', on: 'on-timeout', rewrite: 'rewrite', inbound: 'inbound', scenario: 'scenario',
 };
 

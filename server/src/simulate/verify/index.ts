@@ -3,15 +3,20 @@
 // deterministic, like the simulator it drives.
 import type { Branch, Origin, Scenario } from '../../../../grammar/src/index.js';
 import type { SimulationResult } from '../types.js';
-import { explore, type Run } from './explore.js';
 import { checkRun, type Finding, type Invariant } from './invariants.js';
-import { callKinds, combinationsOf, upstreamChoices, gatewayChoices, phoneChoices, type CallGroup, type CallKind } from './space.js';
+import { simulate } from '../index.js';
+import { explore, horizonMs, type Run } from './explore.js';
+import { callKinds, combinationsOf, strangerKinds, upstreamChoices, gatewayChoices, phoneChoices, type CallGroup, type CallKind } from './space.js';
 import { combination, eventLine, scenarioBlock } from './text.js';
 
 export type { Finding, Invariant } from './invariants.js';
 export { codes } from './invariants.js';
 
-export interface VerifyOptions { readonly maxCombinations?: number }
+export interface VerifyOptions {
+  readonly maxCombinations?: number;
+  /** The edge's trust model (SimulateOptions.trust): `open` exists only to prove SURV086 can fail. */
+  readonly trust?: 'model' | 'open';
+}
 
 export interface Violation {
   readonly branch: string;
@@ -40,7 +45,7 @@ export interface DetailedReport extends VerifyReport {
 
 export const defaultMaxCombinations = 4096;
 
-const groupOrder: readonly CallGroup[] = ['outbound', 'emergency', 'inbound', 'register'];
+const groupOrder: readonly CallGroup[] = ['outbound', 'emergency', 'inbound', 'register', 'stranger'];
 
 /** Explores `branch` and reports each invariant broken (once per invariant and kind of call). */
 export function verifyBranch(branch: Branch, options: VerifyOptions = {}): VerifyReport {
@@ -66,6 +71,22 @@ export function verifyBranchDetailed(branch: Branch, options: VerifyOptions = {}
     });
     explored += done.explored;
     simulated += done.simulated;
+  }
+  // Requests from outside the trust model: one run each, every actor up (the edge's
+  // answer depends on where a request comes from and goes, never on an actor's state).
+  // They are runs, not combinations of states: `explored` does not count them.
+  for (const event of strangerKinds(branch)) {
+    const kind: CallKind = { group: 'stranger', events: [event], dimensions: [], held: [] };
+    const scenario: Scenario = {
+      title: 'verify', uri: branch.uri, origin: { kind: 'default' }, branch: branch.name, states: [], events: kind.events, lossPercent: 0, seed: 1, expectations: [],
+    };
+    const result = simulate(branch, scenario, { untilMs: horizonMs, trust: options.trust });
+    simulated++;
+    const run: Run = { kind, states: [], scenario, result, assigned: new Map(), covers: 1 };
+    for (const finding of checkRun(branch, scenario, result)) {
+      const key = `${finding.invariant}\0${finding.group}`;
+      if (!chosen.has(key)) chosen.set(key, { finding, run });
+    }
   }
   const violations = [...chosen.values()]
     .sort((a, b) => (a.finding.code < b.finding.code ? -1 : a.finding.code > b.finding.code ? 1 : groupOrder.indexOf(a.finding.group) - groupOrder.indexOf(b.finding.group)))

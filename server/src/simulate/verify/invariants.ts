@@ -1,13 +1,14 @@
 // The invariants verify holds every run to (docs/verify.md). Each check reads one
 // simulation of one call and says what went wrong, where to report it, and how bad it is.
 import ipaddr from 'ipaddr.js';
-import { formatMs, type ActorState, type Branch, type Origin, type Scenario, type ScenarioEvent } from '../../../../grammar/src/index.js';
+import { formatMs, type ActorState, type Branch, type Origin, type Scenario, type ScenarioEvent, type SendEvent } from '../../../../grammar/src/index.js';
+import { callIdOf } from '../trace.js';
 import type { CallResult, SimulationResult, TraceEntry } from '../types.js';
 import { horizonMs } from './explore.js';
 import { outboundGateways, type CallGroup } from './space.js';
 import { combination, eventLine } from './text.js';
 
-export type Invariant = 'final-reply' | 'post-dial-budget' | 'emergency-reaches-gateway' | 'no-loop' | 'rang-not-redirected' | 'registration-survives';
+export type Invariant = 'final-reply' | 'post-dial-budget' | 'emergency-reaches-gateway' | 'no-loop' | 'rang-not-redirected' | 'registration-survives' | 'trust-boundary';
 
 /** One code per invariant, documented in docs/diagnostics.md. */
 export const codes: Record<Invariant, string> = {
@@ -17,6 +18,7 @@ export const codes: Record<Invariant, string> = {
   'no-loop': 'SURV083',
   'rang-not-redirected': 'SURV084',
   'registration-survives': 'SURV085',
+  'trust-boundary': 'SURV086',
 };
 
 export interface Finding {
@@ -43,6 +45,7 @@ function stateAt(states: readonly ActorState[], actor: string, t: number): Actor
 /** What kind of call an event is, as verify groups them. */
 export function groupOf(branch: Branch, e: ScenarioEvent): CallGroup {
   if (e.kind === 'register') return 'register';
+  if (e.kind === 'send') return 'stranger';
   if (e.callerKind === 'gateway') return 'inbound';
   return !e.targetIsPhone && branch.outbound?.emergency.value.includes(e.target) ? 'emergency' : 'outbound';
 }
@@ -117,6 +120,10 @@ export function checkRun(branch: Branch, scenario: Scenario, result: SimulationR
       findings.push({ invariant, code: codes[invariant], message: `${message} (${combo})`, origin, event: index, group, weight });
     if (e.kind === 'register') {
       checkRegistration(branch, scenario, result, e, label, add);
+      return;
+    }
+    if (e.kind === 'send') {
+      checkTrust(branch, result, e, label, add);
       return;
     }
     const call = callResultOf(result, e, used);
@@ -228,4 +235,39 @@ function checkRegistration(branch: Branch, scenario: Scenario, result: Simulatio
   if (answered) return;
   add('registration-survives', `${label} and gets ${reg.code} while ${forward ?? 'the upstream'} (${stateAt(scenario.states, forward ?? '', e.atMs)}) gives no reply, although keep local copy is set: the phone would lose its registration`,
     at(branch, branch.register.keepLocalCopy.origin));
+}
+
+/** What a name in the trace is: an actor of the branch, or a host that is none. */
+function whatIs(branch: Branch, name: string): string {
+  if (branch.gateways.some((g) => g.name === name)) return `gateway ${name}`;
+  if (branch.phones.some((p) => p.name === name)) return `phone ${name}`;
+  if (branch.upstreams.some((u) => u.name === name)) return `upstream ${name}`;
+  return `host ${name}`;
+}
+
+/**
+ * SURV086: nothing a source outside the trust model sends (or anything the edge makes of
+ * it, which keeps its Call-ID) reaches a gateway, a phone or another host. An upstream
+ * may reach the LAN (a phone, a LAN address): only what the model forbids it counts.
+ */
+function checkTrust(branch: Branch, result: SimulationResult, e: SendEvent, label: string, add: Add): void {
+  const first = result.trace.find((t) => t.from === e.source && t.to === 'edge' && t.status === undefined && t.cause.startsWith(`scenario: ${e.source} sends ${e.method}`));
+  if (!first) return;
+  const callId = callIdOf(first);
+  const lanHost = (name: string) => {
+    const host = /^\[?([^\]]+?)\]?(?::\d+)?$/.exec(name)?.[1] ?? name;
+    return ipaddr.isValid(host) && branch.lans.value.some((n) => {
+      const ip = ipaddr.parse(host);
+      const net = ipaddr.parse(n.address);
+      return net.kind() === ip.kind() && ip.match(net, n.prefix);
+    });
+  };
+  const allowed = (name: string) => e.sourceKind === 'upstream'
+    && !branch.gateways.some((g) => g.name === name) && !branch.upstreams.some((u) => u.name === name)
+    && (branch.phones.some((p) => p.name === name) || lanHost(name));
+  const reached = result.trace.find((t) => t.from === 'edge' && t.to !== e.source && !t.lost && !allowed(t.to) && callIdOf(t) === callId);
+  if (!reached) return;
+  const who = e.sourceKind === 'stranger' ? `a stranger (${e.address}, outside every LAN, upstream and gateway)` : `upstream ${e.source}`;
+  add('trust-boundary', `${label}: the edge sends ${article(reached.summary)} of it to ${whatIs(branch, reached.to)} at ${formatMs(reached.atMs)}; nothing from ${who} may reach ${e.sourceKind === 'stranger' ? 'a gateway, a phone or another host' : 'a gateway or a host outside the LAN'}`,
+    branch.origin);
 }

@@ -1,6 +1,7 @@
 // The fault space verify explores for a branch: the kinds of call to place, and for
 // each the actors it can reach with every state each can be in (docs/verify.md).
-import type { ActorKind, ActorState, ActorStateName, Branch, ScenarioEvent } from '../../../../grammar/src/index.js';
+import ipaddr from 'ipaddr.js';
+import type { ActorKind, ActorState, ActorStateName, Branch, ScenarioEvent, SendEvent, SentMethod } from '../../../../grammar/src/index.js';
 
 /** One state an actor can be put in; `up` is the default, written as no state at all. */
 export interface Choice {
@@ -18,7 +19,7 @@ export interface Dimension {
   readonly choices: readonly Choice[];
 }
 
-export type CallGroup = 'outbound' | 'emergency' | 'inbound' | 'register';
+export type CallGroup = 'outbound' | 'emergency' | 'inbound' | 'register' | 'stranger';
 
 export interface CallKind {
   readonly group: CallGroup;
@@ -186,4 +187,86 @@ export function callKinds(branch: Branch, maxCombinations: number): CallKind[] {
 /** The product of a call's states: how many combinations exploring it covers. */
 export function combinationsOf(kind: CallKind): number {
   return productOf(kind.dimensions);
+}
+
+/** `host[:port]` as a SIP URI writes it: IPv6 bracketed, 5060 left out. */
+function uriHostPort(host: string, port: number | undefined): string {
+  const h = host.includes(':') ? `[${host}]` : host;
+  return port === undefined || port === 5060 ? h : `${h}:${port}`;
+}
+
+function inside(branch: Branch, address: string): boolean {
+  const ip = ipaddr.parse(address);
+  return branch.lans.value.some((n) => {
+    const net = ipaddr.parse(n.address);
+    return net.kind() === ip.kind() && ip.match(net, n.prefix);
+  });
+}
+
+/**
+ * An address of the documentation ranges (RFC 5737, RFC 3849) that is in no LAN and is
+ * no upstream or gateway of the branch: where verify's stranger sends from, and the
+ * foreign host it aims at.
+ */
+function outsider(branch: Branch, family: 4 | 6, skip: ReadonlySet<string>): string {
+  const taken = new Set([
+    ...skip,
+    ...branch.gateways.flatMap((g) => (g.address.value ? [g.address.value.address] : [])),
+    ...branch.upstreams.flatMap((u) => (u.proxy.value ? [u.proxy.value.host] : [])),
+  ]);
+  for (let n = 9; ; n++) {
+    const address = family === 4 ? `203.0.113.${n}` : `2001:db8:ffff::${n.toString(16)}`;
+    if (!taken.has(address) && !inside(branch, address)) return address;
+  }
+}
+
+/**
+ * The requests from outside the trust model verify sends in `branch` (docs/verify.md,
+ * SURV086), one per run: a stranger's INVITE with its Request-URI at each gateway, each
+ * phone, each upstream, a foreign host and the edge itself (a dialled number and each
+ * emergency number); a preloaded Route to each gateway, phone and the foreign host;
+ * REGISTER, OPTIONS and MESSAGE; a BYE with a forged To-tag; and from each upstream what
+ * the trust model forbids it (a gateway, a foreign host, a Route past the edge, REGISTER).
+ */
+export function strangerKinds(branch: Branch): SendEvent[] {
+  const edge = branch.listens.value.find((l) => l.transport === 'udp') ?? branch.listens.value[0];
+  if (!edge) return [];
+  const family = edge.family;
+  const from = outsider(branch, family, new Set());
+  const foreign = outsider(branch, family, new Set([from]));
+  const edgeHost = uriHostPort(edge.address, edge.port);
+  const number = '0900123456';
+  const send = (source: string, sourceKind: SendEvent['sourceKind'], address: string, method: SentMethod, uri: string, route: readonly string[] = [], toTag = false): SendEvent =>
+    ({ kind: 'send', source, sourceKind, address, method, uri, route, toTag, atMs: 0, origin: { kind: 'default' } });
+  const stranger = (method: SentMethod, uri: string, route: readonly string[] = [], toTag = false) => send('stranger', 'stranger', from, method, uri, route, toTag);
+  const gateways = branch.gateways.flatMap((g) => (g.address.value ? [uriHostPort(g.address.value.address, g.address.value.port)] : []));
+  const phones = branch.phones.flatMap((p) => (p.address.value ? [{ user: p.extension.value ?? p.name, host: uriHostPort(p.address.value.address, p.address.value.port) }] : []));
+  const upstreams = branch.upstreams.flatMap((u) => (u.proxy.value ? [{ name: u.name, host: u.proxy.value.host, at: uriHostPort(u.proxy.value.host, u.proxy.value.port) }] : []));
+  const foreignHost = uriHostPort(foreign, undefined);
+  const self = `sip:${edgeHost};lr`;
+  const emergency = branch.outbound?.emergency.value ?? [];
+  const events: SendEvent[] = [
+    ...gateways.map((g) => stranger('INVITE', `sip:${number}@${g}`)),
+    ...phones.map((p) => stranger('INVITE', `sip:${p.user}@${p.host}`)),
+    ...upstreams.map((u) => stranger('INVITE', `sip:${number}@${u.at}`)),
+    stranger('INVITE', `sip:${number}@${foreignHost}`),
+    stranger('INVITE', `sip:${number}@${edgeHost}`),
+    ...emergency.map((n) => stranger('INVITE', `sip:${n}@${edgeHost}`)),
+    ...[...gateways, ...phones.map((p) => p.host), foreignHost].map((h) => stranger('INVITE', `sip:${number}@${edgeHost}`, [self, `sip:${h};lr`])),
+    stranger('REGISTER', `sip:${edgeHost}`),
+    stranger('OPTIONS', `sip:${edgeHost}`),
+    ...(phones[0] ? [stranger('MESSAGE', `sip:${phones[0].user}@${phones[0].host}`)] : [stranger('MESSAGE', `sip:${number}@${edgeHost}`)]),
+    ...[...gateways, ...phones.map((p) => p.host)].slice(0, 2).map((h) => stranger('BYE', `sip:${number}@${h}`, [self], true)),
+  ];
+  for (const u of upstreams) {
+    const at = (method: SentMethod, uri: string, route: readonly string[] = []) => send(u.name, 'upstream', u.host, method, uri, route);
+    events.push(
+      ...gateways.map((g) => at('INVITE', `sip:${number}@${g}`)),
+      at('INVITE', `sip:${number}@${foreignHost}`),
+      ...gateways.slice(0, 1).map((g) => at('INVITE', `sip:${number}@${edgeHost}`, [self, `sip:${g};lr`])),
+      at('REGISTER', `sip:${edgeHost}`),
+      at('MESSAGE', `sip:${number}@${foreignHost}`),
+    );
+  }
+  return events;
 }

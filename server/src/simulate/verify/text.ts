@@ -25,6 +25,11 @@ export function stateLine(s: ActorState): string {
 /** The dialled number or phone as the scenario writes it. */
 export function eventLine(e: ScenarioEvent): string {
   const at = e.atMs > 0 ? ` at ${formatMs(e.atMs)}` : '';
+  if (e.kind === 'send') {
+    const who = e.sourceKind === 'stranger' ? `stranger ${e.address.includes(':') ? `[${e.address}]` : e.address}` : e.source;
+    const route = e.route.length > 0 ? ` route ${e.route.join(', ')}` : '';
+    return `${who} sends ${e.method} ${e.uri}${route}${e.toTag ? ' to-tag' : ''}${at}`;
+  }
   return e.kind === 'register' ? `${e.phone} registers${at}` : `${e.caller} calls ${e.target}${at}`;
 }
 
