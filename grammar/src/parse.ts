@@ -5,7 +5,7 @@ import { StringLit, tokenize } from './lexer.js';
 import { decodeString } from './strings.js';
 import { LineIndex } from './line-index.js';
 import type { Range } from './location.js';
-import { survParser, tokenSpan } from './parser.js';
+import { maxSyntaxErrors, survParser, tokenSpan } from './parser.js';
 
 export interface ParseResult {
   readonly uri: string;
@@ -34,7 +34,7 @@ export function parse(text: string, uri = 'untitled.surv'): ParseResult {
   const tree: ast.FileNode = survParser.file() ?? { kind: 'File', uses: [], declarations: [], start: 0, end: text.length };
   const diagnostics: SurvDiagnostic[] = [
     ...lexed.errors.map((e) => lexingDiagnostic(e, lines, uri)),
-    ...survParser.errors.map((e) => syntaxDiagnostic(e, lines, uri)),
+    ...syntaxDiagnostics(survParser.errors, lines, uri),
     ...stringDiagnostics(lexed.tokens, lines, uri),
     ...survParser.forgiven.map((f): SurvDiagnostic => ({ code: 'SURV002', severity: 'error', uri, range: lines.range(f.span), message: f.message })),
     ...survParser.keywordNames.map((t): SurvDiagnostic => ({
@@ -53,6 +53,16 @@ export function parse(text: string, uri = 'untitled.surv'): ParseResult {
 function lexingDiagnostic(error: ILexingError, lines: LineIndex, uri: string): SurvDiagnostic {
   const range = lines.range({ start: error.offset, end: error.offset + error.length });
   return { code: 'SURV001', severity: 'error', message: error.message, uri, range };
+}
+
+/** At most maxSyntaxErrors, then one saying the rest of the file was not read. */
+function syntaxDiagnostics(errors: readonly IRecognitionException[], lines: LineIndex, uri: string): SurvDiagnostic[] {
+  const out = errors.slice(0, maxSyntaxErrors).map((e) => syntaxDiagnostic(e, lines, uri));
+  if (errors.length >= maxSyntaxErrors) {
+    const last = out[out.length - 1]!;
+    out.push({ code: 'SURV002', severity: 'error', uri, range: last.range, message: `more than ${maxSyntaxErrors} syntax errors: the rest of the file is not read` });
+  }
+  return out;
 }
 
 function syntaxDiagnostic(error: IRecognitionException, lines: LineIndex, uri: string): SurvDiagnostic {

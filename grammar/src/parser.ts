@@ -1,4 +1,4 @@
-import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import type * as ast from './ast.js';
 import {
   allTokens, Literal, Address, Comma, Duration, GatewayKind, Keyword, K, NameLike, LBracket, LCurly, Name, NumberLit, Percent,
@@ -134,6 +134,20 @@ function valueType(token: IToken): ast.ValueType {
  * Rules run once during self-analysis with placeholder tokens, so actions must
  * tolerate tokens without positions; `isReal` guards that.
  */
+/**
+ * The most syntax errors one file reports. Recovery costs about 0.1 ms an error, so a
+ * hostile file of 100,000 stray words would hold a keystroke for seconds (the fuzzer
+ * found it); past the cap the parse jumps to the end of the input.
+ */
+export const maxSyntaxErrors = 500;
+
+/** Chevrotain's error sink and its jump to the end: both exist on every parser, neither is in its typings. */
+interface RecognizerInternals {
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException;
+  moveToTerminatedState(): void;
+}
+const recognizer = EmbeddedActionsParser.prototype as unknown as RecognizerInternals;
+
 class SurvParser extends EmbeddedActionsParser {
   /** Keywords used where a new name is declared; the parse goes on as if they were names. */
   keywordNames: IToken[] = [];
@@ -155,6 +169,13 @@ class SurvParser extends EmbeddedActionsParser {
       return;
     }
     this.CONSUME(RCurly);
+  }
+
+  /** Records a syntax error; at the cap, the rest of the input is skipped. */
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    const saved = recognizer.SAVE_ERROR.call(this, error);
+    if (this.errors.length >= maxSyntaxErrors) recognizer.moveToTerminatedState.call(this);
+    return saved;
   }
 
   constructor() {

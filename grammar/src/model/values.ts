@@ -65,7 +65,8 @@ export class Values {
     if (v.type !== 'duration') return this.invalid(v, `expected a duration such as 10s, found ${describe(v)}`, 'SURV025');
     const match = /^(\d+)([A-Za-z][A-Za-z0-9_]*)$/.exec(v.text);
     const unit = match?.[2] ?? '';
-    const factor = units[unit];
+    // Own keys only: `60toString` must not find Object.prototype.toString.
+    const factor = Object.hasOwn(units, unit) ? units[unit] : undefined;
     if (!match || factor === undefined) {
       return this.invalid(v, `unknown unit '${unit}' in '${v.text}': use ms, s, m or h`, 'SURV025');
     }

@@ -41,6 +41,16 @@ export function unreadSource(uri: string, code: string, reason: string, named: b
 export function followUses(named: Iterable<SourceFile>, host: LoadHost): Loaded {
   const sources = new Map<string, SourceFile>();
   for (const source of named) if (!sources.has(source.uri)) sources.set(source.uri, source);
+  // Real paths already in the set: a target reached again under another name (a link to
+  // a folder above it, `loop -> .`) is not read again, or `use "loop/me.surv"` in
+  // me.surv would read loop/loop/.../me.surv without end.
+  const reals = new Map<string, string>();
+  for (const [id, source] of sources) {
+    if (source.unread) continue;
+    const path = host.pathOf(id);
+    const real = path === undefined ? undefined : realPath(path);
+    if (real !== undefined && !reals.has(real)) reals.set(real, id);
+  }
   const parsed = new Map<string, ParseResult>();
   const parseWith = host.parse ?? ((id: string, text: string) => parse(text, id));
   // The map grows while it is walked: each newly found target is parsed in turn.
@@ -52,8 +62,16 @@ export function followUses(named: Iterable<SourceFile>, host: LoadHost): Loaded 
       if (!use.path) continue;
       const target = resolveUse(id, use.path.text);
       if (sources.has(target)) continue;
+      const path = host.pathOf(target);
+      const real = path === undefined ? undefined : realPath(path);
+      const first = real === undefined ? undefined : reals.get(real);
+      if (first !== undefined) {
+        sources.set(target, unreadSource(target, 'SURV007', `the same file as '${first}', reached again through a link`, false));
+        continue;
+      }
       const found = readTarget(target, host);
       if (found) sources.set(target, found);
+      if (found && !found.unread && real !== undefined) reals.set(real, target);
     }
   }
   return { sources: [...sources.values()], parsed };

@@ -120,6 +120,12 @@ describe('values from profiles and defaults', () => {
     }, { code: 'SURV025', severity: 'error', message: "'20' needs a unit: 20s or 20ms", data: { replacements: ['20s', '20ms'] } });
   });
 
+  it('a unit named like an Object.prototype member is unknown (found by the fuzzer: it made NaN)', () => {
+    expectDiagnostic(edit(BASE, 'ringing 60s', 'ringing «60toString»'), {
+      code: 'SURV025', severity: 'error', message: "unknown unit 'toString' in '60toString': use ms, s, m or h",
+    });
+  });
+
   it('places a finding on a value written in the branch itself at that value', () => {
     expectDiagnostic({
       '/fleet/profile.surv': PROFILE,

@@ -57,6 +57,20 @@ describe('SURV006 use outside the root', () => {
 });
 
 describe('SURV007 not a regular .surv file', () => {
+  it('a file reached again through a link to a folder above it is not read again (found by the fuzzer: it never ended)', () => {
+    symlinkSync('.', join(root, 'loop'));
+    const self = `use "loop/self.surv"\nuse "loop/profile.surv"\nuse "profile.surv"\n${BASE}`;
+    writeFileSync(join(root, 'self.surv'), self);
+    const loaded = followUses([{ uri: join(root, 'self.surv'), text: self }], { roots: [root], budget: new Budget(), limits, pathOf: (p) => p });
+    expect(loaded.sources.map((s) => [s.uri.slice(root.length + 1), s.unread?.reason])).toEqual([
+      ['self.surv', undefined],
+      ['loop/self.surv', `the same file as '${join(root, 'self.surv')}', reached again through a link`],
+      ['loop/profile.surv', undefined],
+      ['profile.surv', `the same file as '${join(root, 'loop/profile.surv')}', reached again through a link`],
+    ]);
+    rmSync(join(root, 'self.surv'));
+  });
+
   it('reports a FIFO at the path, without blocking', () => {
     expect(check(`use "pipe.surv"\n${BASE}`).map(shape)).toEqual([{
       code: 'SURV007', severity: 'error', range: at(0, 4, 15), message: "cannot use 'pipe.surv': not a regular file (a FIFO)",
