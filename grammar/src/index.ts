@@ -10,5 +10,6 @@ export * as ast from './ast.js';
 export type * from './model/types.js';
 export type { SymbolIndex, SymbolOccurrence, SurvSymbol, SymbolKind } from './model/symbols.js';
 export { keywordWords, type KeywordWord } from './lexer.js';
+export * as catalogue from './catalogue.js';
 export { defaults, defaultChannels } from './model/defaults.js';
 export { worstPostDialDelayMs, formatMs } from './validate/branch.js';

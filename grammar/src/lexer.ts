@@ -1,4 +1,5 @@
 import { createToken, Lexer, type ILexingResult, type TokenType } from 'chevrotain';
+import { gatewayKindWords, keywordWords, transportWords, type KeywordWord } from './catalogue.js';
 
 // Token order matters: chevrotain takes the first pattern that matches, so the
 // specific literal shapes (URIs, addresses, durations) come before plain numbers
@@ -45,24 +46,11 @@ export const Transport = createToken({ name: 'Transport', pattern: Lexer.NA });
 /** A gateway kind keyword (bri, pri, fxo, trunk). */
 export const GatewayKind = createToken({ name: 'GatewayKind', pattern: Lexer.NA });
 
-export const keywordWords = [
-  'branch', 'profile', 'uses', 'use', 'edge', 'listen', 'lan', 'gateway', 'address', 'kind',
-  'channels', 'transport', 'upstream', 'proxy', 'probe', 'options', 'every', 'timeout', 'down',
-  'up', 'after', 'holdoff', 'timers', 'no-answer', 'ringing', 't1', 't2', 'budget', 'phone', 'at',
-  'registered', 'group', 'parallel', 'serial', 'ring', 'register', 'forward', 'with', 'path',
-  'keep', 'local', 'copy', 'outbound', 'from', 'via', 'on', 'announce', 'redirect', 'relay', 'to',
-  'pass', 'all', 'emergency', 'direct', 'rewrite', 'match', 'strip', 'prefix', 'inbound', 'then',
-  'did', 'for', 'scenario', 'in', 'silent', 'slow', 'answers', 'trying', 'ignores', 'invite',
-  'flapping', 'busy', 'full', 'unregistered', 'calls', 'registers', 'expect', 'gets',
-  'within', 'contact', 'marked', 'until', 'network', 'loss', 'seed',
-  'stranger', 'sends', 'route', 'to-tag', 'receives', 'nothing',
-  'limits', 'per-source', 'per', 'outside', 'max-expires', 'max-contacts',
-  'udp', 'tcp', 'tls', 'bri', 'pri', 'fxo', 'trunk',
-] as const;
-export type KeywordWord = (typeof keywordWords)[number];
+// The reserved words and which of them are transports or gateway kinds come from the catalogue.
+export { keywordWords, type KeywordWord } from './catalogue.js';
 
-const transports = new Set<string>(['udp', 'tcp', 'tls']);
-const gatewayKinds = new Set<string>(['bri', 'pri', 'fxo', 'trunk']);
+const transports = new Set<string>(transportWords.map((t) => t.word));
+const gatewayKinds = new Set<string>(gatewayKindWords);
 
 export const keywords = new Map<KeywordWord, TokenType>(
   keywordWords.map((word) => {

@@ -6,8 +6,8 @@ import {
 } from './lexer.js';
 import { decodeString } from './strings.js';
 
-/** Human names for grammar rules, used in "expected ..." messages. */
-const ruleDescriptions: Record<string, string> = {
+/** Human names for grammar rules, used in "expected ..." messages (a test holds their keywords to the catalogue's blocks). */
+export const ruleDescriptions: Readonly<Record<string, string>> = {
   file: "'branch', 'profile', 'scenario' or 'use'",
   setting: "a setting (edge, lan, gateway, upstream, timers, phone, group, register, limits, outbound, inbound)",
   gatewayProperty: "a gateway property (address, transport, kind, channels)",
@@ -27,7 +27,7 @@ const ruleDescriptions: Record<string, string> = {
  * Words that start a declaration, a setting or a policy statement: when one stands
  * where a `}` was expected, the `}` is missing and the enclosing block goes on.
  */
-const resumeTokens = new Set<TokenType>([
+export const resumeTokens: ReadonlySet<TokenType> = new Set<TokenType>([
   'branch', 'profile', 'scenario', 'use', 'edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group',
   'register', 'limits', 'outbound', 'inbound', 'on', 'pass', 'emergency', 'rewrite', 'did', 'expect', 'network', 'seed',
 ].map((w) => K[w as keyof typeof K]));

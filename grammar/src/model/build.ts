@@ -2,8 +2,8 @@
 // resolved here (with did-you-mean), defaults filled, values converted.
 import type * as ast from '../ast.js';
 import type { Span } from '../ast.js';
-import type { ReportOptions, Reporter } from '../validate/reporter.js';
-import { BranchReporter, defaultOrigin, sourceOrigin } from '../validate/reporter.js';
+import type { ReportOptions, Reporter } from './reporter.js';
+import { BranchReporter, defaultOrigin, sourceOrigin } from './reporter.js';
 import { defaults, defaultChannels } from './defaults.js';
 import type { MergedBranch, MergedNamed, Src } from './merge.js';
 import { suggestion } from './names.js';

@@ -1,7 +1,7 @@
 // Phase "link" (first half): a branch and its profile chain merged into one set of
 // settings, still as AST pieces, each remembering the file it came from.
 import type * as ast from '../ast.js';
-import type { Reporter } from '../validate/reporter.js';
+import type { Reporter } from './reporter.js';
 import { suggestion } from './names.js';
 import type { NamedContainer, Scope } from './scope.js';
 import type { SymbolCollector } from './symbols.js';

@@ -2,8 +2,8 @@
 // that an actor, a state and an expectation make sense together.
 import ipaddr from 'ipaddr.js';
 import type * as ast from '../ast.js';
-import type { Reporter } from '../validate/reporter.js';
-import { sourceOrigin } from '../validate/reporter.js';
+import type { Reporter } from './reporter.js';
+import { sourceOrigin } from './reporter.js';
 import type { EntityKind } from './build.js';
 import { defaults } from './defaults.js';
 import { suggestion } from './names.js';

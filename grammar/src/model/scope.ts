@@ -3,7 +3,7 @@ import type * as ast from '../ast.js';
 import type { UnreadFile } from '../analyze.js';
 import type { ParseResult } from '../parse.js';
 import { resolveUse } from '../uris.js';
-import type { Reporter } from '../validate/reporter.js';
+import type { Reporter } from './reporter.js';
 import type { SymbolCollector } from './symbols.js';
 
 export interface Declared<T> {

@@ -5,7 +5,7 @@ import ipaddr from 'ipaddr.js';
 import sip from 'sip';
 import type { Span, Value } from '../ast.js';
 import { textProblem } from '../strings.js';
-import type { Reporter } from '../validate/reporter.js';
+import type { Reporter } from './reporter.js';
 import type { GatewayKindName, HostPort, Network, SipTarget, TransportName } from './types.js';
 
 const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

@@ -6,7 +6,7 @@ import {
   CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position, type Range,
 } from 'vscode-languageserver-types';
 import type { ast, KeywordWord } from '../../../grammar/src/index.js';
-import { defaultChannels, defaults, formatMs } from '../../../grammar/src/index.js';
+import { catalogue, defaultChannels, defaults, formatMs } from '../../../grammar/src/index.js';
 import type { DocumentContext } from './context.js';
 import { offsetAt, spanToRange } from './convert.js';
 import { blockTokens, innermost, locate, typeOf, wordOf, type BlockKind, type Where } from './knowledge/blocks.js';
@@ -16,33 +16,29 @@ import { allReplyCodes, replyClasses, replyCodes } from './knowledge/reply-codes
 
 const empty: CompletionList = { isIncomplete: false, items: [] };
 
-/** Settings of a branch or profile, in the order of docs/language.md. */
-const containerKeywords: KeywordWord[] = ['edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'limits', 'outbound', 'inbound'];
-
 /** Keywords (or fixed keyword phrases) each block takes at the start of a statement. */
-const blockKeywords: Record<BlockKind, readonly string[]> = {
-  top: ['branch', 'profile', 'scenario', 'use'],
-  container: containerKeywords,
-  gateway: ['address', 'transport', 'kind', 'channels'],
-  upstream: ['proxy', 'transport', 'probe'],
-  timers: ['no-answer', 'ringing', 't1', 't2', 'budget'],
-  register: ['forward', 'keep local copy'],
-  limits: ['per-source', 'outside', 'max-expires', 'max-contacts'],
-  outbound: ['on timeout', 'pass', 'emergency', 'rewrite'],
-  'on-timeout': ['announce', 'redirect', 'relay to'],
-  rewrite: ['match', 'strip', 'prefix'],
-  inbound: ['ring', 'did'],
-  scenario: ['expect', 'network loss', 'seed', 'stranger'],
-  unknown: [],
-};
+function blockKeywords(block: BlockKind): readonly string[] {
+  return block === 'unknown' ? [] : catalogue.blocks[block].statements;
+}
 
 /** Blocks whose settings may each be given once: written ones are not offered again. */
-const onceEach = new Set<BlockKind>(['gateway', 'upstream', 'timers', 'register', 'limits', 'rewrite']);
+function onceEach(block: BlockKind): boolean {
+  return block !== 'unknown' && catalogue.blocks[block].onceEach;
+}
 
-const probeFields = ['every', 'timeout', 'down after', 'up after', 'holdoff'];
+const { probeFields, actorWords } = catalogue;
+type ActorKind = catalogue.ActorKind;
+
+/** The keywords that may follow the value of a statement started by `word`. */
+function tails(word: KeywordWord): readonly string[] {
+  return catalogue.afterValue[word] ?? [];
+}
+
+/** Keywords that stand as items of a comma list, not at its head. */
+const listValues = new Set<string>([...catalogue.transportWords.map((t) => t.word), 'all']);
 
 /** Suggested durations per slot; the first is surv's default where there is one. */
-const durationSlots: Record<string, { readonly values: readonly string[]; readonly defaultValue?: string }> = {
+const durationSlots: Record<catalogue.DurationSlot, { readonly values: readonly string[]; readonly defaultValue?: string }> = {
   'no-answer': { values: ['10s', '5s', '8s', '15s'], defaultValue: formatMs(defaults.timers.noAnswerMs) },
   ringing: { values: ['120s', '45s', '60s', '90s'], defaultValue: formatMs(defaults.timers.ringingMs) },
   t1: { values: ['500ms', '1s'], defaultValue: formatMs(defaults.timers.t1Ms) },
@@ -57,28 +53,6 @@ const durationSlots: Record<string, { readonly values: readonly string[]; readon
   per: { values: ['1s', '2s', '5s', '10s'] },
   'max-expires': { values: ['1h', '10m', '2h', '24h'], defaultValue: formatMs(defaults.limits.maxExpiresS * 1000) },
 };
-
-type ActorKind = 'upstream' | 'gateway' | 'phone';
-
-/** Scenario states and events by actor kind (docs/language.md, scenario). */
-const actorWords: readonly { readonly label: string; readonly kinds: readonly ActorKind[]; readonly detail: string }[] = [
-  { label: 'up', kinds: ['upstream', 'gateway', 'phone'], detail: 'works normally (default)' },
-  { label: 'silent', kinds: ['upstream', 'gateway', 'phone'], detail: 'sends nothing at all' },
-  { label: 'slow', kinds: ['upstream', 'gateway'], detail: 'every reply delayed' },
-  { label: 'answers', kinds: ['upstream', 'gateway', 'phone'], detail: 'answers [CODE] [after D]' },
-  { label: 'trying', kinds: ['upstream'], detail: '100 Trying, then nothing' },
-  { label: 'ignores invite', kinds: ['upstream'], detail: 'answers OPTIONS only' },
-  { label: 'flapping', kinds: ['upstream'], detail: 'flapping down D up D' },
-  { label: 'busy', kinds: ['gateway', 'phone'], detail: '486 Busy Here' },
-  { label: 'full', kinds: ['gateway'], detail: 'every channel in use' },
-  { label: 'down', kinds: ['upstream', 'gateway'], detail: 'unreachable' },
-  { label: 'no-answer', kinds: ['phone'], detail: 'rings forever' },
-  { label: 'unregistered', kinds: ['phone'], detail: 'no registration' },
-  { label: 'ignores redirect', kinds: ['phone'], detail: 'does not follow a 3xx' },
-  { label: 'calls', kinds: ['phone', 'gateway'], detail: 'places a call' },
-  { label: 'registers', kinds: ['phone'], detail: 'sends a REGISTER' },
-  { label: 'sends', kinds: ['upstream', 'gateway'], detail: 'sends one request to the edge (trust model)' },
-];
 
 /** Collects items; every item replaces the word being typed. */
 class Items {
@@ -179,11 +153,11 @@ class Completer {
     const block = this.block;
     if (block === 'scenario') {
       this.names('phone', 'gateway', 'upstream');
-      items.keywords(blockKeywords.scenario);
+      items.keywords(blockKeywords('scenario'));
       return;
     }
-    let words = blockKeywords[block];
-    if (onceEach.has(block)) {
+    let words = blockKeywords(block);
+    if (onceEach(block)) {
       const written = new Set(blockTokens(this.where, innermost(this.where)).map((t) => wordOf(t)).filter((w) => w !== undefined));
       words = words.filter((w) => !written.has(w.split(' ')[0] as KeywordWord));
     }
@@ -257,8 +231,8 @@ class Completer {
     items.snippet('inbound block', 'inbound from ' + this.choice(1, 'gateway', 'pstn') + ' { ring ${2:' + this.firstName('group', this.firstName('phone', 'reception')) + '} }', 'incoming PSTN calls');
   }
 
-  private durations(slot: string): void {
-    const spec = durationSlots[slot] ?? durationSlots['time'];
+  private durations(slot: catalogue.DurationSlot): void {
+    const spec = durationSlots[slot];
     const values: { label: string; detail?: string; kind?: CompletionItemKind }[] = [];
     const digits = /^\d+/.exec(this.where.typed)?.[0];
     if (digits) for (const unit of ['ms', 's', 'm']) values.push({ label: `${digits}${unit}`, kind: CompletionItemKind.Unit, detail: unitName[unit] });
@@ -319,197 +293,103 @@ class Completer {
     this.statementStart();
   }
 
-  /** Completion after a keyword; false to fall back to the start of a statement. */
+  /** Whether the cursor stands where `when` says (the keyword being `p1`). */
+  private holds(when: catalogue.When): boolean {
+    const { block } = this;
+    if (when.scenario !== undefined && (block === 'scenario') !== when.scenario) return false;
+    if (when.block !== undefined && block !== when.block) return false;
+    if (when.prev !== undefined) {
+      const type = typeOf(this.p2);
+      const prev = type === 'Comma' ? ',' : type === 'RBracket' ? ']' : wordOf(this.p2);
+      if (prev === undefined || !when.prev.includes(prev)) return false;
+    }
+    if (when.prev2 !== undefined && wordOf(this.p3) !== when.prev2) return false;
+    if (when.notPrev2 !== undefined && wordOf(this.p3) === when.notPrev2) return false;
+    return true;
+  }
+
+  /** Completion after a keyword, from what the catalogue says follows it there; false to fall back to the start of a statement. */
   private afterKeyword(w1: KeywordWord): boolean {
-    const { items, block } = this;
-    const w2 = wordOf(this.p2);
-    const inScenario = block === 'scenario';
-    switch (w1) {
-      case 'uses': {
+    const follow = catalogue.followAt(w1, (when) => this.holds(when));
+    if (!follow) return false;
+    for (const next of follow.next) this.offer(next);
+    return true;
+  }
+
+  private offer(next: catalogue.Next): void {
+    const { items } = this;
+    switch (next.kind) {
+      case 'names':
+        this.names(...next.of);
+        return;
+      case 'keyword': {
+        if (next.unlessActor?.includes(this.actorKind(this.p2?.image ?? '') as ActorKind)) return;
+        if (next.detail === undefined) {
+          items.keyword(next.phrase, next.context);
+          return;
+        }
+        const first = next.phrase.split(' ')[0] as KeywordWord;
+        items.add({
+          label: next.phrase, kind: CompletionItemKind.Keyword, detail: next.detail,
+          documentation: { kind: MarkupKind.Markdown, value: keywordMarkdown(first, next.context) },
+        });
+        return;
+      }
+      case 'keywords':
+        items.keywords(next.phrases);
+        return;
+      case 'duration':
+        this.durations(next.slot);
+        return;
+      case 'code':
+        this.codes(next.suggest === 'any' ? allReplyCodes().map((c) => c.code) : next.suggest);
+        if (next.preselect !== undefined) {
+          const preselected = items.list.find((i) => i.label === String(next.preselect));
+          if (preselected) preselected.preselect = true;
+        }
+        if (next.withReason) {
+          items.add({
+            label: '181 "Survival Activated - please standby"', kind: CompletionItemKind.Snippet, insertTextFormat: InsertTextFormat.Snippet,
+            insert: '181 "${1:Survival Activated - please standby}"', detail: '181 Call Is Being Forwarded, with its text', filterText: '181', sortText: '000',
+          });
+        }
+        return;
+      case 'pass-list':
+        this.passValues(true);
+        return;
+      case 'transport':
+        items.values(catalogue.transportWords.map((t) => ({ label: t.word, detail: t.detail })));
+        return;
+      case 'gateway-kind':
+        items.values(catalogue.gatewayKindWords.map((k) => {
+          const channels = defaultChannels[k];
+          return {
+            label: k, detail: channels !== undefined ? `${channels} channel${channels === 1 ? '' : 's'} by default` : 'channels required',
+            documentation: keywordMarkdown(k),
+          };
+        }));
+        return;
+      case 'profile': {
         const self = this.p2?.image;
         items.values(visibleProfiles(this.ctx.analysis, this.ctx.uri).filter((p) => !(wordOf(this.p3) === 'profile' && p.name === self)).map((p) => ({
           label: p.name, kind: CompletionItemKind.Reference,
           detail: `profile${p.uri === this.ctx.uri ? '' : ` · ${fileLabel(p.uri)}`}${p.node.uses ? ` · uses ${p.node.uses.text}` : ''}`,
         })));
-        return true;
+        return;
       }
-      case 'use': {
+      case 'file': {
         const here = this.ctx.uri.slice(0, this.ctx.uri.lastIndexOf('/') + 1);
         const files = [...this.ctx.analysis.files.keys()].filter((u) => u !== this.ctx.uri && u.startsWith(here)).map((u) => u.slice(here.length));
         items.values(files.map((f) => ({ label: JSON.stringify(f), kind: CompletionItemKind.File })));
-        return true;
+        return;
       }
-      case 'in':
-        if (block === 'top') {
-          items.values(this.branchNames().map((name) => ({ label: name, kind: CompletionItemKind.Reference, detail: 'branch' })));
-          return true;
-        }
-        return false;
-      case 'via': case 'forward':
-        this.names('upstream');
-        return true;
-      case 'transport': case 'listen':
-        items.values([{ label: 'udp', detail: 'default · port 5060' }, { label: 'tcp', detail: 'port 5060' }, { label: 'tls', detail: 'port 5061' }]);
-        return true;
-      case 'kind':
-        items.values((['bri', 'pri', 'fxo', 'trunk'] as const).map((k) => ({
-          label: k, detail: defaultChannels[k] !== undefined ? `${defaultChannels[k]} channel${defaultChannels[k] === 1 ? '' : 's'} by default` : 'channels required',
-          documentation: keywordMarkdown(k),
-        })));
-        return true;
-      case 'announce':
-        this.codes([180, 181, 182, 183]);
-        items.add({
-          label: '181 "Survival Activated - please standby"', kind: CompletionItemKind.Snippet, insertTextFormat: InsertTextFormat.Snippet,
-          insert: '181 "${1:Survival Activated - please standby}"', detail: '181 Call Is Being Forwarded, with its text', filterText: '181', sortText: '000',
-        });
-        return true;
-      case 'redirect':
-        if (inScenario) return false;
-        this.codes([302, 301, 380]);
-        {
-          const first = items.list.find((i) => i.label === '302');
-          if (first) first.preselect = true;
-        }
-        return true;
-      case 'pass':
-        this.passValues(true);
-        return true;
-      case 'to':
-        return this.afterTo();
-      case 'relay': case 'direct':
-        items.keyword('to');
-        return true;
-      case 'then':
-        items.keyword('ring', 'inbound');
-        return true;
-      case 'ring':
-        if (typeOf(this.p2) === 'RBracket') this.durations('ring');
-        else this.names('phone', 'group');
-        return true;
-      case 'for': case 'every': case 'holdoff':
-        this.durations(w1);
-        return true;
-      case 'no-answer': case 'ringing': case 't1': case 't2': case 'budget':
-        if (inScenario) return false;
-        this.durations(w1);
-        return true;
-      case 'timeout':
-        if (w2 === 'on') return true;
-        this.durations('timeout');
-        return true;
-      case 'probe':
-        items.keyword('options');
-        return true;
-      case 'options':
-        items.keywords(probeFields);
-        return true;
-      case 'down':
-        if (block === 'upstream') items.keyword('after');
-        else if (w2 === 'marked') items.keyword('at', 'scenario-time');
-        else if (w2 === 'flapping') this.durations('time');
-        else return false;
-        return true;
-      case 'up':
-        if (block === 'upstream') items.keyword('after');
-        else if (wordOf(this.p3) === 'down') this.durations('time');
-        else return false;
-        return true;
-      case 'after':
-        if (inScenario) this.durations('time');
-        return true;
-      case 'with':
-        items.keyword('path');
-        return true;
-      case 'per':
-        this.durations('per');
-        return true;
-      case 'max-expires':
-        this.durations('max-expires');
-        return true;
-      case 'per-source': case 'outside': case 'max-contacts':
-        // A count comes next: nothing to offer.
-        return true;
-      case 'keep':
-        items.keyword('local copy');
-        return true;
-      case 'local':
-        items.keyword('copy');
-        return true;
-      case 'outbound':
-        items.keyword('from', 'outbound');
-        return true;
-      case 'inbound':
-        items.keyword('from', 'inbound');
-        return true;
-      case 'from':
-        if (w2 === 'outbound') items.keyword('lan', 'outbound');
-        else if (w2 === 'inbound') this.names('gateway');
-        else if (inScenario) this.durations('time');
-        return true;
-      case 'lan':
-        if (w2 === 'from') items.keyword('via');
-        return true;
-      case 'edge':
-        items.keyword('listen');
-        return true;
-      case 'on':
-        items.keyword('timeout', 'on-timeout');
-        return true;
-      case 'ignores': {
-        const kind = this.actorKind(this.p2?.image ?? '');
-        if (kind !== 'phone') items.keyword('invite');
-        if (kind !== 'upstream' && kind !== 'gateway') items.add({ label: 'redirect', kind: CompletionItemKind.Keyword, detail: 'does not follow a 3xx', documentation: { kind: MarkupKind.Markdown, value: keywordMarkdown('redirect', 'scenario-state') } });
-        return true;
-      }
-      case 'flapping':
-        items.keyword('down', 'flapping');
-        return true;
-      case 'slow': case 'at': case 'within': case 'until':
-        if (!inScenario) return true;
-        this.durations('time');
-        return true;
-      case 'answers':
-        if (!inScenario) return false;
-        // `expect X answers` may only take `at`; a state `answers` takes a code and a delay.
-        if (wordOf(this.p3) === 'expect') return false;
-        this.codes([200, 180, 183, 404, 480, 486, 500, 503, 603]);
-        items.keyword('after', 'scenario-state');
-        return true;
-      case 'udp': case 'tcp': case 'tls':
-        // `edge listen udp ADDRESS`: an address comes next.
-        return w2 === 'listen' || typeOf(this.p2) === 'Comma';
-      case 'gets':
-        this.codes(allReplyCodes().map((c) => c.code));
-        return true;
-      case 'expect':
-        this.names('phone', 'gateway', 'upstream');
-        return true;
-      case 'marked':
-        items.keyword('down', 'marked');
-        return true;
-      case 'calls':
-        this.names('phone');
-        return true;
-      case 'network':
-        items.keyword('loss');
-        return true;
-      // A name, a number, an address, a URI, a string or a brace comes next: nothing to offer.
-      case 'branch': case 'profile': case 'gateway': case 'upstream': case 'phone': case 'group': case 'address': case 'channels':
-      case 'proxy': case 'match': case 'strip': case 'prefix': case 'did': case 'emergency': case 'loss': case 'seed': case 'contact':
-      case 'scenario': case 'rewrite': case 'register': case 'timers': case 'limits': case 'parallel': case 'serial':
-        return true;
-      default:
-        return false;
+      case 'branch':
+        items.values(this.branchNames().map((name) => ({ label: name, kind: CompletionItemKind.Reference, detail: 'branch' })));
+        return;
+      case 'literal':
+        // A name, a number, an address, a URI, a string or a brace comes next: nothing to offer.
+        return;
     }
-  }
-
-  /** After `to`: `redirect 302 to`, `relay to`, `direct to` take a gateway; `did N to` a phone or group. */
-  private afterTo(): boolean {
-    const w2 = wordOf(this.p2);
-    if (w2 === 'relay' || w2 === 'direct' || wordOf(this.p3) === 'redirect') this.names('gateway');
-    else if (wordOf(this.p3) === 'did') this.names('phone', 'group');
-    return true;
   }
 
   /** The keyword that heads a comma list ending at the cursor (`via a, b,` → via). */
@@ -520,7 +400,7 @@ class Completer {
       const type = t.tokenType.name;
       if (type === 'LCurly' || type === 'RCurly') return { word: undefined, block: true };
       const word = wordOf(t);
-      if (word && !['udp', 'tcp', 'tls', 'all'].includes(word)) return { word, block: false };
+      if (word && !listValues.has(word)) return { word, block: false };
     }
     return { word: undefined, block: false };
   }
@@ -540,7 +420,7 @@ class Completer {
         case 'via': this.names('upstream'); break;
         case 'from': this.names('gateway'); break;
         case 'pass': this.passValues(false); break;
-        case 'listen': this.items.values([{ label: 'udp' }, { label: 'tcp' }, { label: 'tls' }]); break;
+        case 'listen': this.items.values(catalogue.transportWords.map((t) => ({ label: t.word }))); break;
         default: break;
       }
       return true;
@@ -551,32 +431,32 @@ class Completer {
     }
     if (type === 'String') {
       if (w2 === 'scenario') {
-        items.keyword('in');
+        items.keywords(tails(w2));
         return true;
       }
       return false;
     }
     if (block === 'top') {
-      if (type === 'Name' && (w2 === 'branch' || w2 === 'profile')) items.keyword('uses');
+      if (type === 'Name' && (w2 === 'branch' || w2 === 'profile')) items.keywords(tails(w2));
       return type === 'Name' || type === 'Number';
     }
     if (type === 'Name') {
       if (w2 === 'group') {
-        items.values([{ label: 'parallel', detail: 'ring every member at once' }, { label: 'serial', detail: 'ring members one after another' }].map((v) => ({ ...v, kind: CompletionItemKind.Keyword })));
+        items.values(catalogue.groupModes.map((m) => ({ label: m.word, detail: m.detail, kind: CompletionItemKind.Keyword })));
         return true;
       }
       if (w2 === 'gateway' || w2 === 'upstream' || w2 === 'phone' || w2 === 'via' || w2 === 'from') return true;
       if (w2 === 'forward') {
-        if (!this.freshLine) items.keyword('with path');
+        if (!this.freshLine) items.keywords(tails(w2));
         return false;
       }
       if (w2 === 'ring') {
-        if (!this.freshLine) items.keywords(['for', 'then']);
+        if (!this.freshLine) items.keywords(tails(w2));
         return false;
       }
       if (block === 'scenario') {
         if (w2 === 'expect') {
-          items.keywords(['gets', 'answers', 'marked down']);
+          items.keywords(tails(w2));
           return true;
         }
         if (w2 === 'calls') return false;
@@ -587,16 +467,16 @@ class Completer {
     }
     if (type === 'Number') {
       if (w3 === 'phone') {
-        items.keywords(['at', 'registered']);
+        items.keywords(tails(w3));
         return true;
       }
       if (w2 === 'redirect' || w2 === 'did') {
-        items.keyword('to');
+        items.keywords(tails(w2));
         return true;
       }
       if (w2 === 'announce') return true;
       if (block === 'outbound' && this.listHead().word === 'emergency') {
-        if (!this.freshLine) items.keyword('direct to');
+        if (!this.freshLine) items.keywords(tails('emergency'));
         return false;
       }
     }
@@ -607,11 +487,11 @@ class Completer {
       return false;
     }
     if (block === 'limits' && type === 'Number' && (w2 === 'per-source' || w2 === 'outside') && !this.freshLine) {
-      items.keyword('per');
+      items.keywords(tails(w2));
       return true;
     }
     if (block === 'inbound' && type === 'Duration' && w2 === 'for' && !this.freshLine) {
-      items.keyword('then');
+      items.keywords(tails(w2));
       return false;
     }
     return false;

@@ -5,7 +5,7 @@
 import type { IToken } from 'chevrotain';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import type { Analysis, Branch, KeywordWord, Origin, Setting } from '../../../grammar/src/index.js';
-import { defaultChannels, worstPostDialDelayMs } from '../../../grammar/src/index.js';
+import { catalogue, defaultChannels, worstPostDialDelayMs } from '../../../grammar/src/index.js';
 import type { DocumentContext } from './context.js';
 import { offsetAt, spanToRange } from './convert.js';
 import { innermost, locate, tokenEnd, typeOf, wordOf, type Where } from './knowledge/blocks.js';
@@ -14,9 +14,11 @@ import { branchesUsing, branchOf, describeOrigin, durationText, fileLabel, findP
 import { replyMarkdown } from './knowledge/reply-codes.js';
 
 type TimerKey = 'no-answer' | 'ringing' | 't1' | 't2' | 'budget';
-const timerKeys = new Set<string>(['no-answer', 'ringing', 't1', 't2', 'budget']);
-const probeKeys = new Set<string>(['every', 'timeout', 'down', 'up', 'holdoff', 'probe', 'options', 'after']);
-const limitKeys = new Set<string>(['limits', 'per-source', 'per', 'outside', 'max-expires', 'max-contacts']);
+const timerKeys = new Set<string>(catalogue.blocks.timers.statements);
+/** `probe options` and every word of its fields. */
+const probeKeys = new Set<string>(['probe', 'options', ...catalogue.probeFields.flatMap((f) => f.split(' '))]);
+/** `limits`, its settings and the `per` of their windows. */
+const limitKeys = new Set<string>([...catalogue.blocks.limits.openers, ...catalogue.blocks.limits.statements, 'per']);
 
 /** The token under the cursor, or the one just before it (a cursor at a word's end). */
 function tokenAt(tokens: readonly IToken[], offset: number): IToken | undefined {

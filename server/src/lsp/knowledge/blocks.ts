@@ -5,20 +5,18 @@
 // top-level keyword closes every open block).
 import type { IToken } from 'chevrotain';
 import type { ast, KeywordWord, ParseResult } from '../../../../grammar/src/index.js';
-import { keywordWords } from '../../../../grammar/src/index.js';
+import { catalogue, keywordWords } from '../../../../grammar/src/index.js';
 
-export type BlockKind =
-  | 'top' | 'container' | 'gateway' | 'upstream' | 'timers' | 'register' | 'limits' | 'outbound' | 'on-timeout' | 'rewrite'
-  | 'inbound' | 'scenario' | 'unknown';
+/** A block of the catalogue, or `unknown` for a `{` no opener keyword explains. */
+export type BlockKind = catalogue.BlockKind | 'unknown';
 
 /** The keyword that opens each kind of `{ ... }` block. */
-const openers: Partial<Record<KeywordWord, BlockKind>> = {
-  branch: 'container', profile: 'container', gateway: 'gateway', upstream: 'upstream', timers: 'timers', register: 'register', limits: 'limits',
-  outbound: 'outbound', on: 'on-timeout', rewrite: 'rewrite', inbound: 'inbound', scenario: 'scenario',
-};
+const openers = new Map<string, BlockKind>(
+  (Object.entries(catalogue.blocks) as [catalogue.BlockKind, catalogue.BlockSpec][]).flatMap(([kind, spec]) => spec.openers.map((word) => [word, kind] as const)),
+);
 
 /** Keywords only the top level takes: the parser ends any open block before them. */
-const topLevel = new Set<string>(['branch', 'profile', 'scenario', 'use']);
+const topLevel = new Set<string>(catalogue.blocks.top.statements);
 
 const keywordSet = new Set<string>(keywordWords);
 
@@ -100,7 +98,7 @@ function blockKindAt(tokens: readonly IToken[], index: number): { kind: BlockKin
     const type = t.tokenType.name;
     if (type === 'LCurly' || type === 'RCurly') break;
     const word = wordOf(t);
-    const kind = word ? openers[word] : undefined;
+    const kind = word ? openers.get(word) : undefined;
     // `timeout` alone is a probe field; `on timeout` opens a block.
     if (kind) return { kind, head: t };
   }
