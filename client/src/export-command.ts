@@ -6,13 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-
-interface ExportAnswer {
-  readonly bundles: readonly { readonly branch: string; readonly dir: string; readonly files: readonly string[]; readonly notes: readonly string[] }[];
-  readonly archive?: string;
-}
-
-type Target = 'edgeos' | 'debian' | 'openwrt';
+import { exportBranchesRequest, exportRequest, type ExportAnswer, type ExportTarget as Target } from '../../protocol/src/index.js';
 
 const targetItems: readonly (vscode.QuickPickItem & { target: Target })[] = [
   { label: 'edgeos', description: 'EdgeRouter (EdgeOS): boot hook in /config/scripts/post-config.d', target: 'edgeos' },
@@ -63,7 +57,7 @@ async function exportBundle(getClient: () => LanguageClient | undefined, channel
 
   let branches: string[];
   try {
-    branches = await client.sendRequest<string[]>('surv/exportBranches', { uri: protocolUri });
+    branches = await client.sendRequest(exportBranchesRequest, { uri: protocolUri });
   } catch (error) {
     void vscode.window.showErrorMessage(`surv: ${errorText(error)}`);
     return;
@@ -95,7 +89,7 @@ async function exportBundle(getClient: () => LanguageClient | undefined, channel
   try {
     answer = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `surv: exporting ${name} (${target})…` },
-      () => client.sendRequest<ExportAnswer>('surv/export', { uri: protocolUri, target, out: destination, ...(branch === 'all' ? {} : { branch }) }),
+      () => client.sendRequest(exportRequest, { uri: protocolUri, target, out: destination, ...(branch === 'all' ? {} : { branch }) }),
     );
   } catch (error) {
     channel.error(`export of ${uri.fsPath} (${target}) refused: ${errorText(error)}`);

@@ -4,12 +4,8 @@
 // command palette, both work on the active .surv editor.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { simulateScenarioCommand, verifyBranchCommand, verifyRequest } from '../../protocol/src/index.js';
 import type { ScenarioTests } from './testing.js';
-
-interface VerifyAnswer {
-  readonly reports: readonly { readonly branch: string; readonly explored: number; readonly bound: string; readonly violations: readonly unknown[] }[];
-  readonly skipped: readonly { readonly branch: string; readonly reason: string }[];
-}
 
 function text(value: unknown, name: string): string | undefined {
   const v = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
@@ -70,7 +66,7 @@ async function verify(client: () => LanguageClient | undefined, log: vscode.LogO
   try {
     const answer = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `surv: verifying ${branch ?? 'branches'}` },
-      () => running.sendRequest<VerifyAnswer>('surv/verify', { uri, ...(branch !== undefined ? { branch } : {}) }),
+      () => running.sendRequest(verifyRequest, { uri, ...(branch !== undefined ? { branch } : {}) }),
     );
     const parts = answer.reports.map((r) => `${r.branch}: ${r.violations.length === 0 ? 'no violations' : plural(r.violations.length, 'violation')} (${plural(r.explored, 'combination')}, ${r.bound})`);
     for (const s of answer.skipped) parts.push(`${s.branch}: not verified, ${s.reason}`);
@@ -83,14 +79,14 @@ async function verify(client: () => LanguageClient | undefined, log: vscode.LogO
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    log.error(`surv/verify ${uri}: ${message}`);
+    log.error(`${verifyRequest.method} ${uri}: ${message}`);
     void vscode.window.showErrorMessage(`surv verify: ${message}`);
   }
 }
 
 export function registerScenarioCommands(tests: ScenarioTests, client: () => LanguageClient | undefined, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('surv.simulateScenario', (args: unknown) => simulate(tests, args)),
-    vscode.commands.registerCommand('surv.verifyBranch', (args: unknown) => verify(client, log, args)),
+    vscode.commands.registerCommand(simulateScenarioCommand, (args: unknown) => simulate(tests, args)),
+    vscode.commands.registerCommand(verifyBranchCommand, (args: unknown) => verify(client, log, args)),
   ];
 }

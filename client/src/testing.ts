@@ -6,29 +6,7 @@
 // shows inline; the timeline of every run goes to the run's output.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-
-interface LspRange {
-  readonly start: { readonly line: number; readonly character: number };
-  readonly end: { readonly line: number; readonly character: number };
-}
-
-/** `surv/scenarios` answers (docs/vscode.md). */
-interface ScenarioInfo {
-  readonly title: string;
-  readonly branch: string;
-  readonly range: LspRange;
-  readonly expectations: readonly { readonly range: LspRange; readonly text: string }[];
-}
-
-/** `surv/simulate` answers (docs/vscode.md). */
-interface SimulateAnswer {
-  readonly scenario: string;
-  readonly branch: string;
-  readonly passed: boolean;
-  readonly verdicts: readonly { readonly status: 'pass' | 'fail' | 'unsupported'; readonly message: string; readonly range: LspRange | null }[];
-  readonly timeline: string;
-  readonly notes: readonly string[];
-}
+import { scenariosRequest, simulateRequest, type Range as LspRange, type ScenarioInfo, type SimulateAnswer } from '../../protocol/src/index.js';
 
 interface ScenarioRef {
   readonly uri: vscode.Uri;
@@ -128,10 +106,10 @@ export class ScenarioTests implements vscode.Disposable {
     if (!client) return;
     let list: ScenarioInfo[];
     try {
-      list = await client.sendRequest<ScenarioInfo[]>('surv/scenarios', { uri: client.code2ProtocolConverter.asUri(uri) });
+      list = await client.sendRequest(scenariosRequest, { uri: client.code2ProtocolConverter.asUri(uri) });
     } catch (error) {
       // Not (yet) known to the server: the next open, save or discovery tries again.
-      this.log.debug(`surv/scenarios ${uri.toString()}: ${errorText(error)}`);
+      this.log.debug(`${scenariosRequest.method} ${uri.toString()}: ${errorText(error)}`);
       this.controller.items.delete(uri.toString());
       return;
     }
@@ -215,7 +193,7 @@ export class ScenarioTests implements vscode.Disposable {
     const started = Date.now();
     let answer: SimulateAnswer;
     try {
-      answer = await client.sendRequest<SimulateAnswer>('surv/simulate', {
+      answer = await client.sendRequest(simulateRequest, {
         uri: client.code2ProtocolConverter.asUri(ref.uri), branch: ref.branch, title: ref.title,
       }, token);
     } catch (error) {

@@ -20,12 +20,12 @@ import { inlayHints } from './lsp/inlay-hints.js';
 import { definition, documentHighlights, prepareRename, references, rename, RenameError } from './lsp/navigation.js';
 import { semanticTokenLegend, semanticTokens } from './lsp/semantic-tokens.js';
 import { foldingRanges, selectionRanges } from './lsp/structure.js';
-import { listScenarios, scenariosMethod, simulateMethod, simulateScenario } from './lsp/scenarios.js';
-import { diagramsMethod, documentDiagrams } from './lsp/diagrams.js';
-import { exportableBranches, exportBranchesMethod, exportDocument, exportMethod, type ExportSources } from './lsp/export.js';
+import { listScenarios, simulateScenario } from './lsp/scenarios.js';
+import { documentDiagrams } from './lsp/diagrams.js';
+import { exportableBranches, exportDocument, type ExportSources } from './lsp/export.js';
 import { documentSymbols, workspaceSymbols } from './lsp/symbols.js';
 import { verifyQuickFixes } from './lsp/verify-fixes.js';
-import { verifyMethod, VerifyOnSave } from './lsp/verify-on-save.js';
+import { VerifyOnSave } from './lsp/verify-on-save.js';
 import { VerifyWorker } from './lsp/verify-pool.js';
 import { capDiagnostics } from './lsp/diagnostic-cap.js';
 import { uriToPath, Workspace } from './lsp/workspace.js';
@@ -33,6 +33,9 @@ import type { SourceFile } from '../../grammar/src/index.js';
 import { unreadSource } from './files/load.js';
 import { Budget, isInside, readDesign, realPath } from './files/read.js';
 import { findDesigns } from './files/walk.js';
+import {
+  diagramsRequest, exportBranchesRequest, exportRequest, scenariosRequest, simulateRequest, verifyRequest,
+} from '../../protocol/src/index.js';
 
 export interface ServerOptions {
   /** Milliseconds to wait after an edit before checking; bursts of edits are coalesced either way. */
@@ -345,20 +348,22 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }, token));
 
   // The scenario requests answer a ResponseError for bad params; this one is for a bug.
+  // Params are typed by the protocol but come off the wire unchecked: each feature
+  // takes them as `unknown` and validates them itself.
   const failed = (method: string) => new ResponseError<void>(-32603, `${method}: internal error (the server log has the details)`);
-  connection.onRequest(scenariosMethod, (params: unknown, token) =>
-    runSafe(scenariosMethod, failed(scenariosMethod), () => listScenarios(workspace.analysis(), params), token));
-  connection.onRequest(simulateMethod, (params: unknown, token) =>
-    runSafe(simulateMethod, failed(simulateMethod), () => simulateScenario(workspace.analysis(), params), token));
-  connection.onRequest(verifyMethod, (params: unknown) => verifier.request(params));
-  connection.onRequest(diagramsMethod, (params: unknown, token) =>
-    runSafe(diagramsMethod, failed(diagramsMethod), () => documentDiagrams(workspace.analysis(), params, (uri) => workspace.documentVersion(uri)), token));
+  connection.onRequest(scenariosRequest, (params: unknown, token) =>
+    runSafe(scenariosRequest.method, failed(scenariosRequest.method), () => listScenarios(workspace.analysis(), params), token));
+  connection.onRequest(simulateRequest, (params: unknown, token) =>
+    runSafe(simulateRequest.method, failed(simulateRequest.method), () => simulateScenario(workspace.analysis(), params), token));
+  connection.onRequest(verifyRequest, (params: unknown) => verifier.request(params));
+  connection.onRequest(diagramsRequest, (params: unknown, token) =>
+    runSafe(diagramsRequest.method, failed(diagramsRequest.method), () => documentDiagrams(workspace.analysis(), params, (uri) => workspace.documentVersion(uri)), token));
 
   const exportSources: ExportSources = { roots, held: (path) => workspace.textOf(pathToFileURL(path).toString()) };
-  connection.onRequest(exportMethod, (params: unknown, token) =>
-    runSafe(exportMethod, failed(exportMethod), () => exportDocument(exportSources, params), token));
-  connection.onRequest(exportBranchesMethod, (params: unknown, token) =>
-    runSafe(exportBranchesMethod, failed(exportBranchesMethod), () => exportableBranches(exportSources, params), token));
+  connection.onRequest(exportRequest, (params: unknown, token) =>
+    runSafe(exportRequest.method, failed(exportRequest.method), () => exportDocument(exportSources, params), token));
+  connection.onRequest(exportBranchesRequest, (params: unknown, token) =>
+    runSafe(exportBranchesRequest.method, failed(exportBranchesRequest.method), () => exportableBranches(exportSources, params), token));
 
   connection.onShutdown(() => {
     // No diagnostics after shutdown: the client may already be tearing down.

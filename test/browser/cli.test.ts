@@ -1,12 +1,12 @@
 // `surv diagram --format svg|png` through the built CLI, in Debian's Chromium. Without
 // /usr/bin/chromium these tests fail (apt-get install -y chromium); the message a user
-// gets then is checked in test/unit/diagram/cli.test.ts.
+// gets then is checked in test/cli/diagram.test.ts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CHROMIUM } from '../../server/src/render/index.js';
-import { ensureBuilt, fixture, survBin } from '../unit/cli/helpers.js';
+import { ensureBuilt, fixture, survBin } from '../cli/helpers.js';
 import { root, viewOf } from '../unit/diagram/helpers.js';
 
 beforeAll(ensureBuilt);

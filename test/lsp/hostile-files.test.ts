@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanBranch } from '../unit/cli/helpers.js';
+import { cleanBranch } from '../cli/helpers.js';
 import { startServer, summarize, type LspServer } from './harness.js';
 
 const secret = 'SURV-LSP-SECRET-51d2';

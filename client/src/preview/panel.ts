@@ -9,29 +9,14 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { previewHtml } from './html.js';
 import { markdownOf } from './markdown.js';
-import { parseFromWebview, pngDataUrlPrefix, type FromWebview, type PreviewView, type ToWebview } from './protocol.js';
-
-export const diagramsMethod = 'surv/diagrams';
+import { diagramsRequest, type DiagramsAnswer, type DiagramViewInfo, type Range as LspRange } from '../../../protocol/src/index.js';
+import { parseFromWebview, pngDataUrlPrefix, type FromWebview, type ToWebview } from './protocol.js';
 /** After the last keystroke: long enough to coalesce typing, short enough to feel live. */
 const refreshDelayMs = 150;
 /** While the language server is (re)starting, ask again this often. */
 const retryDelayMs = 500;
 
-interface LspRange {
-  readonly start: { readonly line: number; readonly character: number };
-  readonly end: { readonly line: number; readonly character: number };
-}
-
-/** The server's answer (server/src/lsp/diagrams.ts). */
-interface DiagramsAnswer {
-  readonly version: number | null;
-  readonly views: readonly (PreviewView & {
-    readonly messages: readonly { readonly index: number; readonly summary: string; readonly text: string | null; readonly uri: string | null; readonly range: LspRange | null }[];
-  })[];
-  readonly error?: { readonly message: string; readonly code: string; readonly range: LspRange };
-}
-
-type AnswerView = DiagramsAnswer['views'][number];
+type AnswerView = DiagramViewInfo;
 
 function toRange(range: LspRange): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
@@ -230,11 +215,11 @@ export class DiagramPreview implements vscode.Disposable {
     const uri = document.uri.toString();
     let answer: unknown;
     try {
-      answer = await client.sendRequest(diagramsMethod, { uri });
+      answer = await client.sendRequest(diagramsRequest, { uri });
     } catch (error) {
       if (sequence !== this.sequence || this.document !== document) return;
       const message = error instanceof Error ? error.message : String(error);
-      this.log.warn(`preview: ${diagramsMethod} for ${uri}: ${message}`);
+      this.log.warn(`preview: ${diagramsRequest.method} for ${uri}: ${message}`);
       this.post({ type: 'status', message: `No diagram: ${message}` });
       return;
     }

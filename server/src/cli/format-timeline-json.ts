@@ -2,9 +2,9 @@
 // docs/simulate-output.schema.json. Keys are spelled out one by one so their order
 // never depends on the engine's objects. Bump `version` on any incompatible change.
 import type { Scenario } from '../../../grammar/src/index.js';
+import { isLost } from '../present/timeline.js';
 import type { SimulationResult } from '../simulate/index.js';
 import type { Located, Sources } from './format-timeline-location.js';
-import { isLost } from './format-timeline.js';
 
 export interface SimulatedScenario {
   readonly scenario: Scenario;

@@ -1,7 +1,10 @@
 // The design view of a branch, drawn from the policy alone (no scenario): the normal
 // path and the survival path of an outgoing call side by side in one `alt`, the
-// emergency route, and the incoming ring chain with its parallel forks.
+// emergency route, and the incoming ring chain with its parallel forks. What happens in
+// survival and to an emergency number is drawn from the routing plan (server/src/plan/),
+// the decisions the simulator interprets and the exporter writes.
 import { formatMs, type Branch, type Origin, type RingStep } from '../../../grammar/src/index.js';
+import { buildRoutingPlan, type PlanOutbound } from '../plan/index.js';
 import { edgeLabel, gatewayLabel, hostPortText, phoneLabel, upstreamLabel, upstreamOrder } from './devices.js';
 import { preferSource } from './origins.js';
 import type { BuiltDiagram } from './scenario.js';
@@ -19,13 +22,14 @@ export function designDiagram(branch: Branch, autonumber: boolean): BuiltDiagram
   for (const u of upstreamOrder(branch)) out.participant(u, upstreamLabel(branch, u));
   for (const g of branch.gateways) out.participant(g.name, gatewayLabel(branch, g.name));
 
-  if (branch.outbound) outbound(out, branch);
+  const plan = buildRoutingPlan(branch);
+  if (branch.outbound && plan.outbound) outbound(out, branch, plan.outbound);
   if (branch.inbound) inbound(out, branch);
   if (!branch.outbound && !branch.inbound) out.note(out.participants, 'no outbound or inbound policy');
   return { mermaid: out.toString(), messages: out.messages };
 }
 
-function outbound(out: SequenceBuilder, branch: Branch): void {
+function outbound(out: SequenceBuilder, branch: Branch, plan: PlanOutbound): void {
   const policy = branch.outbound!;
   const t = branch.timers;
   const noAnswer = formatMs(t.noAnswerMs.value);
@@ -62,7 +66,7 @@ function outbound(out: SequenceBuilder, branch: Branch): void {
   else out.next(label);
   out.tint(SURVIVAL_TINT);
   for (const silent of via) silentUpstream(out, branch, silent, viaOrigin);
-  survival(out, branch);
+  survival(out, branch, plan);
   out.close();
 
   const probed = via.length > 0 && via.every((n) => branch.upstreams.find((u) => u.name === n)?.probe);
@@ -70,12 +74,12 @@ function outbound(out: SequenceBuilder, branch: Branch): void {
     out.next(`${via.join(', ')} marked down by probing: survival at once`);
     out.tint(SURVIVAL_TINT);
     out.note(['edge', via[via.length - 1]!], `${via.join(', ')} marked down: not tried`);
-    survival(out, branch);
+    survival(out, branch, plan);
     out.close();
   }
   out.close();
 
-  emergency(out, branch);
+  emergency(out, plan);
 }
 
 /** An upstream that never answers: the INVITE, its retransmissions, fr_timer. */
@@ -98,42 +102,38 @@ export function retransmitTimes(t1: number, t2: number, fr: number): number[] {
 }
 
 /** The on-timeout actions, in order, and where the call goes next. */
-function survival(out: SequenceBuilder, branch: Branch): void {
-  const policy = branch.outbound!;
-  const actions = policy.onTimeout.value;
-  const rules = policy.rewrite.value;
+function survival(out: SequenceBuilder, branch: Branch, plan: PlanOutbound): void {
+  const rules = plan.rewrite;
   const number = rules.length > 0 ? 'number (rewritten)' : 'number';
   if (rules.length > 0) {
     out.note(['edge'], `rewrite: ${rules.map((r) => `${r.match}… ${[r.strip ? `strip ${r.strip}` : '', r.prefix ? `prefix ${r.prefix}` : ''].filter(Boolean).join(' ')}`).join('; ')}`);
   }
-  if (actions.length === 0) {
-    out.message('edge', '-->>', CALLER, '408 Request Timeout', { origin: preferSource(policy.onTimeout.origin, branch.timers.noAnswerMs.origin) });
+  if (plan.actions.length === 0) {
+    out.message('edge', '-->>', CALLER, '408 Request Timeout', { origin: preferSource(plan.actionsOrigin, branch.timers.noAnswerMs.origin) });
     return;
   }
-  for (const a of actions) {
+  for (const a of plan.actions) {
     if (a.kind === 'announce') {
       out.message('edge', '-->>', CALLER, `${a.code} ${a.reason}`, { origin: a.origin });
     } else if (a.kind === 'redirect') {
-      const gateway = branch.gateways.find((g) => g.name === a.gateway);
-      const address = gateway?.address.value;
-      out.message('edge', '-->>', CALLER, `${a.code} → sip:${number}@${address ? hostPortText(address, false) : a.gateway}`, { origin: a.origin });
-      out.message(CALLER, '->>', 'edge', `INVITE ${number}@${address ? hostPortText(address, false) : a.gateway}`, { origin: a.origin });
-      if (out.has(a.gateway)) out.message('edge', '->>', a.gateway, `INVITE ${number}`, { origin: preferSource(gateway?.origin, a.origin) });
-    } else if (out.has(a.gateway)) {
-      out.message('edge', '->>', a.gateway, `INVITE ${number}`, { origin: a.origin });
+      const address = a.gateway?.address;
+      const at = address ? hostPortText(address, false) : a.gatewayName;
+      out.message('edge', '-->>', CALLER, `${a.code} → sip:${number}@${at}`, { origin: a.origin });
+      out.message(CALLER, '->>', 'edge', `INVITE ${number}@${at}`, { origin: a.origin });
+      if (out.has(a.gatewayName)) out.message('edge', '->>', a.gatewayName, `INVITE ${number}`, { origin: preferSource(a.gateway?.origin, a.origin) });
+    } else if (out.has(a.gatewayName)) {
+      out.message('edge', '->>', a.gatewayName, `INVITE ${number}`, { origin: a.origin });
     }
   }
 }
 
-function emergency(out: SequenceBuilder, branch: Branch): void {
-  const policy = branch.outbound!;
-  const numbers = policy.emergency.value;
+function emergency(out: SequenceBuilder, plan: PlanOutbound): void {
+  const { numbers, gatewayName: gateway } = plan.emergency;
   if (numbers.length === 0) return;
-  const gateway = policy.emergencyGateway.value;
   out.open('opt', `emergency ${numbers.join(', ')}: ${gateway ? `straight to ${gateway}` : 'no gateway'}, never waits`);
-  out.message(CALLER, '->>', 'edge', `INVITE ${numbers[0]!}`, { origin: preferSource(policy.emergency.origin, policy.origin) });
+  out.message(CALLER, '->>', 'edge', `INVITE ${numbers[0]!}`, { origin: preferSource(plan.emergency.origin, plan.origin) });
   if (gateway && out.has(gateway)) {
-    const origin = preferSource(policy.emergencyGateway.origin, branch.gateways.find((g) => g.name === gateway)?.origin);
+    const origin = preferSource(plan.emergency.gatewayOrigin, plan.emergency.gateway?.origin);
     out.message('edge', '->>', gateway, `INVITE ${numbers[0]!}`, { origin });
   }
   out.close();

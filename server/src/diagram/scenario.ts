@@ -7,7 +7,7 @@ import type { SimulationResult, TraceEntry } from '../simulate/index.js';
 import { kindOf, labelOf, upstreamOrder } from './devices.js';
 import { OriginFinder } from './origins.js';
 import { SequenceBuilder, SURVIVAL_TINT, type Arrow, type RecordedMessage } from './sequence.js';
-import { contactUri, startLine, uriUser } from './sip-text.js';
+import { contactUri, uriUser } from './sip-text.js';
 
 interface Note {
   readonly over: readonly string[];
@@ -99,16 +99,16 @@ function arrowOf(entry: TraceEntry): Arrow {
 
 /** What the message is: `INVITE 944000000`, `181 Survival Activated`, `302 Moved Temporarily → sip:…`, `200 OK (BYE)`. */
 export function describeMessage(entry: TraceEntry): string {
-  const line = startLine(entry.text);
-  if (line.status !== undefined) {
-    let text = `${line.status} ${line.reason ?? ''}`.trim();
-    const contact = line.status >= 300 && line.status < 400 ? contactUri(entry.text) : undefined;
+  const m = entry.message;
+  if (m.status !== undefined) {
+    let text = `${m.status} ${m.reason ?? ''}`.trim();
+    const contact = m.status >= 300 && m.status < 400 ? contactUri(m) : undefined;
     if (contact !== undefined) text += ` → ${contact}`;
     if (entry.method !== 'INVITE') text += ` (${entry.method})`;
     return text;
   }
-  const method = line.method ?? entry.summary;
-  return method === 'INVITE' && line.uri !== undefined ? `INVITE ${uriUser(line.uri)}` : method;
+  const method = m.method ?? entry.summary;
+  return method === 'INVITE' && m.uri !== undefined ? `INVITE ${uriUser(m.uri)}` : method;
 }
 
 export function seconds(ms: number): string {
@@ -218,7 +218,7 @@ function expectationHits(scenario: Scenario, trace: readonly TraceEntry[]): Map<
     let i = -1;
     if (e.kind === 'gets') {
       i = trace.findIndex((t) => t.to === e.actor && t.method === 'INVITE' && t.status === e.code
-        && (e.atMs === undefined || t.atMs === e.atMs) && (e.contact === undefined || contactUri(t.text) === e.contact));
+        && (e.atMs === undefined || t.atMs === e.atMs) && (e.contact === undefined || contactUri(t.message) === e.contact));
     } else if (e.kind === 'answers') {
       i = trace.findIndex((t) => t.from === e.actor && t.method === 'INVITE' && t.status !== undefined
         && t.status >= 200 && t.status < 300 && (e.atMs === undefined || t.atMs === e.atMs));

@@ -1,9 +1,11 @@
-// kamailio.cfg, second half: the routing logic. It follows the simulator's edge proxy
-// (docs/simulator.md) decision by decision; docs/export.md says where it cannot.
+// kamailio.cfg, second half: the routing logic. It translates the routing plan
+// (server/src/plan/, checked in plan.ts), which the simulator's edge interprets, into
+// Kamailio routes; docs/export.md says where Kamailio cannot follow it.
 import { announceActions, type CfgContext } from './cfg-globals.js';
 import type { CfgWriter } from './cfg-writer.js';
 import { cfgFormat, cfgString } from './escape.js';
-import { reasons, type Plan, type PlanGateway, type PlanStep, type PlanUpstream } from './plan.js';
+import { proxyReplies, reasons, type ProxyReply } from '../plan/index.js';
+import type { Plan, PlanGateway, PlanStep, PlanUpstream } from './plan.js';
 import { ExportError } from './types.js';
 
 /** A user part that may be copied into a Contact or Request-URI: RFC 3261 unreserved characters, `+`, `*` and %XX escapes. */
@@ -13,6 +15,11 @@ const safeUser = '^([A-Za-z0-9+*._~-]|%[0-9A-Fa-f]{2})+$';
 function log(level: 'L_NOTICE' | 'L_WARN' | 'L_INFO', text: string): string {
   if (/["\\]/.test(text)) throw new ExportError(`internal: unsafe log text ${JSON.stringify(text)}`);
   return `xlog("${level}", "${text}\\n");`;
+}
+
+/** A reply the proxy makes for a decision of the plan, in the plan's words. */
+function reply(fn: 'sl_send_reply' | 't_reply' | 'send_reply', r: ProxyReply): string {
+  return `${fn}("${r.code}", ${cfgString(r.reason)});`;
 }
 
 function cfgInt(name: string): string {
@@ -85,13 +92,13 @@ class Routes {
       w.comment('anywhere after this proxy is refused, whoever sent it (no relaying by preloaded route).');
       w.block('if (is_present_hf("Route"))', () => {
         w.line('loose_route();');
-        w.block('if ($du != $null)', () => w.lines([log('L_WARN', 'surv: refused $rm from $si:$sp: preloaded Route to $du'), 'sl_send_reply("403", "Preloaded Route Refused");', 'exit;']));
+        w.block('if ($du != $null)', () => w.lines([log('L_WARN', 'surv: refused $rm from $si:$sp: preloaded Route to $du'), reply('sl_send_reply', proxyReplies.preloadedRoute), 'exit;']));
       });
       w.block('if (is_method("ACK"))', () => w.line('exit;'));
       w.block('if (is_method("REGISTER"))', () => w.lines(['route(REGISTER);', 'exit;']));
       w.block('if (is_method("OPTIONS") && uri == myself && $rU == $null)', () => {
         w.comment('A keepalive to this proxy itself.');
-        w.lines(['sl_send_reply("200", "OK");', 'exit;']);
+        w.lines([reply('sl_send_reply', proxyReplies.keepalive), 'exit;']);
       });
       w.comment('Record-Route, so BYE and re-INVITE come back through this proxy.');
       w.block('if (is_method("INVITE|SUBSCRIBE"))', () => w.line('record_route();'));
@@ -114,7 +121,7 @@ class Routes {
     w.comment('The trust model (docs/security.md): which source sent this request.');
     w.block('route[TRUST]', () => {
       w.comment('The router itself may ask the proxy whether it is up (a health check), nothing more.');
-      w.block('if (src_ip == myself && is_method("OPTIONS") && uri == myself && $rU == $null)', () => w.lines(['sl_send_reply("200", "OK");', 'exit;']));
+      w.block('if (src_ip == myself && is_method("OPTIONS") && uri == myself && $rU == $null)', () => w.lines([reply('sl_send_reply', proxyReplies.keepalive), 'exit;']));
       for (const peer of p.peers) {
         this.from(peer.origin);
         const test = peer.isIp ? `compare_ips("$si", ${cfgString(peer.host)})` : `dns_int_match_ip(${cfgString(peer.host)}, "$si")`;
@@ -128,7 +135,7 @@ class Routes {
       w.block('if (!pike_check_req())', () => w.line('exit;'));
       w.block('if (!rl_check("1"))', () => w.line('exit;'));
       w.line(log('L_WARN', 'surv: refused $rm from $si:$sp: outside the trust model'));
-      w.block('if (!is_method("ACK"))', () => w.line('sl_send_reply("403", "Forbidden");'));
+      w.block('if (!is_method("ACK"))', () => w.line(reply('sl_send_reply', proxyReplies.outsideTrust)));
       w.line('exit;');
     });
   }
@@ -155,7 +162,7 @@ class Routes {
         w.block('if (t_check_trans())', () => w.line('route(RELAY);'));
         w.line('exit;');
       });
-      w.lines(['sl_send_reply("404", "Not Here");', 'exit;']);
+      w.lines([reply('sl_send_reply', proxyReplies.noDialog), 'exit;']);
     });
   }
 
@@ -188,10 +195,10 @@ class Routes {
     w.blank();
     w.comment(`REGISTER: from ${this.ctx.sources.describe(r.origin)}`);
     w.block('route[REGISTER]', () => {
-      w.block('if ($var(src) != 1)', () => w.lines(['sl_send_reply("403", "Not From This Branch");', 'exit;']));
+      w.block('if ($var(src) != 1)', () => w.lines([reply('sl_send_reply', proxyReplies.registerNotFromLan), 'exit;']));
       if (!up) {
         if (r.keepLocalCopy) w.lines(['save("location");', 'exit;']);
-        else w.lines(['sl_send_reply("500", "No Route");', 'exit;']);
+        else w.lines([reply('sl_send_reply', proxyReplies.noRoute), 'exit;']);
         return;
       }
       if (r.keepLocalCopy) {
@@ -251,7 +258,7 @@ class Routes {
               w.lines(['route(INBOUND);', 'exit;']);
             } else {
               w.comment(`Gateway ${g.name} is not named in 'inbound from'.`);
-              w.lines([log('L_NOTICE', `call from gateway ${g.name} to $rU: no inbound route`), 't_reply("404", "No Inbound Route");', 'exit;']);
+              w.lines([log('L_NOTICE', `call from gateway ${g.name} to $rU: no inbound route`), reply('t_reply', proxyReplies.noInboundRoute), 'exit;']);
             }
           });
         }
@@ -279,7 +286,7 @@ class Routes {
     w.blank();
     if (!o) {
       w.comment('The design has no outbound policy: calls from the LAN have no route (as the simulator).');
-      w.block('route[OUTBOUND]', () => w.lines(['t_reply("500", "No Route");', 'exit;']));
+      w.block('route[OUTBOUND]', () => w.lines([reply('t_reply', proxyReplies.noRoute), 'exit;']));
       return;
     }
     w.comment(`Calls from the LAN: from ${this.ctx.sources.describe(o.origin)}`);
@@ -357,7 +364,7 @@ class Routes {
     w.comment('Runs in the request route (every upstream marked down) or a failure route. Never sleeps.');
     w.block('route[SURVIVE]', () => {
       if (o.actions.length === 0) {
-        w.lines([log('L_NOTICE', 'call to $rU: no upstream answered and the design has no survival action: 408'), 't_reply("408", "Request Timeout");', 'exit;']);
+        w.lines([log('L_NOTICE', 'call to $rU: no upstream answered and the design has no survival action: 408'), reply('t_reply', proxyReplies.noSurvival), 'exit;']);
         return;
       }
       w.comment('The dialled user part is copied into a header or URI only when it is plainly safe.');
@@ -381,7 +388,7 @@ class Routes {
         }
       }
       w.comment('No redirect or relay: the phone gets 408.');
-      w.lines(['t_reply("408", "Request Timeout");', 'exit;']);
+      w.lines([reply('t_reply', proxyReplies.noSurvival), 'exit;']);
     });
   }
 
@@ -399,7 +406,7 @@ class Routes {
     w.line(`$ru = "sip:" + $var(number) + ${cfgString(`@${g.contactHost}`)};`);
     w.line(`$du = ${cfgString(g.du)};`);
     w.line('route(TIMERS);');
-    w.block('if (!t_relay())', () => w.line('t_reply("500", "Server Internal Error");'));
+    w.block('if (!t_relay())', () => w.line(reply('t_reply', proxyReplies.survivalRelayFailed)));
     w.line('exit;');
   }
 
@@ -493,7 +500,7 @@ class Routes {
       const empty = ib.routes.filter((r) => r.steps.length === 0);
       if (empty.length > 0) {
         w.comment('A route without any step (no ring chain): nothing to ring.');
-        w.block(`if (${empty.map((r) => `$avp(inroute) == ${r.id}`).join(' || ')})`, () => w.lines(['t_reply("404", "No Inbound Route");', 'exit;']));
+        w.block(`if (${empty.map((r) => `$avp(inroute) == ${r.id}`).join(' || ')})`, () => w.lines([reply('t_reply', proxyReplies.noInboundRoute), 'exit;']));
       }
       w.line(log('L_INFO', 'incoming call to $rU from $si: inbound route $avp(inroute)'));
       w.line('route(INBOUND_STEP);');
@@ -544,7 +551,7 @@ class Routes {
         w.line('route(REASON);');
         w.line('t_reply("$var(code)", "$var(reason)");');
       });
-      w.block('else', () => w.line('t_reply("480", "Temporarily Unavailable");'));
+      w.block('else', () => w.line(reply('t_reply', proxyReplies.nobodyAnswered)));
       w.line('exit;');
     });
 
@@ -620,18 +627,18 @@ class Routes {
     w.comment('host, so this proxy is no open relay. send_reply: statefully when an INVITE made a transaction.');
     w.block('route[ELSEWHERE]', () => {
       for (const g of this.plan.gateways) {
-        w.block(`if (is_ip("$rd") && compare_ips("$rd", ${cfgString(g.ip)}))`, () => w.lines(['send_reply("403", "Relaying Denied");', 'exit;']));
+        w.block(`if (is_ip("$rd") && compare_ips("$rd", ${cfgString(g.ip)}))`, () => w.lines([reply('send_reply', proxyReplies.relayingDenied), 'exit;']));
       }
       if (this.plan.register.keepLocalCopy) {
         w.block('if (uri == myself && $rU != $null)', () => {
-          w.block('if (!lookup("location"))', () => w.lines(['send_reply("404", "Not Found");', 'exit;']));
+          w.block('if (!lookup("location"))', () => w.lines([reply('send_reply', proxyReplies.notRegistered), 'exit;']));
           w.line('route(RELAY);');
         });
       }
       w.comment('The proxy\'s own address lies in the LAN, but relaying to itself would loop.');
-      w.block('if (uri == myself)', () => w.lines(['send_reply("403", "Relaying Denied");', 'exit;']));
+      w.block('if (uri == myself)', () => w.lines([reply('send_reply', proxyReplies.relayingDenied), 'exit;']));
       w.block(`if (!(is_ip("$rd") && is_in_subnet("$rd", ${cfgString(this.lanList)})))`, () => {
-        w.lines(['send_reply("403", "Relaying Denied");', 'exit;']);
+        w.lines([reply('send_reply', proxyReplies.relayingDenied), 'exit;']);
       });
       w.line('route(RELAY);');
     });
@@ -644,12 +651,12 @@ class Routes {
     w.comment('From an upstream: only to the branch\'s phones; from a gateway: nothing but calls.');
     w.block('route[OTHER]', () => {
       w.block('if ($var(src) == 2)', () => w.line('route(ELSEWHERE);'));
-      w.block('if ($var(src) != 1)', () => w.lines(['sl_send_reply("403", "Relaying Denied");', 'exit;']));
+      w.block('if ($var(src) != 1)', () => w.lines([reply('sl_send_reply', proxyReplies.relayingDenied), 'exit;']));
       if (this.chain.length > 0) w.line('route(UPSTREAM_STATE);');
       for (const u of this.chain) {
         w.block(`if ($avp(use_${u.index}) == 1)`, () => w.lines([`$du = ${cfgString(u.du)};`, 'route(RELAY);']));
       }
-      w.lines(['sl_send_reply("480", "Temporarily Unavailable");', 'exit;']);
+      w.lines([reply('sl_send_reply', proxyReplies.noUpstream), 'exit;']);
     });
   }
 

@@ -1,7 +1,13 @@
-// The routing plan: what the edge proxy must do, derived from the resolved model and
-// checked value by value, before any Kamailio text is written. The cfg writer reads
-// only this. Inbound steps follow the simulator's rules (docs/simulator.md) exactly.
-import type { Branch, Origin, Phone, ReplyPattern, TransportName } from '../../../grammar/src/index.js';
+// The Kamailio side of the routing plan: the target-neutral plan (server/src/plan/) with
+// every value checked for the cfg (escape.ts) and what Kamailio needs on top added (`$du`
+// strings, cfg var names, dispatcher's one probing setting, tm's max_inv_lifetime,
+// labels for the cfg's comments). The cfg writer reads only this; every routing
+// decision comes from the neutral plan.
+import type { Branch, Origin, ReplyPattern, TransportName } from '../../../grammar/src/index.js';
+import {
+  buildRoutingPlan, type PlanInbound as RoutingInbound, type PlanOutbound as RoutingOutbound, type PlanPhone as RoutingPhone,
+  type PlanRingStep as RoutingRingStep, type RoutingPlan,
+} from '../plan/index.js';
 import { checkCode, checkDigitsOrEmpty, checkHost, checkIp, checkMs, checkName, checkNumber, checkPort, checkReason, hostPort } from './escape.js';
 import type { Sources } from './sources.js';
 import { ExportError } from './types.js';
@@ -175,33 +181,16 @@ export interface Plan {
   readonly warnings: readonly string[];
 }
 
-/**
- * Reason phrases for the replies the proxy makes from a code: the simulator's table
- * (server/src/simulate/actors.ts), so both say the same words (a unit test compares them).
- */
-export const reasons: Readonly<Record<number, string>> = {
-  100: 'Trying', 180: 'Ringing', 181: 'Call Is Being Forwarded', 183: 'Session Progress', 200: 'OK',
-  302: 'Moved Temporarily', 380: 'Alternative Service', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout',
-  477: 'Unfortunately error on sending to next hop occurred',
-  480: 'Temporarily Unavailable', 486: 'Busy Here', 487: 'Request Terminated', 500: 'Server Internal Error',
-  503: 'Service Unavailable', 603: 'Decline',
-};
-
-/** The simulator's fallback words for a code without a known reason phrase. */
-export function reasonOf(code: number): string {
-  return reasons[code] ?? (code < 200 ? 'Progress' : code < 300 ? 'OK' : 'Error');
-}
-
-const defaultRingMs = 20_000;
+export { reasonOf, reasons } from '../plan/index.js';
 
 export function buildPlan(branch: Branch, sources: Sources): Plan {
-  return new Planner(branch, sources).build();
+  return new Planner(buildRoutingPlan(branch), sources).build();
 }
 
 class Planner {
   private readonly warnings: string[] = [];
 
-  constructor(private readonly branch: Branch, private readonly sources: Sources) {}
+  constructor(private readonly plan: RoutingPlan, private readonly sources: Sources) {}
 
   private fail(message: string, origin: Origin | undefined): never {
     const where = origin?.kind === 'source' ? this.sources.where(origin) : undefined;
@@ -216,45 +205,45 @@ class Planner {
   }
 
   build(): Plan {
-    const b = this.branch;
-    checkName(b.name, 'branch name');
-    const listens = b.listens.value.map((l): PlanListen => ({
+    const n = this.plan;
+    checkName(n.branch, 'branch name');
+    const listens = n.listens.map((l): PlanListen => ({
       transport: this.transport(l.transport, `edge listen ${l.transport} ${hostPort(l.address, l.port)}`, l.origin),
       ip: checkIp(l.address, 'edge listen'), port: checkPort(l.port, 'edge listen'), origin: l.origin,
     }));
-    if (listens.length === 0) this.fail('the edge listens on no address', b.listens.origin);
-    const lans = b.lans.value.map((n) => {
-      checkIp(n.address, 'lan');
-      if (!Number.isInteger(n.prefix) || n.prefix < 0 || n.prefix > (n.family === 4 ? 32 : 128)) this.fail(`lan ${n.cidr}: bad prefix`, n.origin);
-      return `${n.address}/${n.prefix}`;
+    if (listens.length === 0) this.fail('the edge listens on no address', n.listensOrigin);
+    const lans = n.trust.lans.map((x) => {
+      checkIp(x.address, 'lan');
+      if (!Number.isInteger(x.prefix) || x.prefix < 0 || x.prefix > (x.family === 4 ? 32 : 128)) this.fail(`lan ${x.cidr}: bad prefix`, x.origin);
+      return `${x.address}/${x.prefix}`;
     });
-    if (lans.length === 0) this.fail('the branch has no lan', b.lans.origin);
-    const gateways = b.gateways.map((g): PlanGateway => {
+    if (lans.length === 0) this.fail('the branch has no lan', n.trust.lansOrigin);
+    const gateways = n.gateways.map((g): PlanGateway => {
       checkName(g.name, 'gateway name');
-      const a = g.address.value;
+      const a = g.address;
       if (!a) this.fail(`gateway ${g.name} has no address`, g.origin);
-      const transport = this.transport(g.transport.value, `gateway ${g.name}`, g.transport.origin.kind === 'source' ? g.transport.origin : g.origin);
+      const transport = this.transport(g.transport, `gateway ${g.name}`, g.transportOrigin);
       const ip = checkIp(a.address, `gateway ${g.name}`);
       const port = checkPort(a.port, `gateway ${g.name}`);
       return { name: g.name, ip, port, transport, du: destination(ip, port, transport), contactHost: hostPort(ip, port), origin: g.origin };
     });
-    const upstreams = b.upstreams.map((u, i): PlanUpstream => {
+    const upstreams = n.upstreams.map((u): PlanUpstream => {
       checkName(u.name, 'upstream name');
-      const p = u.proxy.value;
+      const p = u.proxy;
       if (!p) this.fail(`upstream ${u.name} has no proxy`, u.origin);
-      const transport = this.transport(p.secure ? 'tls' : u.transport.value, `upstream ${u.name}`, u.proxy.origin.kind === 'source' ? u.proxy.origin : u.origin);
+      const transport = this.transport(u.transport, `upstream ${u.name}`, u.proxyOrigin);
       const host = checkHost(p.host, `upstream ${u.name}`);
       const port = checkPort(p.port, `upstream ${u.name}`);
       const probe = u.probe && {
-        everyMs: checkMs(u.probe.everyMs.value, `upstream ${u.name} probe every`),
-        timeoutMs: checkMs(u.probe.timeoutMs.value, `upstream ${u.name} probe timeout`),
-        downAfter: checkCode(u.probe.downAfter.value, 1, 1000, `upstream ${u.name} probe down after`),
-        upAfter: checkCode(u.probe.upAfter.value, 1, 1000, `upstream ${u.name} probe up after`),
-        holdoffMs: checkMs(u.probe.holdoffMs.value, `upstream ${u.name} probe holdoff`),
-        holdoffVar: `holdoff_${i + 1}`,
+        everyMs: checkMs(u.probe.everyMs, `upstream ${u.name} probe every`),
+        timeoutMs: checkMs(u.probe.timeoutMs, `upstream ${u.name} probe timeout`),
+        downAfter: checkCode(u.probe.downAfter, 1, 1000, `upstream ${u.name} probe down after`),
+        upAfter: checkCode(u.probe.upAfter, 1, 1000, `upstream ${u.name} probe up after`),
+        holdoffMs: checkMs(u.probe.holdoffMs, `upstream ${u.name} probe holdoff`),
+        holdoffVar: `holdoff_${u.index}`,
         origin: u.probe.origin,
       };
-      return { index: i + 1, name: u.name, host, port, transport, du: destination(host, port, transport), probe, origin: u.origin };
+      return { index: u.index, name: u.name, host, port, transport, du: destination(host, port, transport), probe, origin: u.origin };
     });
     const byGateway = (name: string | undefined, origin: Origin): PlanGateway => {
       const g = gateways.find((x) => x.name === name);
@@ -267,26 +256,24 @@ class Planner {
       return u;
     };
 
-    const t = b.timers;
+    const t = n.timers;
     const timers = {
-      noAnswerMs: checkMs(t.noAnswerMs.value, 'no-answer'),
-      ringingMs: checkMs(t.ringingMs.value, 'ringing'),
-      t1Ms: checkMs(t.t1Ms.value, 't1'),
-      t2Ms: checkMs(t.t2Ms.value, 't2'),
-      origin: t.noAnswerMs.origin,
+      noAnswerMs: checkMs(t.noAnswerMs, 'no-answer'),
+      ringingMs: checkMs(t.ringingMs, 'ringing'),
+      t1Ms: checkMs(t.t1Ms, 't1'),
+      t2Ms: checkMs(t.t2Ms, 't2'),
+      origin: t.origin,
     };
 
-    const outbound = b.outbound && this.outbound(b.outbound, byGateway, byUpstream);
-    const reg = b.register;
-    const forwardName = reg.forward.value;
+    const outbound = n.outbound && this.outbound(n.outbound, byGateway, byUpstream);
+    const reg = n.register;
     const register = {
-      // The simulator's default: the first upstream of the outbound chain, else none (500).
-      forward: forwardName === undefined ? outbound?.chain[0] : byUpstream(forwardName, reg.forward.origin),
-      withPath: reg.withPath.value,
-      keepLocalCopy: reg.keepLocalCopy.value,
-      origin: reg.forward.origin.kind === 'source' ? reg.forward.origin : reg.keepLocalCopy.origin,
+      forward: reg.forwardName === undefined ? outbound?.chain[0] : byUpstream(reg.forwardName, reg.forwardOrigin),
+      withPath: reg.withPath,
+      keepLocalCopy: reg.keepLocalCopy,
+      origin: reg.origin,
     };
-    const inbound = b.inbound && this.inbound(b.inbound, byGateway, register.keepLocalCopy);
+    const inbound = n.inbound && this.inbound(n.inbound, byGateway, register.keepLocalCopy);
     const probing = this.probing(upstreams, outbound?.chain ?? []);
 
     const needsTcp = [...upstreams, ...gateways].some((x) => x.transport === 'tcp');
@@ -298,122 +285,104 @@ class Planner {
     const outboundWorst = outbound ? (outbound.chain.length + 1) * timers.noAnswerMs + timers.ringingMs : 0;
     const inboundWorst = Math.max(0, ...(inbound?.routes ?? []).map((r) => r.steps.reduce((sum, s) => sum + Math.max(s.ringMs, timers.noAnswerMs), 0)));
     const maxInviteMs = Math.max(180_000, Math.max(outboundWorst, inboundWorst) + 30_000);
-    const peers: PlanPeer[] = [
-      ...gateways.map((g): PlanPeer => ({ kind: 'gateway', name: g.name, host: g.ip, isIp: true, origin: g.origin })),
-      ...upstreams.map((u): PlanPeer => ({ kind: 'upstream', name: u.name, host: u.host, isIp: /^[0-9.]+$/.test(u.host) || u.host.includes(':'), origin: u.origin })),
-    ];
+    // The neutral plan's peers, with the checked addresses: gateways first, then upstreams.
+    const peers = n.trust.peers.map((peer): PlanPeer => {
+      if (peer.kind === 'gateway') {
+        const g = gateways.find((x) => x.name === peer.name)!;
+        return { kind: 'gateway', name: g.name, host: g.ip, isIp: true, origin: peer.origin };
+      }
+      const u = upstreams.find((x) => x.name === peer.name)!;
+      return { kind: 'upstream', name: u.name, host: u.host, isIp: /^[0-9.]+$/.test(u.host) || u.host.includes(':'), origin: peer.origin };
+    });
     return {
-      branch: b.name, origin: b.origin, listens, lans, lansOrigin: b.lans.origin, gateways, upstreams, timers, probing, peers, limits: this.limits(),
+      branch: n.branch, origin: n.origin, listens, lans, lansOrigin: n.trust.lansOrigin, gateways, upstreams, timers, probing, peers, limits: this.limits(),
       register, outbound, inbound, needsTcp: needsTcp || listens.some((l) => l.transport === 'tcp'), ipv6, maxInviteMs,
       warnings: this.warnings,
     };
   }
 
   private outbound(
-    o: NonNullable<Branch['outbound']>,
+    o: RoutingOutbound,
     byGateway: (name: string | undefined, origin: Origin) => PlanGateway,
     byUpstream: (name: string, origin: Origin) => PlanUpstream,
   ): PlanOutbound {
-    const chain = o.via.value.map((name) => byUpstream(name, o.via.origin));
-    const actions = o.onTimeout.value.map((a): PlanAction => {
+    const chain = o.chain.map((c) => byUpstream(c.name, o.viaOrigin));
+    const actions = o.actions.map((a): PlanAction => {
       switch (a.kind) {
         case 'announce':
           return { kind: 'announce', code: checkCode(a.code, 101, 199, 'announce'), reason: checkReason(a.reason, 'announce text'), origin: a.origin };
         case 'redirect':
-          return { kind: 'redirect', code: checkCode(a.code, 300, 399, 'redirect'), reason: reasonOf(a.code), gateway: byGateway(a.gateway, a.origin), origin: a.origin };
+          return { kind: 'redirect', code: checkCode(a.code, 300, 399, 'redirect'), reason: a.reason, gateway: byGateway(a.gatewayName, a.origin), origin: a.origin };
         case 'relay':
-          return { kind: 'relay', gateway: byGateway(a.gateway, a.origin), origin: a.origin };
+          return { kind: 'relay', gateway: byGateway(a.gatewayName, a.origin), origin: a.origin };
       }
     });
     const finals = actions.filter((a) => a.kind !== 'announce');
-    if (finals.length > 1) this.fail('on timeout has both redirect and relay', o.onTimeout.origin);
-    const pass = o.pass.value === 'all' ? 'all' : o.pass.value.map((p) => ('code' in p ? { code: checkCode(p.code, 100, 699, 'pass') } : { class: checkCode(p.class, 1, 6, 'pass') }));
-    const emergency = o.emergency.value.map((n) => checkNumber(n, 'emergency number'));
-    const emergencyGateway = emergency.length > 0 ? byGateway(o.emergencyGateway.value, o.emergency.origin) : undefined;
-    const rewrite = o.rewrite.value.map((r) => ({
+    if (finals.length > 1) this.fail('on timeout has both redirect and relay', o.actionsOrigin);
+    const pass = o.pass === 'all' ? 'all' : o.pass.map((p) => ('code' in p ? { code: checkCode(p.code, 100, 699, 'pass') } : { class: checkCode(p.class, 1, 6, 'pass') }));
+    const e = o.emergency;
+    const emergency = e.numbers.map((x) => checkNumber(x, 'emergency number'));
+    const emergencyGateway = emergency.length > 0 ? byGateway(e.gatewayName, e.origin) : undefined;
+    const rewrite = o.rewrite.map((r) => ({
       match: checkDigitsOrEmpty(r.match, 'rewrite match'),
       strip: checkCode(r.strip, 0, 32, 'rewrite strip'),
       prefix: checkDigitsOrEmpty(r.prefix, 'rewrite prefix'),
       origin: r.origin,
     }));
     return {
-      origin: o.origin, chain, chainOrigin: o.viaSpan ?? o.via.origin, actions, actionsOrigin: o.onTimeout.origin,
-      pass, passOrigin: o.pass.origin, emergency, emergencyGateway, emergencyOrigin: o.emergency.origin, rewrite,
+      origin: o.origin, chain, chainOrigin: o.chainOrigin, actions, actionsOrigin: o.actionsOrigin,
+      pass, passOrigin: o.passOrigin, emergency, emergencyGateway, emergencyOrigin: e.origin, rewrite,
     };
   }
 
-  private target(phone: Phone, keepLocalCopy: boolean): PlanTarget {
+  private target(phone: RoutingPhone, keepLocalCopy: boolean): PlanTarget {
     checkName(phone.name, 'phone name');
-    const user = checkNumber(phone.extension.value ?? '', `phone ${phone.name} extension`);
-    const a = phone.address.value;
+    const user = checkNumber(phone.extension ?? '', `phone ${phone.name} extension`);
+    const a = phone.address;
     if (!a && !keepLocalCopy) {
       this.warnings.push(`phone ${phone.name} is registered but the branch keeps no local copy of registrations: inbound calls cannot reach it and skip it`);
     }
     return { phone: phone.name, user, uri: a ? `sip:${user}@${hostPort(checkIp(a.address, `phone ${phone.name}`), checkPort(a.port, `phone ${phone.name}`))}` : undefined };
   }
 
-  /** The simulator's `inboundSteps`: a serial group is one step per member. */
-  private steps(name: string, keepLocalCopy: boolean, origin: Origin): { label: string; targets: PlanTarget[]; ringMs: number }[] {
-    const group = this.branch.groups.find((g) => g.name === name);
-    const members = group ? group.members.value : [name];
-    const phones = members.map((m) => {
-      const p = this.branch.phones.find((x) => x.name === m);
-      if (!p) this.fail(`no phone named ${m}`, origin);
-      return p;
-    });
-    if (group && group.mode.value === 'serial') {
-      return phones.map((p) => ({ label: `${p.name} (serial group ${group.name})`, targets: [this.target(p, keepLocalCopy)], ringMs: checkMs(group.ringMs.value, 'ring') }));
-    }
-    const label = group ? `${group.name} (parallel: ${phones.map((p) => p.name).join(', ')})` : name;
-    return [{ label, targets: phones.map((p) => this.target(p, keepLocalCopy)), ringMs: checkMs(group?.ringMs.value ?? defaultRingMs, 'ring') }];
+  /** A ring step's label in the cfg's comments: a serial group's member, a parallel group with its phones, or a phone. */
+  private step(s: RoutingRingStep, keepLocalCopy: boolean): { label: string; targets: PlanTarget[]; ringMs: number } {
+    const g = s.group;
+    const label = g?.mode === 'serial' ? `${s.phones[0]!.name} (serial group ${g.name})`
+      : g ? `${g.name} (parallel: ${s.phones.map((p) => p.name).join(', ')})` : s.target;
+    return { label, targets: s.phones.map((p) => this.target(p, keepLocalCopy)), ringMs: checkMs(s.ringMs, 'ring') };
   }
 
   private inbound(
-    ib: NonNullable<Branch['inbound']>,
+    ib: RoutingInbound,
     byGateway: (name: string | undefined, origin: Origin) => PlanGateway,
     keepLocalCopy: boolean,
   ): PlanInbound {
-    const from = ib.from.value.map((name) => byGateway(name, ib.from.origin));
-    const routes: PlanInboundRoute[] = [];
+    const from = ib.from.map((f) => byGateway(f.name, ib.fromOrigin));
     let stepNo = 0;
-    const chainSteps = ib.chain.value.flatMap((s) => {
-      const st = this.steps(s.target, keepLocalCopy, s.origin);
-      const one = st.length === 1;
-      return (one ? [{ ...st[0]!, ringMs: checkMs(s.ringMs, 'ring') }] : st).map((x): PlanStep => ({ ...x, ringVar: `ring_step${++stepNo}`, origin: s.origin }));
+    const routes = ib.routes.map((r): PlanInboundRoute => {
+      const number = r.number === undefined ? undefined : checkNumber(r.number, r.kind === 'did' ? 'did' : `phone ${r.target!} extension`);
+      const unknown = r.unknown[0];
+      if (unknown) this.fail(`no phone named ${unknown.name}`, unknown.origin);
+      const steps = r.steps.map((s): PlanStep => ({
+        ...this.step(s, keepLocalCopy), ringVar: r.kind === 'chain' ? `ring_step${++stepNo}` : undefined, origin: s.origin,
+      }));
+      const label = r.kind === 'chain' ? 'the ring chain' : r.kind === 'did' ? `did ${number!} to ${r.target!}` : `extension ${number!} (phone ${r.target!})`;
+      return { id: r.id, kind: r.kind, number, label, steps, origin: r.origin };
     });
-    routes.push({ id: 0, kind: 'chain', number: undefined, label: 'the ring chain', steps: chainSteps, origin: ib.chain.origin });
-    for (const d of ib.dids) {
-      const number = checkNumber(d.number, 'did');
-      routes.push({
-        id: routes.length, kind: 'did', number, label: `did ${number} to ${d.target}`, origin: d.origin,
-        steps: this.steps(d.target, keepLocalCopy, d.origin).map((x) => ({ ...x, ringVar: undefined, origin: d.origin })),
-      });
-    }
-    const dids = new Set(ib.dids.map((d) => d.number));
-    const seen = new Set<string>();
-    for (const p of this.branch.phones) {
-      const ext = p.extension.value;
-      // The simulator looks dids up first, then the first phone with the extension.
-      if (ext === undefined || dids.has(ext) || seen.has(ext)) continue;
-      seen.add(ext);
-      routes.push({
-        id: routes.length, kind: 'extension', number: checkNumber(ext, `phone ${p.name} extension`), label: `extension ${ext} (phone ${p.name})`, origin: p.origin,
-        steps: this.steps(p.name, keepLocalCopy, p.origin).map((x) => ({ ...x, ringVar: undefined, origin: p.origin })),
-      });
-    }
     return { origin: ib.origin, from, routes };
   }
 
   private limits(): PlanLimits {
-    const l = this.branch.limits;
+    const l = this.plan.limits;
     return {
-      perSourceCount: checkCode(l.perSource.value.count, 1, 100_000, 'limits per-source'),
-      perSourceWindowS: checkCode(l.perSource.value.windowS, 1, 60, 'limits per-source window'),
-      outsideCount: checkCode(l.outside.value.count, 1, 100_000, 'limits outside'),
-      outsideWindowS: checkCode(l.outside.value.windowS, 1, 60, 'limits outside window'),
-      maxExpiresS: checkCode(l.maxExpiresS.value, 60, 86_400, 'limits max-expires'),
-      maxContacts: checkCode(l.maxContacts.value, 1, 100, 'limits max-contacts'),
-      origin: l.perSource.origin,
+      perSourceCount: checkCode(l.perSource.count, 1, 100_000, 'limits per-source'),
+      perSourceWindowS: checkCode(l.perSource.windowS, 1, 60, 'limits per-source window'),
+      outsideCount: checkCode(l.outside.count, 1, 100_000, 'limits outside'),
+      outsideWindowS: checkCode(l.outside.windowS, 1, 60, 'limits outside window'),
+      maxExpiresS: checkCode(l.maxExpiresS, 60, 86_400, 'limits max-expires'),
+      maxContacts: checkCode(l.maxContacts, 1, 100, 'limits max-contacts'),
+      origin: l.origin,
     };
   }
 

@@ -5,32 +5,21 @@ import type { CodeLens } from 'vscode-languageserver-types';
 import type { DocumentContext } from './context.js';
 import { spanToRange } from './convert.js';
 import { documentScenarios, scenarioInfo } from './scenarios.js';
-
-export const simulateCommand = 'surv.simulateScenario';
-export const verifyCommand = 'surv.verifyBranch';
-
-export interface SimulateArguments {
-  readonly uri: string;
-  readonly branch: string;
-  readonly title: string;
-}
-
-export interface VerifyArguments {
-  readonly uri: string;
-  readonly branch: string;
-}
+import {
+  simulateScenarioCommand, verifyBranchCommand, type SimulateScenarioArguments, type VerifyBranchArguments,
+} from '../../../protocol/src/index.js';
 
 export function codeLenses(ctx: DocumentContext): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const branch of ctx.analysis.model.branches) {
     const origin = branch.origin;
     if (branch.uri !== ctx.uri || origin.kind !== 'source' || origin.uri !== ctx.uri) continue;
-    const args: VerifyArguments = { uri: ctx.uri, branch: branch.name };
-    lenses.push({ range: spanToRange(ctx.file, origin), command: { title: 'Verify', command: verifyCommand, arguments: [args] } });
+    const args: VerifyBranchArguments = { uri: ctx.uri, branch: branch.name };
+    lenses.push({ range: spanToRange(ctx.file, origin), command: { title: 'Verify', command: verifyBranchCommand, arguments: [args] } });
   }
   for (const scenario of documentScenarios(ctx.analysis, ctx.uri)) {
-    const args: SimulateArguments = { uri: ctx.uri, branch: scenario.branch, title: scenario.title };
-    lenses.push({ range: scenarioInfo(ctx.file, scenario).range, command: { title: '▶ Simulate', command: simulateCommand, arguments: [args] } });
+    const args: SimulateScenarioArguments = { uri: ctx.uri, branch: scenario.branch, title: scenario.title };
+    lenses.push({ range: scenarioInfo(ctx.file, scenario).range, command: { title: '▶ Simulate', command: simulateScenarioCommand, arguments: [args] } });
   }
   return lenses.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }

@@ -8,37 +8,10 @@ import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { Range } from 'vscode-languageserver-types';
 import { compareDiagnostics, type Analysis, type Origin } from '../../../grammar/src/index.js';
 import { diagramsFor } from '../diagram/index.js';
+import { diagramsRequest, type DiagramsAnswer, type DiagramViewInfo } from '../../../protocol/src/index.js';
 import { spanToRange, toRange } from './convert.js';
 
-export const diagramsMethod = 'surv/diagrams';
-
-export interface DiagramMessageInfo {
-  /** The message's place among the Mermaid source's message arrows (notes not counted). */
-  readonly index: number;
-  readonly summary: string;
-  /** The full SIP text from the simulator's trace, when there is one. */
-  readonly text: string | null;
-  /** Where the setting that caused the message is written; null for a built-in default. */
-  readonly uri: string | null;
-  readonly range: Range | null;
-}
-
-export interface DiagramViewInfo {
-  readonly id: string;
-  readonly title: string;
-  readonly kind: 'design' | 'scenario';
-  readonly branch: string;
-  readonly mermaid: string;
-  readonly messages: readonly DiagramMessageInfo[];
-}
-
-export interface DiagramsAnswer {
-  /** The document version the diagrams were drawn from (null: not an open document). */
-  readonly version: number | null;
-  readonly views: readonly DiagramViewInfo[];
-  /** The document's first error, when it has any (then `views` is empty). */
-  readonly error?: { readonly message: string; readonly code: string; readonly range: Range };
-}
+const diagramsMethod = diagramsRequest.method;
 
 function originLocation(analysis: Analysis, origin: Origin | undefined): { uri: string; range: Range } | undefined {
   if (!origin || origin.kind !== 'source') return undefined;

@@ -14,25 +14,12 @@ import { checkOutput, ExportError, targets, writeBundleDir, type Target } from '
 import { buildSelection, selectBranches } from '../export/select.js';
 import { followUses, unreadSource } from '../files/load.js';
 import { Budget, readDesign } from '../files/read.js';
+import { exportRequest, type ExportAnswer } from '../../../protocol/src/index.js';
 
-export const exportMethod = 'surv/export';
-export const exportBranchesMethod = 'surv/exportBranches';
+const exportMethod = exportRequest.method;
 
 /** The `surv` version written into bundles: the CLI's, so both give the same files. */
 const toolVersion: string = packageJson.version;
-
-export interface ExportAnswer {
-  readonly bundles: readonly {
-    readonly branch: string;
-    /** Absolute folder of this branch's bundle. */
-    readonly dir: string;
-    /** Paths relative to `dir`. */
-    readonly files: readonly string[];
-    /** What the CLI prints as `surv: note:` (an approximation the target forces). */
-    readonly notes: readonly string[];
-  }[];
-  readonly archive?: string;
-}
 
 interface ExportParams {
   readonly path: string;

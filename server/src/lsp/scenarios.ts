@@ -5,32 +5,13 @@
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { Range } from 'vscode-languageserver-types';
 import type { Analysis, ast, Branch, Origin, ParseResult, Scenario } from '../../../grammar/src/index.js';
-import { timeline } from '../cli/format-timeline.js';
-import { simulate, type SimulationResult } from '../simulate/index.js';
+import { timeline } from '../present/timeline.js';
+import { simulate } from '../simulate/index.js';
+import { scenariosRequest, simulateRequest, type ScenarioInfo, type SimulateAnswer } from '../../../protocol/src/index.js';
 import { spanToRange } from './convert.js';
 
-export const scenariosMethod = 'surv/scenarios';
-export const simulateMethod = 'surv/simulate';
-
-export interface ScenarioInfo {
-  readonly title: string;
-  readonly branch: string;
-  /** `scenario "TITLE" in BRANCH`. */
-  readonly range: Range;
-  readonly expectations: readonly { readonly range: Range; readonly text: string }[];
-}
-
-export interface SimulateAnswer {
-  readonly scenario: string;
-  readonly branch: string;
-  readonly uri: string;
-  readonly passed: boolean;
-  readonly verdicts: readonly { readonly status: 'pass' | 'fail' | 'unsupported'; readonly message: string; readonly range: Range | null }[];
-  /** One line per message and probing decision: time, from -> to, message, cause. */
-  readonly timeline: string;
-  readonly calls: SimulationResult['calls'];
-  readonly notes: readonly string[];
-}
+const scenariosMethod = scenariosRequest.method;
+const simulateMethod = simulateRequest.method;
 
 /** A bad request: the client gets a ResponseError with this message. */
 function invalid(message: string): ResponseError<void> {

@@ -12,9 +12,10 @@ import {
 } from 'vscode-languageserver-types';
 import type { Analysis, ast, Branch, Origin } from '../../../grammar/src/index.js';
 import { verifyBranch, type VerifyOptions, type VerifyReport, type Violation } from '../simulate/verify/index.js';
+import { verifyRequest, type VerifyAnswer } from '../../../protocol/src/index.js';
 import { spanToRange } from './convert.js';
 
-export const verifyMethod = 'surv/verify';
+const verifyMethod = verifyRequest.method;
 export const verifySource = 'surv verify';
 
 /** What a verify diagnostic carries in `data`, for the quick fix and for clients. */
@@ -26,20 +27,6 @@ export interface VerifyData {
   readonly file: string;
   /** A ready-to-paste `scenario` block that reproduces the violation. */
   readonly scenario: string;
-}
-
-export interface VerifyAnswer {
-  readonly reports: readonly {
-    readonly branch: string;
-    readonly explored: number;
-    readonly bound: string;
-    readonly violations: readonly {
-      readonly code: string; readonly invariant: string; readonly message: string;
-      readonly uri: string; readonly range: Range; readonly scenario: string;
-    }[];
-  }[];
-  /** Branches not verified, and why (errors to fix first). */
-  readonly skipped: readonly { readonly branch: string; readonly reason: string }[];
 }
 
 export interface VerifyHost {

@@ -3,9 +3,9 @@
 // pair, the same sender and receiver, the same method or code, the same CSeq method and
 // the same Contact target; when the pairs keep both ladders' order on every link
 // (sender -> receiver); and when each pair is within the tolerance in time.
+import { startLine } from '../simulate/message.js';
 import type { TraceEntry } from '../simulate/types.js';
 import type { WireEntry } from './live.js';
-import { contactOf } from './wire.js';
 
 /** One message of either ladder, as compared. */
 export interface Step {
@@ -46,12 +46,14 @@ export interface Comparison {
 
 const firstLine = (text: string) => text.slice(0, Math.max(0, text.indexOf('\r\n')));
 
+/** The simulator's side, from each entry's parsed message (its text is never rendered). */
 export function simSteps(trace: readonly TraceEntry[]): Step[] {
   return trace.filter((e) => e.lost !== true).map((e) => ({
-    atMs: e.atMs, from: e.from, to: e.to, summary: e.summary, method: e.method, contact: contactOf(e.text), line: firstLine(e.text),
+    atMs: e.atMs, from: e.from, to: e.to, summary: e.summary, method: e.method, contact: e.message.contact?.[0]?.uri, line: startLine(e.message),
   }));
 }
 
+/** Kamailio's side: what crossed the wire, read from the datagrams' text (live.ts parsed it on arrival). */
 export function liveSteps(wire: readonly WireEntry[]): Step[] {
   return wire.map((e) => ({ atMs: e.atMs, from: e.from, to: e.to, summary: e.summary, method: e.method, contact: e.contact, line: firstLine(e.text) }));
 }

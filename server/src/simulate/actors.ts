@@ -2,6 +2,7 @@
 // side of upstreams and gateways, each answering per its scenario state. Over UDP they
 // retransmit as RFC 3261 UAs do (RFC timer values, not the edge's tm settings), so a
 // lossy network recovers where a real one would.
+import { reasonOf } from '../plan/index.js';
 import { Backoff } from './backoff.js';
 import type { Sender } from './stranger.js';
 import type { Node, Simulation } from './engine.js';
@@ -9,14 +10,8 @@ import { request, response, tagged, type Msg, type NameAddr, type Transport, typ
 import type { TimerHandle } from './scheduler.js';
 import { hostPort, uriUser } from './sip.js';
 
-const REASONS: Record<number, string> = {
-  100: 'Trying', 180: 'Ringing', 181: 'Call Is Being Forwarded', 183: 'Session Progress', 200: 'OK',
-  302: 'Moved Temporarily', 380: 'Alternative Service', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout',
-  477: 'Unfortunately error on sending to next hop occurred',
-  480: 'Temporarily Unavailable', 486: 'Busy Here', 487: 'Request Terminated', 500: 'Server Internal Error',
-  503: 'Service Unavailable', 603: 'Decline',
-};
-export const reasonOf = (code: number): string => REASONS[code] ?? (code < 200 ? 'Progress' : code < 300 ? 'OK' : 'Error');
+// The actors' words are the edge's: one table (server/src/plan/reasons.ts).
+export { reasonOf };
 
 /** Via sent-by: always with the port, an IPv6 host bracketed. */
 export const sentBy = (host: string, port: number): string => `${hostPort(host, undefined)}:${port}`;

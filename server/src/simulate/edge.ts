@@ -1,7 +1,10 @@
-// The branch's edge proxy: Kamailio 5.6 with tm, as measured (docs/simulator.md).
+// The branch's edge proxy: Kamailio 5.6 with tm, as measured (docs/simulator.md). It
+// interprets the branch's routing plan (server/src/plan/), the same plan the exporter
+// translates into kamailio.cfg: every routing decision is read from it, this file adds
+// only tm's transaction behaviour.
 import ipaddr from 'ipaddr.js';
-import type { SurvivalAction } from '../../../grammar/src/index.js';
-import { PhoneUa, reasonOf, Uas } from './actors.js';
+import { inboundRouteFor, passes, proxyReplies, reasonOf, rewriteNumber, type PlanRingStep, type ProxyReply, type RoutingPlan } from '../plan/index.js';
+import { PhoneUa, Uas } from './actors.js';
 import { Backoff } from './backoff.js';
 import type { Node, Simulation } from './engine.js';
 import { request, response, tagged, type Msg, type NameAddr, type Transport, type Via } from './message.js';
@@ -20,6 +23,11 @@ type Source =
   | { readonly kind: 'upstream'; readonly name: string }
   | { readonly kind: 'lan' }
   | { readonly kind: 'stranger' };
+
+/** `gateway NAME`, `upstream NAME`, `lan` or `stranger`, for causes. */
+function describe(source: Source): string {
+  return source.kind === 'gateway' || source.kind === 'upstream' ? `${source.kind} ${source.name}` : source.kind;
+}
 
 /** An address as the edge compares them: an IP in its canonical text, a name in lower case. */
 function canonical(host: string): string {
@@ -123,23 +131,23 @@ export class EdgeProxy implements Node, RegistrarHost {
   private readonly frInv: number;
 
   /** `host`, `port`, `transport`: where the phones reach the edge. */
-  constructor(private readonly sim: Simulation, readonly host: string, readonly port: number, transport: Transport) {
+  constructor(private readonly sim: Simulation, private readonly plan: RoutingPlan, readonly host: string, readonly port: number, transport: Transport) {
     this.transport = transport;
     // Kamailio leaves the default port out of its Via (the phones' stacks write it).
     const main: Listen = { host, port, sentBy: hostPort(host, port) };
     for (const t of ['UDP', 'TCP', 'TLS'] as const) {
-      const l = sim.branch.listens.value.find((x) => x.transport === t.toLowerCase());
+      const l = plan.listens.find((x) => x.transport === t.toLowerCase());
       this.listens.set(t, l ? { host: l.address, port: l.port, sentBy: hostPort(l.address, l.port) } : main);
     }
     this.listens.set(transport, main);
-    this.selfHosts = new Set([host, ...sim.branch.listens.value.map((l) => l.address)].map(canonical));
+    this.selfHosts = new Set([host, ...plan.listens.map((l) => l.address)].map(canonical));
     this.prober = new Prober(sim, this, (branch, t) => this.via(branch, t));
     this.registrar = new Registrar(sim, this);
-    const t = sim.branch.timers;
-    this.t1 = t.t1Ms.value;
-    this.t2 = t.t2Ms.value;
-    this.fr = t.noAnswerMs.value;
-    this.frInv = t.ringingMs.value;
+    const t = plan.timers;
+    this.t1 = t.t1Ms;
+    this.t2 = t.t2Ms;
+    this.fr = t.noAnswerMs;
+    this.frInv = t.ringingMs;
     this.timers = { t1: this.t1, t2: this.t2, fr: this.fr };
   }
 
@@ -172,25 +180,24 @@ export class EdgeProxy implements Node, RegistrarHost {
   }
 
   private isGatewayHost(host: string): boolean {
-    return this.sim.branch.gateways.some((g) => g.address.value?.address === host);
+    return this.plan.gateways.some((g) => g.address?.address === host);
   }
 
   via(branch: string, transport: Transport): Via {
     return { transport, sentBy: this.listens.get(transport)!.sentBy, branch, rport: false };
   }
 
-  /** The class of a sender, by its address: gateways first (one may sit inside a LAN), then upstreams, then the LANs. */
+  /** The class of a sender, by its address: the plan's peers in order (gateways first: one may sit inside a LAN), then the LANs. */
   private sourceOf(from: Node): Source {
     const known = this.sources.get(from);
     if (known) return known;
     const host = canonical(from.host);
+    // The actor's address stands for the peer's: a peer written without one has a NAME.invalid actor.
     const sameHost = (n: Node) => n instanceof Uas && canonical(n.host) === host;
-    const gateway = this.sim.branch.gateways.find((g) => { const n = this.sim.nodes.get(g.name); return n !== undefined && sameHost(n); });
-    const upstream = this.sim.branch.upstreams.find((u) => { const n = this.sim.nodes.get(u.name); return n !== undefined && sameHost(n); });
+    const peer = this.plan.trust.peers.find((p) => { const n = this.sim.nodes.get(p.name); return n !== undefined && sameHost(n); });
     // A `registered` phone has no address in the model (NAME.invalid): it is on the LAN.
     const lan = this.inLan(from.host) || (from instanceof PhoneUa && from.host.endsWith('.invalid'));
-    const source: Source = gateway ? { kind: 'gateway', name: gateway.name } : upstream ? { kind: 'upstream', name: upstream.name }
-      : lan ? { kind: 'lan' } : { kind: 'stranger' };
+    const source: Source = peer ? { kind: peer.kind, name: peer.name } : lan ? { kind: 'lan' } : { kind: 'stranger' };
     this.sources.set(from, source);
     return source;
   }
@@ -199,7 +206,7 @@ export class EdgeProxy implements Node, RegistrarHost {
     const bare = host.replace(/^\[|\]$/g, '');
     if (!ipaddr.isValid(bare)) return false;
     const ip = ipaddr.parse(bare);
-    return this.sim.branch.lans.value.some((n) => {
+    return this.plan.trust.lans.some((n) => {
       const net = ipaddr.parse(n.address);
       return net.kind() === ip.kind() && ip.match(net, n.prefix);
     });
@@ -227,8 +234,8 @@ export class EdgeProxy implements Node, RegistrarHost {
   }
 
   /** sl_send_reply(): a reply with a To-tag, kept nowhere (a retransmission gets another). */
-  private statelessReply(m: Msg, to: Node, call: number, code: number, reason: string, cause: string): void {
-    this.sim.send(this, to, response(code, reason, {
+  private statelessReply(m: Msg, to: Node, call: number, r: ProxyReply, cause: string): void {
+    this.sim.send(this, to, response(r.code, r.reason, {
       via: m.via, from: m.from, to: tagged(m.to, this.sim.next('sl')), callId: m.callId, cseq: m.cseq, cseqMethod: m.cseqMethod,
     }), call, cause);
   }
@@ -242,38 +249,42 @@ export class EdgeProxy implements Node, RegistrarHost {
     const where = `${hostPort(from.host, undefined)}:${from.port}`;
     if (source.kind === 'stranger') {
       if (this.sim.trust === 'open') return this.openRelay(m, from, call);
-      if (method !== 'ACK') this.statelessReply(m, from, call, 403, 'Forbidden', `surv: refused ${method} from ${where}: outside the trust model`);
+      if (method !== 'ACK') this.statelessReply(m, from, call, proxyReplies.outsideTrust, `surv: refused ${method} from ${where}: outside the trust model`);
       return false;
     }
     if (m.to.tag !== undefined || method === 'ACK' || method === 'CANCEL') return true;
     if (m.route?.some((r) => !this.isSelfRoute(r))) {
-      this.statelessReply(m, from, call, 403, 'Preloaded Route Refused', `${method} from ${where} with a Route past this proxy: refused`);
+      this.statelessReply(m, from, call, proxyReplies.preloadedRoute, `${method} from ${where} with a Route past this proxy: refused`);
       return false;
     }
+    const rules = this.plan.trust.rules[source.kind];
     if (method === 'REGISTER') {
-      if (source.kind === 'lan') return true;
-      this.statelessReply(m, from, call, 403, 'Not From This Branch', `REGISTER from ${source.kind} ${source.name} (${where}): not from the LAN`);
+      if (rules.register === 'accept') return true;
+      this.statelessReply(m, from, call, proxyReplies.registerNotFromLan, `REGISTER from ${describe(source)} (${where}): not from the LAN`);
       return false;
     }
     if (method === 'OPTIONS' && this.isSelfHost(uriHost(m.uri ?? '')) && uriUser(m.uri ?? '') === undefined) {
-      this.statelessReply(m, from, call, 200, 'OK', 'OPTIONS to this proxy: keepalive');
+      this.statelessReply(m, from, call, proxyReplies.keepalive, 'OPTIONS to this proxy: keepalive');
       return false;
     }
-    if (source.kind === 'lan') {
-      if (method === 'INVITE') return true;
-      // Other initial requests from the LAN: the first upstream of `via` not marked down.
-      const up = (this.sim.branch.outbound?.via.value ?? []).map((n) => this.sim.nodes.get(n)).find((n) => n !== undefined && !this.prober.markedDown.has(n.name));
-      if (up) this.relayRequest(m, from, up, call, m.uri!, `${method} from the LAN: via ${up.name}`);
-      else this.statelessReply(m, from, call, 480, reasonOf(480), `${method} from the LAN: no upstream usable`);
-      return false;
+    switch (method === 'INVITE' ? rules.invite : rules.other) {
+      case 'outbound':
+      case 'inbound':
+        return true;
+      case 'first-upstream': {
+        // The first upstream of `via` not marked down.
+        const up = (this.plan.outbound?.chain ?? []).map((c) => this.sim.nodes.get(c.name)).find((n) => n !== undefined && !this.prober.markedDown.has(n.name));
+        if (up) this.relayRequest(m, from, up, call, m.uri!, `${method} from the LAN: via ${up.name}`);
+        else this.statelessReply(m, from, call, proxyReplies.noUpstream, `${method} from the LAN: no upstream usable`);
+        return false;
+      }
+      case 'to-branch':
+        this.fromUpstream(m, from, call, source.kind === 'upstream' ? source.name : describe(source));
+        return false;
+      case 'refuse':
+        this.statelessReply(m, from, call, proxyReplies.relayingDenied, `${method} from ${describe(source)}: a gateway only places calls`);
+        return false;
     }
-    if (source.kind === 'gateway') {
-      if (method === 'INVITE') return true;
-      this.statelessReply(m, from, call, 403, 'Relaying Denied', `${method} from gateway ${source.name}: a gateway only places calls`);
-      return false;
-    }
-    this.fromUpstream(m, from, call, source.name);
-    return false;
   }
 
   /** An upstream's initial request: only to a LAN address or a local registration. */
@@ -281,20 +292,20 @@ export class EdgeProxy implements Node, RegistrarHost {
     const uri = m.uri ?? '';
     const host = uriHost(uri);
     const user = uriUser(uri);
-    const deny = (why: string) => this.statelessReply(m, from, call, 403, 'Relaying Denied', `${m.method!} from upstream ${name} to ${why}: refused`);
+    const deny = (why: string) => this.statelessReply(m, from, call, proxyReplies.relayingDenied, `${m.method!} from upstream ${name} to ${why}: refused`);
     if (this.isGatewayHost(host)) return deny(`gateway ${this.gatewayAt(host)}`);
     // The proxy's own address may be in a LAN: it means a local registration, never a relay to itself.
     if (!this.isSelfHost(host) && this.inLan(host)) return this.relayFrom(m, from, call, this.nodeAt(host), uri, `from upstream ${name}: to LAN address ${host}`);
     if (!this.isSelfHost(host) || user === undefined) return deny(host);
-    const phone = this.sim.branch.phones.find((p) => p.extension.value === user);
+    const phone = this.plan.phones.find((p) => p.extension === user);
     const binding = phone ? this.registrar.bindings.get(phone.name) : undefined;
-    if (!this.sim.branch.register.keepLocalCopy.value) return deny(`${user} at this proxy (no local copy of registrations)`);
-    if (!phone || !binding) return this.statelessReply(m, from, call, 404, 'Not Found', `${m.method!} from upstream ${name}: lookup("location") found no registration for ${user}`);
+    if (!this.plan.register.keepLocalCopy) return deny(`${user} at this proxy (no local copy of registrations)`);
+    if (!phone || !binding) return this.statelessReply(m, from, call, proxyReplies.notRegistered, `${m.method!} from upstream ${name}: lookup("location") found no registration for ${user}`);
     this.relayFrom(m, from, call, this.sim.nodes.get(phone.name)!, binding.contact, `from upstream ${name}: lookup("location") ${phone.name}`);
   }
 
   private gatewayAt(host: string): string {
-    return this.sim.branch.gateways.find((g) => g.address.value !== undefined && canonical(g.address.value.address) === canonical(host))?.name ?? host;
+    return this.plan.gateways.find((g) => g.address !== undefined && canonical(g.address.address) === canonical(host))?.name ?? host;
   }
 
   /** Relays an initial request to `to` at `uri`: an INVITE statefully with Record-Route, anything else statefully as is. */
@@ -325,14 +336,14 @@ export class EdgeProxy implements Node, RegistrarHost {
       return false;
     }
     if (!initial) {
-      this.statelessReply(m, from, call, 404, 'Not Here', 'in-dialog request for no dialog');
+      this.statelessReply(m, from, call, proxyReplies.noDialog, 'in-dialog request for no dialog');
       return false;
     }
     if (!this.isSelfHost(host) && this.inLan(host)) {
       this.relayFrom(m, from, call, this.nodeAt(host), m.uri!, `to LAN address ${host}`);
       return false;
     }
-    this.statelessReply(m, from, call, 403, 'Relaying Denied', `${method} from outside the LAN to ${host}: refused`);
+    this.statelessReply(m, from, call, proxyReplies.relayingDenied, `${method} from outside the LAN to ${host}: refused`);
     return false;
   }
 
@@ -351,7 +362,7 @@ export class EdgeProxy implements Node, RegistrarHost {
     // In-dialog requests (ACK for 2xx, BYE): loose-routed to the other side.
     const d = this.dialogs.get(callId);
     if (!d) {
-      if (m.method !== 'ACK') this.statelessReply(m, from, call, 404, 'Not Here', `${m.method!} for a dialog this proxy does not know`);
+      if (m.method !== 'ACK') this.statelessReply(m, from, call, proxyReplies.noDialog, `${m.method!} for a dialog this proxy does not know`);
       return;
     }
     const to = from === d.near ? d.far : d.near;
@@ -415,43 +426,36 @@ export class EdgeProxy implements Node, RegistrarHost {
     }
     const callId = m.callId;
     this.sim.pathHop(call, this.name);
-    const branch = this.sim.branch;
-    const out = branch.outbound;
+    const out = this.plan.outbound;
     const dialled = uriUser(m.uri ?? '') ?? '';
     const txn = new ServerTxn(call, from, m, dialled, this.sim.next('k'));
     const host = uriHost(m.uri ?? '');
     let chain: Node[];
     let survival = false;
     let cause: string;
-    const inbound = branch.inbound;
+    const inbound = this.plan.inbound;
     const source = this.sourceOf(from);
     if (source.kind === 'gateway') {
-      const did = inbound?.dids.find((x) => x.number === dialled);
-      const phone = branch.phones.find((p) => p.extension.value === dialled);
-      const steps = !inbound || !inbound.from.value.includes(source.name) ? []
-        : did ? this.inboundSteps(did.target)
-          : phone ? this.inboundSteps(phone.name)
-            : inbound.chain.value.flatMap((s) => {
-              const st = this.inboundSteps(s.target);
-              return st.length === 1 ? [{ ...st[0]!, ringMs: s.ringMs }] : st;
-            });
+      const route = inbound?.from.some((f) => f.name === source.name) ? inboundRouteFor(inbound, dialled) : undefined;
+      const steps = route ? route.steps.map((s) => this.inboundStep(s)) : [];
       const full = txn;
       full.inbound = { steps, step: -1, branches: [], finals: [] };
       this.txns.set(key, full);
       this.dialogs.set(callId, { far: from, near: from });
-      if (steps.length === 0) return this.replyToPhone(full, 404, 'No Inbound Route', `inbound from ${from.name}: no route`, true);
-      this.nextStep(full, `inbound from ${from.name}${did ? `: did ${did.number}` : ''}`);
+      if (steps.length === 0) return this.replyToPhone(full, proxyReplies.noInboundRoute, `inbound from ${from.name}: no route`, true);
+      this.nextStep(full, `inbound from ${from.name}${route?.kind === 'did' ? `: did ${route.number!}` : ''}`);
       return;
     }
     if (this.isGatewayHost(host)) {
-      chain = branch.gateways.filter((g) => g.address.value?.address === host).map((g) => this.sim.nodes.get(g.name)!).slice(0, 1);
+      chain = this.plan.gateways.filter((g) => g.address?.address === host).map((g) => this.sim.nodes.get(g.name)!).slice(0, 1);
       cause = 'target is the local gateway: relay';
-    } else if (out && out.emergency.value.includes(dialled)) {
-      const gw = out.emergencyGateway.value === undefined ? undefined : this.sim.nodes.get(out.emergencyGateway.value);
+    } else if (out && out.emergency.numbers.includes(dialled)) {
+      const name = out.emergency.gatewayName;
+      const gw = name === undefined ? undefined : this.sim.nodes.get(name);
       chain = gw ? [gw] : [];
       cause = `emergency ${dialled}: direct to ${chain[0]?.name ?? '?'}`;
     } else if (out) {
-      const all = out.via.value.map((n) => this.sim.nodes.get(n)).filter((n): n is Node => n !== undefined);
+      const all = out.chain.map((c) => this.sim.nodes.get(c.name)).filter((n): n is Node => n !== undefined);
       const down = this.prober.markedDown;
       chain = all.filter((n) => !down.has(n.name));
       survival = true;
@@ -467,13 +471,13 @@ export class EdgeProxy implements Node, RegistrarHost {
     this.txns.set(key, full);
     this.dialogs.set(callId, { far: chain[0] ?? from, near: from });
     if (chain.length === 0 && survival) return this.failure(full, cause);
-    if (chain.length === 0) return this.replyToPhone(full, 500, 'No Route', cause, true);
+    if (chain.length === 0) return this.replyToPhone(full, proxyReplies.noRoute, cause, true);
     this.forward(full, cause);
   }
 
-  private replyToPhone(txn: ServerTxn, code: number, reason: string, cause: string, tag: boolean, contact?: readonly NameAddr[]): void {
+  private replyToPhone(txn: ServerTxn, r: ProxyReply, cause: string, tag: boolean, contact?: readonly NameAddr[]): void {
     const m = txn.invite;
-    this.toPhone(txn, response(code, reason, {
+    this.toPhone(txn, response(r.code, r.reason, {
       via: m.via, from: m.from, to: tag ? (txn.taggedTo ??= tagged(m.to, txn.toTag)) : m.to, callId: m.callId, cseq: m.cseq, cseqMethod: m.cseqMethod, contact,
     }), cause);
   }
@@ -501,7 +505,7 @@ export class EdgeProxy implements Node, RegistrarHost {
     // t_relay() failed at once: for an upstream, an outage like a timeout with no reply,
     // only sooner; the survival relay answers 500 (route[SURVIVE]); anything else gets tm's 477.
     const why = `t_relay to ${b.target.name} failed (${b.target.transport} connection refused)`;
-    if (relay) return this.replyToPhone(txn, 500, reasonOf(500), `${why}: 500`, true);
+    if (relay) return this.replyToPhone(txn, proxyReplies.survivalRelayFailed, `${why}: 500`, true);
     this.failure(txn, why, true);
   }
 
@@ -510,7 +514,7 @@ export class EdgeProxy implements Node, RegistrarHost {
     // tm's automatic 100 (auto_inv_100) comes from t_relay() in the request route, and only
     // while nothing has been replied yet: an INVITE the config answers itself gets none.
     // A failure route's t_relay() never sends one; by then the first relay already had.
-    if (!txn.last) this.replyToPhone(txn, 100, 'Trying', 'tm: auto 100 Trying', false);
+    if (!txn.last) this.replyToPhone(txn, { code: 100, reason: reasonOf(100) }, 'tm: auto 100 Trying', false);
     const id = `z9hG4bKed${this.sim.next('')}`;
     const msg = request('INVITE', uri, {
       via: [this.via(id, target.transport), ...m.via], maxForwards: (m.maxForwards ?? 70) - 1, recordRoute: this.recordRoute(txn.phone.transport, target.transport),
@@ -556,7 +560,7 @@ export class EdgeProxy implements Node, RegistrarHost {
       const step = ib.steps[ib.step];
       if (!step) {
         const code = ib.finals.find((c) => c !== 408 && c !== 487) ?? 480;
-        this.replyToPhone(txn, code, reasonOf(code), `${why}: no step left`, true);
+        this.replyToPhone(txn, { code, reason: reasonOf(code) }, `${why}: no step left`, true);
         return;
       }
       const reachable = step.targets.filter((t) => this.contactOf(t) !== undefined);
@@ -572,7 +576,7 @@ export class EdgeProxy implements Node, RegistrarHost {
   /** Where a phone is reached: its fixed address, or its registration in the local copy. */
   private contactOf(node: Node): string | undefined {
     const u = node as PhoneUa;
-    const phone = this.sim.branch.phones.find((p) => p.name === u.name);
+    const phone = this.plan.phones.find((p) => p.name === u.name);
     if (phone?.registered) return this.registrar.bindings.get(u.name)?.contact;
     return `sip:${u.user}@${hostPort(u.host, u.port)}`;
   }
@@ -584,16 +588,10 @@ export class EdgeProxy implements Node, RegistrarHost {
     this.nextStep(txn, why);
   }
 
-  private inboundSteps(target: string): InboundStep[] {
-    const groups = this.sim.branch.groups;
-    const phones = (name: string): Node[] => {
-      const g = groups.find((x) => x.name === name);
-      const names = g ? g.members.value : [name];
-      return names.map((n) => this.sim.nodes.get(n)).filter((n): n is Node => n instanceof PhoneUa);
-    };
-    const g = groups.find((x) => x.name === target);
-    if (g && g.mode.value === 'serial') return phones(target).map((p) => ({ targets: [p], ringMs: g.ringMs.value, label: p.name }));
-    return [{ targets: phones(target), ringMs: g?.ringMs.value ?? 20000, label: target }];
+  /** A ring step of the plan, with the actors it rings (a serial group's step is labelled by its phone). */
+  private inboundStep(s: PlanRingStep): InboundStep {
+    const targets = s.phones.map((p) => this.sim.nodes.get(p.name)).filter((n): n is Node => n instanceof PhoneUa);
+    return { targets, ringMs: s.ringMs, label: s.group?.mode === 'serial' ? s.phones[0]!.name : s.target };
   }
 
   private stopTimers(b: ClientBranch): void {
@@ -617,7 +615,7 @@ export class EdgeProxy implements Node, RegistrarHost {
     }
     if (b.provisional) {
       // It rang: 408 to the phone, never survival; then CANCEL upstream.
-      this.replyToPhone(txn, 408, reasonOf(408), `${which} fired after a provisional: 408, no survival`, true);
+      this.replyToPhone(txn, { code: 408, reason: reasonOf(408) }, `${which} fired after a provisional: 408, no survival`, true);
       this.cancel(txn, b, `${which} fired: CANCEL`);
       return;
     }
@@ -634,22 +632,21 @@ export class EdgeProxy implements Node, RegistrarHost {
       this.forward(txn, `${why}: serial failover to ${txn.chain[txn.index]!.name}`);
       return;
     }
-    const out = this.sim.branch.outbound;
-    if (!txn.survival || !out) return this.replyToPhone(txn, unsent ? 477 : 408, reasonOf(unsent ? 477 : 408), `${why}: ${unsent ? 477 : 408}`, true);
-    const actions: readonly SurvivalAction[] = out.onTimeout.value;
-    if (actions.length === 0) return this.replyToPhone(txn, 408, reasonOf(408), `${why}: no survival action, 408`, true);
-    for (const a of actions) {
+    const out = this.plan.outbound;
+    if (!txn.survival || !out) {
+      const code = unsent ? 477 : 408;
+      return this.replyToPhone(txn, { code, reason: reasonOf(code) }, `${why}: ${code}`, true);
+    }
+    if (out.actions.length === 0) return this.replyToPhone(txn, proxyReplies.noSurvival, `${why}: no survival action, 408`, true);
+    for (const a of out.actions) {
       if (a.kind === 'announce') {
-        this.replyToPhone(txn, a.code, a.reason, `${why}; survival: announce`, true);
+        this.replyToPhone(txn, a, `${why}; survival: announce`, true);
       } else if (a.kind === 'redirect') {
-        const gw = this.sim.branch.gateways.find((g) => g.name === a.gateway)?.address.value;
-        const user = this.rewrite(txn.dialled);
-        this.replyToPhone(txn, a.code, reasonOf(a.code), `${why}; survival: redirect`, true, [{ uri: `sip:${user}@${hostPort(gw?.address ?? a.gateway, gw?.port)}` }]);
+        this.replyToPhone(txn, a, `${why}; survival: redirect`, true, [{ uri: `sip:${this.rewrite(txn.dialled)}@${a.contactHost}` }]);
       } else {
-        const gw = this.sim.nodes.get(a.gateway);
-        if (!gw) return this.replyToPhone(txn, 500, 'No Route', `${why}; survival gateway unknown`, true);
-        const gwAddr = this.sim.branch.gateways.find((g) => g.name === a.gateway)?.address.value;
-        const uri = `sip:${this.rewrite(txn.dialled)}@${hostPort(gwAddr?.address ?? a.gateway, gwAddr?.port)}`;
+        const gw = this.sim.nodes.get(a.gatewayName);
+        if (!gw) return this.replyToPhone(txn, proxyReplies.noRoute, `${why}; survival gateway unknown`, true);
+        const uri = `sip:${this.rewrite(txn.dialled)}@${a.contactHost}`;
         const relay = txn.redirected({ ...txn.invite, uri }, [gw]);
         this.txnsReplace(txn, relay);
         this.forward(relay, `${why}; survival: relay to ${gw.name}`, true);
@@ -663,10 +660,7 @@ export class EdgeProxy implements Node, RegistrarHost {
   }
 
   private rewrite(number: string): string {
-    for (const r of this.sim.branch.outbound?.rewrite.value ?? []) {
-      if (number.startsWith(r.match)) return r.prefix + number.slice(r.strip);
-    }
-    return number;
+    return rewriteNumber(this.plan.outbound?.rewrite ?? [], number);
   }
 
   private cancel(txn: ServerTxn, b: ClientBranch, cause: string): void {
@@ -748,10 +742,8 @@ export class EdgeProxy implements Node, RegistrarHost {
       txn.inbound.finals.push(status);
       return this.branchDone(txn, `${status} from ${from.name}`);
     }
-    const pass = this.sim.branch.outbound?.pass.value ?? 'all';
-    const passes = pass === 'all' || !txn.survival || pass.some((p) => ('code' in p ? p.code === status : Math.floor(status / 100) === p.class));
-    if (!passes) return this.failure(txn, `${status} from ${b.target.name} not in pass list`);
-    if (status === 503) return this.replyToPhone(txn, 500, reasonOf(500), `503 from ${from.name}: tm remap_503_500`, true);
+    if (txn.survival && !passes(this.plan.outbound?.pass ?? 'all', status)) return this.failure(txn, `${status} from ${b.target.name} not in pass list`);
+    if (status === 503) return this.replyToPhone(txn, { code: 500, reason: reasonOf(500) }, `503 from ${from.name}: tm remap_503_500`, true);
     forwardReply(`${status} from ${from.name} relayed`);
   }
 }

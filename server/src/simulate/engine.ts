@@ -2,6 +2,7 @@
 // messages over an instantaneous network on a virtual clock. The edge proxy follows
 // Kamailio 5.6 tm semantics as measured (docs/simulator.md).
 import type { ActorState, Branch, Scenario } from '../../../grammar/src/index.js';
+import { buildRoutingPlan, type RoutingPlan } from '../plan/index.js';
 import { PhoneUa, Uas } from './actors.js';
 import { EdgeProxy } from './edge.js';
 import { Sender, Stranger } from './stranger.js';
@@ -33,6 +34,8 @@ export class Simulation {
   private counter = 0;
   readonly nodes = new Map<string, Node>();
   readonly edge: EdgeProxy;
+  /** The branch's routing decisions, which the edge interprets (built once per run). */
+  readonly plan: RoutingPlan;
   readonly ringMs: number;
   readonly talkMs: number;
   readonly followRedirect: boolean;
@@ -54,7 +57,8 @@ export class Simulation {
     // Phones reach the edge on its UDP listen address when it has one.
     const listen = branch.listens.value.find((l) => l.transport === 'udp') ?? branch.listens.value[0];
     const phones = upper(listen?.transport ?? 'udp');
-    this.edge = new EdgeProxy(this, listen?.address ?? '127.0.0.1', listen?.port ?? 5060, phones);
+    this.plan = buildRoutingPlan(branch);
+    this.edge = new EdgeProxy(this, this.plan, listen?.address ?? '127.0.0.1', listen?.port ?? 5060, phones);
     this.nodes.set('edge', this.edge);
     for (const u of branch.upstreams) {
       const p = u.proxy.value;

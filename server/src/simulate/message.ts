@@ -91,6 +91,20 @@ export function formatNameAddr(a: NameAddr): string {
   return nameAddr(a.uri, { tag: a.tag, expires: a.expires === undefined ? undefined : String(a.expires) }, a.name);
 }
 
+/** The Contact header's value as the message's text holds it; undefined without one. */
+export function contactText(m: Msg): string | undefined {
+  return m.contact?.map(formatNameAddr).join(', ');
+}
+
+/**
+ * The request line or status line, without its CRLF, as the `sip` package's `stringify`
+ * writes it for every message `request` and `response` build (fidelity.test.ts holds the
+ * two together), so a reader of the first line needs no rendering.
+ */
+export function startLine(m: Msg): string {
+  return m.status !== undefined ? `SIP/2.0 ${m.status} ${m.reason ?? ''}` : `${m.method ?? ''} ${m.uri ?? ''} SIP/2.0`;
+}
+
 /** The message in the `sip` package's form. Header order: as a real UA writes them. */
 export function toPackage(m: Msg): SipMessage {
   const headers: Record<string, unknown> = {};
@@ -104,7 +118,7 @@ export function toPackage(m: Msg): SipMessage {
   headers['call-id'] = m.callId;
   headers.cseq = { seq: m.cseq, method: m.cseqMethod };
   if (!isRequest && m.recordRoute) headers['record-route'] = m.recordRoute.join(', ');
-  if (m.contact) headers.contact = m.contact.map(formatNameAddr).join(', ');
+  if (m.contact) headers.contact = contactText(m);
   if (m.path) headers.path = m.path.join(', ');
   if (m.supported !== undefined) headers.supported = m.supported;
   if (m.expires !== undefined) headers.expires = String(m.expires);

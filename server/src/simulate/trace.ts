@@ -1,9 +1,10 @@
-// A trace entry whose SIP text is rendered on first read. To every reader (property
-// access, spread, Object.keys, JSON.stringify) it is a plain object with its fields in
-// the documented order, `text` an ordinary enumerable string: only the time of the
-// rendering changes.
+// A trace entry: the message the receiver acted on (`message`, parsed form) with who
+// sent it to whom, when and why. Its SIP text is rendered on first read and only for
+// showing it: readers take every fact from `message` and the entry's fields. To every
+// reader (property access, spread, Object.keys, JSON.stringify) it is a plain object
+// with its fields in the documented order, `text` an ordinary enumerable string: only
+// the time of the rendering changes.
 import { render, type Msg } from './message.js';
-import { parse } from './sip.js';
 import type { TraceEntry } from './types.js';
 
 // One shared descriptor: every entry gets the same hidden class.
@@ -27,12 +28,11 @@ export class TraceRecord implements TraceEntry {
   declare readonly transaction: string;
   declare readonly call: number;
   declare readonly cause: string;
+  declare readonly message: Msg;
   declare readonly lost?: true;
-  readonly #msg: Msg;
   #text: string | undefined;
 
   constructor(atMs: number, from: string, to: string, msg: Msg, call: number, cause: string, lost: boolean) {
-    this.#msg = msg;
     this.#text = undefined;
     const status = msg.status;
     this.atMs = atMs;
@@ -45,34 +45,25 @@ export class TraceRecord implements TraceEntry {
     this.transaction = msg.via[0]?.branch ?? '';
     this.call = call;
     this.cause = cause;
+    this.message = msg;
     if (lost) this.lost = true;
   }
 
-  /** The message the receiver acted on. */
-  get message(): Msg {
-    return this.#msg;
-  }
-
   renderText(): string {
-    return (this.#text ??= render(this.#msg));
+    return (this.#text ??= render(this.message));
   }
 }
 
-/** The Contact URIs and reason phrase of a trace entry (parsed from its text when it is not ours). */
+/** The Contact URIs of an entry's message, top first. */
 export function contactsOf(entry: TraceEntry): readonly string[] {
-  if (entry instanceof TraceRecord) return (entry.message.contact ?? []).map((c) => c.uri);
-  const c = parse(entry.text).headers.contact;
-  return Array.isArray(c) ? c.map((x) => x.uri) : [];
+  return (entry.message.contact ?? []).map((c) => c.uri);
 }
 
+/** The reason phrase of a reply; '' for a request. */
 export function reasonOf(entry: TraceEntry): string {
-  if (entry instanceof TraceRecord) return entry.message.reason ?? '';
-  return /^SIP\/2\.0 \d+ (.*)$/m.exec(entry.text)?.[1] ?? '';
+  return entry.message.reason ?? '';
 }
 
-/** The Call-ID of an entry: from the message it carries (no rendering), else from its text. */
 export function callIdOf(entry: TraceEntry): string {
-  const message = (entry as { message?: { callId?: unknown } }).message;
-  if (message && typeof message.callId === 'string') return message.callId;
-  return /^(?:Call-ID|i)\s*:\s*(\S+)/im.exec(entry.text)?.[1] ?? '';
+  return entry.message.callId;
 }

@@ -1,6 +1,7 @@
 // The simulator's output: a trace of SIP messages on a virtual clock, per-call results,
 // and verdicts for a scenario's expectations. All plain data, JSON-serialisable.
 import type { Expectation, Origin } from '../../../grammar/src/index.js';
+import type { Msg } from './message.js';
 
 export interface TraceEntry {
   /** Virtual time in ms since the scenario started. */
@@ -12,7 +13,11 @@ export interface TraceEntry {
   /** The method of the transaction (CSeq method). */
   readonly method: string;
   readonly status: number | undefined;
-  /** The full SIP text, as built by the `sip` package. */
+  /**
+   * The full SIP text, as built by the `sip` package from `message`. For showing and
+   * JSON only: every fact a reader acts on is in `message` and the fields above, and
+   * nothing parses this text back.
+   */
   readonly text: string;
   /** Transaction id: the Via branch the message belongs to. */
   readonly transaction: string;
@@ -20,6 +25,13 @@ export interface TraceEntry {
   readonly call: number;
   /** Why it was sent: "Timer A retransmission 2", "fr_timer fired", "survival: redirect"... */
   readonly cause: string;
+  /**
+   * The message as the receiver acted on it, in parsed form: request method and
+   * Request-URI, or status code and reason phrase; Via list, Max-Forwards, Route,
+   * Record-Route, From and To with tags, Call-ID, CSeq number and method, Contacts,
+   * Path, Supported, Expires. `text` is rendered from it.
+   */
+  readonly message: Msg;
   /**
    * Present (true) when the message never arrived: the network lost it (`network loss`,
    * the cause ends "lost (network loss N%)") or the receiver refused the TCP connection

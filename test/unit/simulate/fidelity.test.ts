@@ -1,14 +1,20 @@
 // The actors exchange messages in parsed form and the trace renders their text lazily
 // (server/src/simulate/trace.ts). This holds the two together: for every message of every
 // shipped example scenario (and TCP, REGISTER and loss runs), the `sip` package's parse of
-// the rendered text says what the receiving actor acted on (TraceRecord.message is the very
-// object the engine delivered).
+// the rendered text says what the receiving actor acted on (an entry's `message` is the
+// very object the engine delivered), and what the timeline and the ladder show of it,
+// read from those facts, is what the text says.
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simulate, type SimulationResult } from '../../../server/src/simulate/index.js';
+import { describeMessage } from '../../../server/src/diagram/scenario.js';
+import { messageText } from '../../../server/src/present/timeline.js';
+import { simSteps } from '../../../server/src/replay/compare.js';
+import { contactOf } from '../../../server/src/replay/wire.js';
+import { simulate, type SimulationResult, type TraceEntry } from '../../../server/src/simulate/index.js';
+import { contactText, startLine } from '../../../server/src/simulate/message.js';
 import { parse } from '../../../server/src/simulate/sip.js';
-import { TraceRecord } from '../../../server/src/simulate/trace.js';
+import { callIdOf, contactsOf, reasonOf, TraceRecord } from '../../../server/src/simulate/trace.js';
 import { load, root, simulateText } from './helpers.js';
 
 const fleet = readdirSync(resolve(root, 'examples/petrol-stations')).filter((f) => f.endsWith('.surv')).map((f) => `examples/petrol-stations/${f}`);
@@ -82,7 +88,7 @@ describe('simulate: the rendered text says what the actors acted on', () => {
     for (const { name, result } of all) {
       for (const entry of result.trace) {
         expect(entry, name).toBeInstanceOf(TraceRecord);
-        const m = (entry as TraceRecord).message;
+        const m = entry.message;
         const p = parse(entry.text);
         const where = `${name} @${entry.atMs} ${entry.from}>${entry.to} ${entry.summary}`;
         expect(p.method, where).toBe(m.method);
@@ -116,6 +122,63 @@ describe('simulate: the rendered text says what the actors acted on', () => {
     const json = JSON.parse(JSON.stringify(entry)) as Record<string, unknown>;
     expect(json.text).toBe(entry.text);
     expect({ ...entry }.text).toBe(entry.text);
-    expect(Object.keys(entry)).toEqual(['atMs', 'from', 'to', 'summary', 'method', 'status', 'text', 'transaction', 'call', 'cause']);
+    expect(Object.keys(entry)).toEqual(['atMs', 'from', 'to', 'summary', 'method', 'status', 'text', 'transaction', 'call', 'cause', 'message']);
+    expect({ ...entry }.message).toBe(entry.message);
+  });
+
+  it('what the readers take from the facts is what the rendered text says', () => {
+    let checked = 0;
+    for (const { name, result } of all) {
+      const steps = simSteps(result.trace);
+      const arrived = result.trace.filter((e) => e.lost !== true);
+      arrived.forEach((entry, i) => expect(steps[i], name).toMatchObject({ contact: contactOf(entry.text), line: firstLine(entry.text) }));
+      for (const entry of result.trace) {
+        const where = `${name} @${entry.atMs} ${entry.from}>${entry.to} ${entry.summary}`;
+        const m = entry.message;
+        expect(startLine(m), where).toBe(firstLine(entry.text));
+        expect(contactText(m), where).toBe(/^Contact: (.*)$/m.exec(entry.text)?.[1]);
+        expect(messageText(entry), where).toBe(timelineTextFromText(entry));
+        expect(describeMessage(entry), where).toBe(ladderTextFromText(entry));
+        expect(callIdOf(entry), where).toBe(/^Call-ID: (\S+)/m.exec(entry.text)?.[1]);
+        expect(reasonOf(entry), where).toBe(/^SIP\/2\.0 \d+ (.*)$/m.exec(entry.text)?.[1] ?? '');
+        const contact = parse(entry.text).headers.contact;
+        expect(contactsOf(entry), where).toEqual(Array.isArray(contact) ? contact.map((c) => c.uri) : []);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(350);
   });
 });
+
+const firstLine = (text: string): string => text.slice(0, text.indexOf('\r\n'));
+
+// The readings of the rendered text that the timeline and the ladder used before they
+// read the facts (server/src/cli/format-timeline.ts, server/src/diagram/sip-text.ts):
+// the references the facts are held to.
+function timelineTextFromText(e: TraceEntry): string {
+  const first = firstLine(e.text);
+  if (e.status === undefined) {
+    const [method, uri] = first.split(' ');
+    return `${method ?? e.summary} ${uri ?? ''}`.trim();
+  }
+  const reply = first.replace(/^SIP\/2\.0\s+/, '');
+  const contact = e.status >= 300 && e.status < 400 ? /^(?:Contact|m)\s*:\s*(.*)$/im.exec(e.text)?.[1] : undefined;
+  return contact ? `${reply}  Contact: ${contact}` : reply;
+}
+
+function ladderTextFromText(e: TraceEntry): string {
+  const first = firstLine(e.text);
+  const reply = /^SIP\/2\.0 (\d{3}) ?(.*)$/.exec(first);
+  if (reply) {
+    let text = `${reply[1]} ${reply[2]}`.trim();
+    const contact = /^Contact: (.*)$/m.exec(e.text)?.[1];
+    const uri = contact === undefined ? undefined : /<([^>]*)>/.exec(contact)?.[1];
+    if (Number(reply[1]) >= 300 && Number(reply[1]) < 400 && uri !== undefined) text += ` → ${uri}`;
+    if (e.method !== 'INVITE') text += ` (${e.method})`;
+    return text;
+  }
+  const request = /^(\S+) (\S+) SIP\/2\.0$/.exec(first);
+  const method = request?.[1] ?? e.summary;
+  const user = request ? /^sips?:([^@;?]+)@/.exec(request[2]!)?.[1] ?? request[2] : undefined;
+  return method === 'INVITE' && user !== undefined ? `INVITE ${user}` : method;
+}

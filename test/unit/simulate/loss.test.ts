@@ -46,7 +46,7 @@ describe('simulate: network loss', () => {
     const lost = r.trace.filter((t) => t.lost);
     expect(lost.map((t) => `${t.atMs} ${t.from}>${t.to} ${t.summary}`)).toEqual(['0 edge>cloud INVITE']);
     expect(JSON.parse(JSON.stringify(r.trace[2]))).toMatchObject({ lost: true, transaction: r.trace[3]!.transaction });
-    expect(Object.keys(r.trace[3]!)).toEqual(['atMs', 'from', 'to', 'summary', 'method', 'status', 'text', 'transaction', 'call', 'cause']);
+    expect(Object.keys(r.trace[3]!)).toEqual(['atMs', 'from', 'to', 'summary', 'method', 'status', 'text', 'transaction', 'call', 'cause', 'message']);
   });
 
   it('the phone\'s lost INVITE is resent by the phone (Timer A, 0.5 s), the edge takes it then', () => {

@@ -2,7 +2,7 @@
 // simulation of one call and says what went wrong, where to report it, and how bad it is.
 import ipaddr from 'ipaddr.js';
 import { formatMs, type ActorState, type Branch, type Origin, type Scenario, type ScenarioEvent, type SendEvent } from '../../../../grammar/src/index.js';
-import { callIdOf } from '../trace.js';
+import { callIdOf, reasonOf } from '../trace.js';
 import type { CallResult, SimulationResult, TraceEntry } from '../types.js';
 import { horizonMs } from './explore.js';
 import { outboundGateways, type CallGroup } from './space.js';
@@ -58,8 +58,7 @@ function at(branch: Branch, ...candidates: (Origin | undefined)[]): Origin {
 /** `an INVITE`, `a REGISTER`. */
 const article = (word: string): string => `${/^[AEIOU]/i.test(word) ? 'an' : 'a'} ${word}`;
 
-const reasonPhrase = (t: TraceEntry): string => /^SIP\/2\.0 \d+ ?(.*)$/m.exec(t.text)?.[1] ?? '';
-const replyText = (t: TraceEntry): string => `${t.status ?? t.summary}${reasonPhrase(t) ? ` ${reasonPhrase(t)}` : ''}`;
+const replyText = (t: TraceEntry): string => `${t.status ?? t.summary}${reasonOf(t) ? ` ${reasonOf(t)}` : ''}`;
 
 /** An address as the edge compares them: an IP in its canonical text (brackets off), a name in lower case. */
 function canonicalHost(host: string): string {
@@ -77,28 +76,10 @@ function sentBy(text: string): { host: string; port: number } | undefined {
   return hp ? { host: hp[1]!, port: hp[2] ? Number(hp[2]) : 5060 } : undefined;
 }
 
-/**
- * Max-Forwards and the Via sent-bys of a request. The simulator's entries carry the
- * message they render (`message`); reading it spares rendering the text of every
- * request of every run. Any other entry is read from its text.
- */
+/** Max-Forwards and the Via sent-bys of a request, from its parsed message. */
 function requestFacts(t: TraceEntry): { maxForwards: number | undefined; vias: { host: string; port: number }[] } {
-  const message = (t as { message?: { maxForwards?: unknown; via?: unknown } }).message;
-  if (message && Array.isArray(message.via)) {
-    const vias = (message.via as { sentBy?: unknown }[]).flatMap((v) => (typeof v.sentBy === 'string' ? [sentBy(v.sentBy)] : []));
-    return { maxForwards: typeof message.maxForwards === 'number' ? message.maxForwards : undefined, vias: vias.filter((v) => v !== undefined) };
-  }
-  const vias: { host: string; port: number }[] = [];
-  for (const line of t.text.split('\r\n')) {
-    const m = /^(?:Via|v)\s*:\s*(.*)$/i.exec(line);
-    if (!m) continue;
-    for (const value of m[1]!.split(/,\s*(?=SIP\/)/)) {
-      const hp = sentBy(/^SIP\/2\.0\/\S+\s+([^;\s]+)/i.exec(value.trim())?.[1] ?? '');
-      if (hp) vias.push(hp);
-    }
-  }
-  const maxForwards = /^Max-Forwards:\s*(\d+)/im.exec(t.text);
-  return { maxForwards: maxForwards ? Number(maxForwards[1]) : undefined, vias };
+  const vias = t.message.via.map((v) => sentBy(v.sentBy)).filter((v) => v !== undefined);
+  return { maxForwards: t.message.maxForwards, vias };
 }
 
 /** The scenario call a `call` event became: same caller, target and start time. */

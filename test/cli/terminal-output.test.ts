@@ -4,8 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstUnsafeCharacter } from '../../../grammar/src/strings.js';
-import { terminalLines, terminalText } from '../../../server/src/cli/terminal-text.js';
+import { firstUnsafeCharacter } from '../../grammar/src/strings.js';
+import { terminalLines, terminalText } from '../../server/src/cli/terminal-text.js';
 import { cleanBranch, ensureBuilt, fixture, lines, surv } from './helpers.js';
 
 describe('terminalText', () => {

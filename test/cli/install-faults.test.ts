@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../cli/helpers.js';
+import { ensureBuilt } from './helpers.js';
 import { at, bundle, calls, install, packageFiles, removeWorlds, snapshot, steps, world, type World } from './install-world.js';
 
 beforeAll(ensureBuilt);

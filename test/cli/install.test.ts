@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../cli/helpers.js';
+import { ensureBuilt } from './helpers.js';
 import { at, bundle, calls, install as run, packageFiles, removeWorlds, runHook, snapshot, world, type World } from './install-world.js';
 
 afterAll(removeWorlds);

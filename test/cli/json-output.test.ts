@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyze } from '../../../grammar/src/index.js';
+import { analyze } from '../../grammar/src/index.js';
 import { cleanBranch, ensureBuilt, fixture, surv, twoErrors, warningOnly } from './helpers.js';
 
 const sources = {

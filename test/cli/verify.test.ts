@@ -3,7 +3,7 @@
 //
 // The goldens examples/verify/NAME.expected.txt are what `surv verify NAME.surv` prints
 // on stdout, run inside examples/verify. After an intended change of the output, run
-// `UPDATE_GOLDENS=1 npx vitest run --project unit test/unit/cli/verify.test.ts` and
+// `UPDATE_GOLDENS=1 npx vitest run --project cli test/cli/verify.test.ts` and
 // review the diff (git diff examples/verify).
 import { appendFileSync, copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

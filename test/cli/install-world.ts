@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { surv } from '../cli/helpers.js';
+import { surv } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'surv-install-'));
 export function removeWorlds(): void {

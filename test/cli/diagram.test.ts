@@ -4,8 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixture, survBin } from '../cli/helpers.js';
-import { root } from './helpers.js';
+import { ensureBuilt, fixture, root, survBin } from './helpers.js';
 
 beforeAll(ensureBuilt);
 

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { root } from '../../support/built.js';
+import { root } from '../support/built.js';
 import { ensureBuilt } from './helpers.js';
 
 beforeAll(ensureBuilt);

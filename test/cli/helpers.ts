@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { ensureBuilt as ensureBuiltTarget, root } from '../../support/built.js';
+import { ensureBuilt as ensureBuiltTarget, root } from '../support/built.js';
 
 export { root };
 export const survBin = join(root, 'bin/surv.cjs');

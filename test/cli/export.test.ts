@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import packageJson from '../../../package.json' with { type: 'json' };
-import { filesUnder } from '../../support/files.js';
-import { ensureBuilt, root, surv } from '../cli/helpers.js';
+import packageJson from '../../package.json' with { type: 'json' };
+import { filesUnder } from '../support/files.js';
+import { ensureBuilt, root, surv } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'surv-export-'));
 beforeAll(ensureBuilt);

@@ -1,0 +1,211 @@
+// What the surv language server and its clients say to each other beyond LSP
+// (docs/vscode.md, "Requests beyond LSP"): the request names with their params and
+// results, and the client commands the server's code lenses invoke. The server
+// registers its handlers with these (server/src/server.ts), the VS Code client sends
+// them (client/src/), so a payload changes in one place and the type checker finds
+// every side that must follow.
+//
+// Plain data and jsonrpc only: no engine, no `vscode`, nothing that runs, so the
+// client bundle never pulls in the simulator and any editor's glue could import it.
+import { RequestType } from 'vscode-jsonrpc';
+import type { Range } from 'vscode-languageserver-types';
+
+export type { Range };
+
+/** The platforms `surv export --target` knows (server/src/export/types.ts holds the exporter's list; a unit test holds them equal). */
+export type ExportTarget = 'edgeos' | 'debian' | 'openwrt';
+
+// ---------------------------------------------------------------------------------
+// surv/scenarios
+
+export interface ScenariosParams {
+  readonly uri: string;
+}
+
+export interface ScenarioInfo {
+  readonly title: string;
+  readonly branch: string;
+  /** `scenario "TITLE" in BRANCH`. */
+  readonly range: Range;
+  /** Each `expect` line of the scenario, as written. */
+  readonly expectations: readonly { readonly range: Range; readonly text: string }[];
+}
+
+// ---------------------------------------------------------------------------------
+// surv/simulate
+
+export interface SimulateParams {
+  readonly uri: string;
+  readonly title: string;
+  /** Needed only when two branches' scenarios in the document share the title. */
+  readonly branch?: string;
+  /** Replaces the scenario's own seed. */
+  readonly seed?: number;
+}
+
+export interface SimulateVerdict {
+  readonly status: 'pass' | 'fail' | 'unsupported';
+  readonly message: string;
+  /** The `expect` line; null when it is not written in this document. */
+  readonly range: Range | null;
+}
+
+/** One call of the scenario, as the simulator saw it (docs/simulator.md). */
+export interface SimulateCall {
+  readonly call: number;
+  readonly caller: string;
+  readonly target: string;
+  readonly startMs: number;
+  /** Every final reply the caller got to its INVITEs, in order. */
+  readonly finals: readonly { readonly code: number; readonly atMs: number }[];
+  /** The last final reply the caller saw; absent when none came. */
+  readonly finalCode?: number | undefined;
+  /** Time from the caller's first INVITE to its first reply other than 100; absent when none came. */
+  readonly postDialDelayMs?: number | undefined;
+  /** The actors the call's INVITEs reached, in order (the caller first). */
+  readonly path: readonly string[];
+  readonly answered: boolean;
+}
+
+export interface SimulateAnswer {
+  readonly scenario: string;
+  readonly branch: string;
+  readonly uri: string;
+  /** True when no verdict failed. */
+  readonly passed: boolean;
+  readonly verdicts: readonly SimulateVerdict[];
+  /** One line per message and probing decision: time, from -> to, message, cause. */
+  readonly timeline: string;
+  readonly calls: readonly SimulateCall[];
+  readonly notes: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------
+// surv/verify
+
+export interface VerifyParams {
+  readonly uri: string;
+  /** One branch of the document; all of them when absent. */
+  readonly branch?: string;
+}
+
+export interface VerifyViolation {
+  readonly code: string;
+  readonly invariant: string;
+  readonly message: string;
+  readonly uri: string;
+  readonly range: Range;
+  /** A ready-to-paste `scenario` block that reproduces the violation. */
+  readonly scenario: string;
+}
+
+export interface VerifyAnswer {
+  readonly reports: readonly {
+    readonly branch: string;
+    readonly explored: number;
+    readonly bound: string;
+    readonly violations: readonly VerifyViolation[];
+  }[];
+  /** Branches not verified, and why (errors to fix first). */
+  readonly skipped: readonly { readonly branch: string; readonly reason: string }[];
+}
+
+// ---------------------------------------------------------------------------------
+// surv/diagrams
+
+export interface DiagramsParams {
+  readonly uri: string;
+}
+
+export interface DiagramMessageInfo {
+  /** The message's place among the Mermaid source's message arrows (notes not counted). */
+  readonly index: number;
+  readonly summary: string;
+  /** The full SIP text from the simulator's trace, when there is one. */
+  readonly text: string | null;
+  /** Where the setting that caused the message is written; null for a built-in default. */
+  readonly uri: string | null;
+  readonly range: Range | null;
+}
+
+export interface DiagramViewInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: 'design' | 'scenario';
+  readonly branch: string;
+  readonly mermaid: string;
+  readonly messages: readonly DiagramMessageInfo[];
+}
+
+export interface DiagramsAnswer {
+  /** The document version the diagrams were drawn from (null: not an open document). */
+  readonly version: number | null;
+  readonly views: readonly DiagramViewInfo[];
+  /** The document's first error, when it has any (then `views` is empty). */
+  readonly error?: { readonly message: string; readonly code: string; readonly range: Range };
+}
+
+// ---------------------------------------------------------------------------------
+// surv/export and surv/exportBranches
+
+export interface ExportParams {
+  readonly uri: string;
+  readonly target: ExportTarget;
+  /** An absolute folder, replaced as a whole. */
+  readonly out: string;
+  /** One branch of the document; all of them when absent. */
+  readonly branch?: string;
+  readonly archive?: boolean;
+}
+
+export interface ExportAnswer {
+  readonly bundles: readonly {
+    readonly branch: string;
+    /** Absolute folder of this branch's bundle. */
+    readonly dir: string;
+    /** Paths relative to `dir`. */
+    readonly files: readonly string[];
+    /** What the CLI prints as `surv: note:` (an approximation the target forces). */
+    readonly notes: readonly string[];
+  }[];
+  readonly archive?: string;
+}
+
+export interface ExportBranchesParams {
+  readonly uri: string;
+}
+
+// ---------------------------------------------------------------------------------
+// The requests. A bad request is answered with a ResponseError whose message says
+// what is wrong, hence no typed error data (`void`).
+
+export const scenariosRequest = new RequestType<ScenariosParams, ScenarioInfo[], void>('surv/scenarios');
+export const simulateRequest = new RequestType<SimulateParams, SimulateAnswer, void>('surv/simulate');
+export const verifyRequest = new RequestType<VerifyParams, VerifyAnswer, void>('surv/verify');
+export const diagramsRequest = new RequestType<DiagramsParams, DiagramsAnswer, void>('surv/diagrams');
+export const exportRequest = new RequestType<ExportParams, ExportAnswer, void>('surv/export');
+/** The names of the branches the document defines, sorted. */
+export const exportBranchesRequest = new RequestType<ExportBranchesParams, string[], void>('surv/exportBranches');
+
+/** Every request above: the server must answer each (a test sends them all). */
+export const survRequests = [
+  scenariosRequest, simulateRequest, verifyRequest, diagramsRequest, exportRequest, exportBranchesRequest,
+] as const;
+
+// ---------------------------------------------------------------------------------
+// Client commands the server's code lenses carry (the client implements them).
+
+/** ▶ Simulate above a scenario header. */
+export const simulateScenarioCommand = 'surv.simulateScenario';
+export interface SimulateScenarioArguments {
+  readonly uri: string;
+  readonly branch: string;
+  readonly title: string;
+}
+
+/** Verify above a branch name. */
+export const verifyBranchCommand = 'surv.verifyBranch';
+export interface VerifyBranchArguments {
+  readonly uri: string;
+  readonly branch: string;
+}
