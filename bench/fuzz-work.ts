@@ -5,10 +5,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { analyze, type Branch, type SourceFile } from '../grammar/src/index.js';
-import { ExportError, targets } from '../server/src/export/index.js';
-import { buildSelection, selectBranches } from '../server/src/export/select.js';
-import { simulate } from '../server/src/simulate/index.js';
-import { verifyBranch } from '../server/src/simulate/verify/index.js';
+import { ExportError, targets } from '../engines/export/index.js';
+import { buildSelection, selectBranches } from '../engines/export/select.js';
+import { simulate } from '../engines/simulate/index.js';
+import { verifyBranch } from '../engines/verify/index.js';
 import { hangBudgetMs } from './fuzz-findings.js';
 
 export interface WorkItem {

@@ -4,7 +4,7 @@
 // the plain figure renders none; a second figure reads every entry's text as well.
 import { readdirSync, readFileSync } from 'node:fs';
 import { analyze, type Branch, type Scenario } from '../grammar/src/index.js';
-import { simulate } from '../server/src/simulate/index.js';
+import { simulate } from '../engines/simulate/index.js';
 import { measure, printTable, type Row } from './measure.js';
 
 function model(files: readonly string[]): { branch: Branch; scenario: Scenario }[] {

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { analyze, type Branch } from '../grammar/src/index.js';
-import { verifyBranchDetailed } from '../server/src/simulate/verify/index.js';
+import { verifyBranchDetailed } from '../engines/verify/index.js';
 import { measure, printTable, type Row } from './measure.js';
 
 const single = ['examples/bilbao.surv', 'examples/two-head-offices.surv', 'examples/critical-branch.surv', 'examples/ipv6-branch.surv', 'examples/verify/relay-budget.surv'];

@@ -24,7 +24,7 @@ const mapDir = resolve(root, 'out');
 export const targets = [
   // playwright-core (loaded only for `surv diagram --format svg|png`) and mermaid's
   // browser bundle (read from disk, never run by Node) stay in node_modules.
-  { name: 'cli', entry: 'server/src/cli/main.ts', outfile: 'bin/surv.cjs', executable: true, external: ['playwright-core', 'mermaid'] },
+  { name: 'cli', entry: 'cli/src/main.ts', outfile: 'bin/surv.cjs', executable: true, external: ['playwright-core', 'mermaid'] },
   {
     name: 'server', entry: 'server/src/main-server.ts', outfile: 'bin/surv-language-server.cjs', executable: true,
     companions: [{ entry: 'server/src/lsp/verify-worker.ts', outfile: 'bin/surv-verify-worker.cjs' }],

@@ -2,6 +2,7 @@
 // Pure: the caller hands over every file's text (the `use`d ones too).
 import type * as ast from './ast.js';
 import type { SurvDiagnostic } from './diagnostic.js';
+import type { SourceFile, UnreadFile } from './source.js';
 import type { LineIndex } from './line-index.js';
 import { BranchBuilder, type UsageSet } from './model/build.js';
 import { mergeBranch, profileChain } from './model/merge.js';
@@ -11,29 +12,13 @@ import { SymbolCollector, type SymbolIndex } from './model/symbols.js';
 import type { Branch, Model, Scenario } from './model/types.js';
 import { Values } from './model/values.js';
 import { parse, type ParseResult } from './parse.js';
+
+export type { SourceFile, UnreadFile } from './source.js';
 import { compareDiagnostics } from './sort.js';
 import { checkBranch } from './validate/branch.js';
 import { checkContainer } from './validate/container.js';
 import { checkLanOverlaps, checkUnused } from './validate/fleet.js';
 import { BranchReporter, Reporter } from './validate/reporter.js';
-
-export interface SourceFile {
-  readonly uri: string;
-  readonly text: string;
-  /** Set by a loader that refused to read the file (server/src/files): `text` is then empty. */
-  readonly unread?: UnreadFile;
-}
-
-/**
- * Why a loader did not read a file. Each `use` of it reports `code` at the path
- * (`cannot use 'PATH': REASON`); a file the loader was asked to read (`named`: found by
- * a folder walk) also reports `not read: REASON` at its start, so it has a location.
- */
-export interface UnreadFile {
-  readonly code: string;
-  readonly reason: string;
-  readonly named: boolean;
-}
 
 export interface Analysis {
   /** Every file, parsed, by URI (in the order given). */

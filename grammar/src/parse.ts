@@ -34,9 +34,8 @@ export function parse(text: string, uri = 'untitled.surv'): ParseResult {
   const tree: ast.FileNode = survParser.file() ?? { kind: 'File', uses: [], declarations: [], start: 0, end: text.length };
   const diagnostics: SurvDiagnostic[] = [
     ...lexed.errors.map((e) => lexingDiagnostic(e, lines, uri)),
-    ...syntaxDiagnostics(survParser.errors, lines, uri),
+    ...syntaxDiagnostics(survParser.errors, survParser.forgiven, lines, uri),
     ...stringDiagnostics(lexed.tokens, lines, uri),
-    ...survParser.forgiven.map((f): SurvDiagnostic => ({ code: 'SURV002', severity: 'error', uri, range: lines.range(f.span), message: f.message })),
     ...survParser.keywordNames.map((t): SurvDiagnostic => ({
       code: 'SURV005', severity: 'error', uri, range: lines.range(tokenSpan(t)),
       message: `'${t.image}' is a reserved keyword and cannot be a name`, data: { name: t.image },
@@ -55,14 +54,20 @@ function lexingDiagnostic(error: ILexingError, lines: LineIndex, uri: string): S
   return { code: 'SURV001', severity: 'error', message: error.message, uri, range };
 }
 
-/** At most maxSyntaxErrors, then one saying the rest of the file was not read. */
-function syntaxDiagnostics(errors: readonly IRecognitionException[], lines: LineIndex, uri: string): SurvDiagnostic[] {
-  const out = errors.slice(0, maxSyntaxErrors).map((e) => syntaxDiagnostic(e, lines, uri));
-  if (errors.length >= maxSyntaxErrors) {
-    const last = out[out.length - 1]!;
-    out.push({ code: 'SURV002', severity: 'error', uri, range: last.range, message: `more than ${maxSyntaxErrors} syntax errors: the rest of the file is not read` });
-  }
-  return out;
+/**
+ * The parser's errors and the mistakes it forgave, at most maxSyntaxErrors of them, then
+ * one saying the rest of the file was not read (the parser stopped there).
+ */
+function syntaxDiagnostics(errors: readonly IRecognitionException[], forgiven: readonly { span: ast.Span; message: string }[], lines: LineIndex, uri: string): SurvDiagnostic[] {
+  const out = [
+    ...errors.map((e) => syntaxDiagnostic(e, lines, uri)),
+    ...forgiven.map((f): SurvDiagnostic => ({ code: 'SURV002', severity: 'error', uri, range: lines.range(f.span), message: f.message })),
+  ];
+  if (out.length < maxSyntaxErrors) return out;
+  const kept = out.slice(0, maxSyntaxErrors);
+  const last = kept.reduce((a, b) => (b.range.start.line > a.range.start.line || (b.range.start.line === a.range.start.line && b.range.start.character > a.range.start.character) ? b : a));
+  kept.push({ code: 'SURV002', severity: 'error', uri, range: last.range, message: `more than ${maxSyntaxErrors} syntax errors: the rest of the file is not read` });
+  return kept;
 }
 
 function syntaxDiagnostic(error: IRecognitionException, lines: LineIndex, uri: string): SurvDiagnostic {

@@ -165,7 +165,7 @@ class SurvParser extends EmbeddedActionsParser {
     if ((next === EOF || resumeTokens.has(next)) && isReal(open)) {
       const last = this.LA(0);
       const at = isReal(last) ? endOf(last) : endOf(open);
-      this.forgiven.push({ span: { start: at, end: at }, message: `expected '}' to close ${what}` });
+      this.forgive({ start: at, end: at }, `expected '}' to close ${what}`);
       return;
     }
     this.CONSUME(RCurly);
@@ -174,8 +174,18 @@ class SurvParser extends EmbeddedActionsParser {
   /** Records a syntax error; at the cap, the rest of the input is skipped. */
   SAVE_ERROR(error: IRecognitionException): IRecognitionException {
     const saved = recognizer.SAVE_ERROR.call(this, error);
-    if (this.errors.length >= maxSyntaxErrors) recognizer.moveToTerminatedState.call(this);
+    this.capErrors();
     return saved;
+  }
+
+  /** Forgiven mistakes are syntax errors too: 50,000 unclosed blocks count like 50,000 stray words. */
+  private forgive(span: ast.Span, message: string): void {
+    this.forgiven.push({ span, message });
+    this.capErrors();
+  }
+
+  private capErrors(): void {
+    if (this.errors.length + this.forgiven.length >= maxSyntaxErrors) recognizer.moveToTerminatedState.call(this);
   }
 
   constructor() {
@@ -420,7 +430,7 @@ class SurvParser extends EmbeddedActionsParser {
         // `phone desk 101 10.0.0.11`: the address is there, only `at` is missing.
         const token = this.CONSUME3(Literal);
         address = this.value(token);
-        if (address) this.forgiven.push({ span: address, message: "expected 'at' before the phone's address (or 'registered')" });
+        if (address) this.forgive(address, "expected 'at' before the phone's address (or 'registered')");
       } },
     ]);
     return { kind: 'Phone', name, extension, address, registered, ...this.span(first) };

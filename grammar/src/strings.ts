@@ -45,7 +45,7 @@ function isEscapedQuote(image: string): boolean {
 }
 
 // One definition of the characters no text surv writes may carry, shared by the
-// checker (SURV053), the exporter's sinks (server/src/export/escape.ts) and the CLI's
+// checker (SURV053), the exporter's sinks (engines/export/escape.ts) and the CLI's
 // terminal sink, so check and export can never disagree about a string.
 
 /** Why a character is unsafe: each kind is refused for its own reason. */
@@ -178,7 +178,7 @@ export function textProblem(text: string, what: string): TextProblem | undefined
   return undefined;
 }
 
-// The bounds of what the exporter writes into kamailio.cfg (server/src/export/escape.ts
+// The bounds of what the exporter writes into kamailio.cfg (engines/export/escape.ts
 // enforces them at the sink; validate/branch.ts reports them as SURV033), kept here so
 // the two read the same numbers.
 

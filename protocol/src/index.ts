@@ -12,7 +12,7 @@ import type { Range } from 'vscode-languageserver-types';
 
 export type { Range };
 
-/** The platforms `surv export --target` knows (server/src/export/types.ts holds the exporter's list; a unit test holds them equal). */
+/** The platforms `surv export --target` knows (engines/export/types.ts holds the exporter's list; a unit test holds them equal). */
 export type ExportTarget = 'edgeos' | 'debian' | 'openwrt';
 
 // ---------------------------------------------------------------------------------

@@ -30,9 +30,9 @@ import { VerifyWorker } from './lsp/verify-pool.js';
 import { capDiagnostics } from './lsp/diagnostic-cap.js';
 import { uriToPath, Workspace } from './lsp/workspace.js';
 import type { SourceFile } from '../../grammar/src/index.js';
-import { unreadSource } from './files/load.js';
-import { Budget, isInside, readDesign, realPath } from './files/read.js';
-import { findDesigns } from './files/walk.js';
+import { unreadSource } from '../../io/files/load.js';
+import { Budget, isInside, readDesign, realPath } from '../../io/files/read.js';
+import { findDesigns } from '../../io/files/walk.js';
 import {
   diagramsRequest, exportBranchesRequest, exportRequest, scenariosRequest, simulateRequest, verifyRequest,
 } from '../../protocol/src/index.js';

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CHROMIUM } from '../../server/src/render/index.js';
+import { DEFAULT_CHROMIUM } from '../../io/render/index.js';
 import { ensureBuilt, fixture, survBin } from '../cli/helpers.js';
 import { root, viewOf } from '../unit/diagram/helpers.js';
 

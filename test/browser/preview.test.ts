@@ -17,7 +17,7 @@ import { contentSecurityPolicy, previewHtml } from '../../client/src/preview/htm
 import { markdownOf } from '../../client/src/preview/markdown.js';
 import { parseFromWebview, type FromWebview, type PreviewView, type ToWebview } from '../../client/src/preview/protocol.js';
 import { analyze } from '../../grammar/src/index.js';
-import { diagramsFor } from '../../server/src/diagram/index.js';
+import { diagramsFor } from '../../engines/diagram/index.js';
 import { root } from '../support/built.js';
 
 const chromiumPath = '/usr/bin/chromium';

@@ -4,10 +4,10 @@
 // fails: install it with `apt-get install -y chromium`.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { diagramsFor, escapeLabel, type DiagramView } from '../../server/src/diagram/index.js';
-import { scenarioDiagram } from '../../server/src/diagram/scenario.js';
-import { DEFAULT_CHROMIUM, openRenderer, type Renderer } from '../../server/src/render/index.js';
-import { simulate, type SimulationResult, type TraceEntry } from '../../server/src/simulate/index.js';
+import { diagramsFor, escapeLabel, type DiagramView } from '../../engines/diagram/index.js';
+import { scenarioDiagram } from '../../engines/diagram/scenario.js';
+import { DEFAULT_CHROMIUM, openRenderer, type Renderer } from '../../io/render/index.js';
+import { simulate, type SimulationResult, type TraceEntry } from '../../engines/simulate/index.js';
 import { exampleFiles, participantsOf, viewsOf } from '../unit/diagram/helpers.js';
 import { HOSTILE, hostileModel } from '../unit/diagram/hostile.js';
 

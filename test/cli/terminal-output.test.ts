@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstUnsafeCharacter } from '../../grammar/src/strings.js';
-import { terminalLines, terminalText } from '../../server/src/cli/terminal-text.js';
+import { terminalLines, terminalText } from '../../cli/src/terminal-text.js';
 import { cleanBranch, ensureBuilt, fixture, lines, surv } from './helpers.js';
 
 describe('terminalText', () => {

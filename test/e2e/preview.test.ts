@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../grammar/src/index.js';
-import { diagramsFor } from '../../server/src/diagram/index.js';
+import { diagramsFor } from '../../engines/diagram/index.js';
 import { copyExamples, long, plain, root, suggestOnlyWhenAsked, useEditor } from './code-server.js';
 
 const bilbaoText = readFileSync(join(root, 'examples', 'bilbao.surv'), 'utf8');

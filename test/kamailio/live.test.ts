@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../grammar/src/index.js';
-import { simulate } from '../../server/src/simulate/index.js';
+import { simulate } from '../../engines/simulate/index.js';
 import { ackFor, clock, header, invite, UdpActor, type SipMessage } from './sip.js';
 import { ensureBuilt, exportTo, removeExports, requireTools, root, startKamailio, type RunningKamailio } from './support.js';
 

@@ -2,8 +2,8 @@
 // needed): pairing per link in order, the tolerance, missing and extra messages, probes
 // after the simulator's horizon, and how each is shown.
 import { describe, expect, it } from 'vitest';
-import { compare, type Step } from '../../server/src/replay/compare.js';
-import { formatLadder } from '../../server/src/replay/ladder.js';
+import { compare, type Step } from '../../io/replay/compare.js';
+import { formatLadder } from '../../io/replay/ladder.js';
 
 function step(atMs: number, from: string, to: string, summary: string, method = summary, contact?: string): Step {
   const line = /^\d{3}$/.test(summary) ? `SIP/2.0 ${summary} Reason` : `${summary} sip:944@127.0.2.2 SIP/2.0`;

@@ -10,9 +10,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../grammar/src/index.js';
-import { kamailioMissing, replay, type ReplayResult, type Step } from '../../server/src/replay/index.js';
-import { liveSteps, simSteps } from '../../server/src/replay/compare.js';
-import { headerValues } from '../../server/src/replay/wire.js';
+import { kamailioMissing, replay, type ReplayResult, type Step } from '../../io/replay/index.js';
+import { liveSteps, simSteps } from '../../io/replay/compare.js';
+import { headerValues } from '../../io/replay/wire.js';
 import { ensureBuilt, root, surv, survBin } from './support.js';
 
 const fixtureDir = join(root, 'test/kamailio/fixtures/replay');

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKamailio as startReplayKamailio } from '../../server/src/replay/kamailio.js';
+import { startKamailio as startReplayKamailio } from '../../io/replay/kamailio.js';
 import { ensureBuilt as ensureBuiltTarget, root } from '../support/built.js';
 
 export { root };

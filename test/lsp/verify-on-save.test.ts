@@ -10,7 +10,7 @@ import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { ResponseError } from 'vscode-languageserver-protocol/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../grammar/src/index.js';
-import { verifyBranch, type Violation } from '../../server/src/simulate/verify/index.js';
+import { verifyBranch, type Violation } from '../../engines/verify/index.js';
 import { root, showRange, startServer, type LspServer } from './harness.js';
 
 /**

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../grammar/src/index.js';
 import { VerifyWorker } from '../../server/src/lsp/verify-pool.js';
-import { verifyBranch } from '../../server/src/simulate/verify/index.js';
+import { verifyBranch } from '../../engines/verify/index.js';
 import { ensureServerBuilt, examplesDir, root } from './harness.js';
 
 const workerFile = join(root, 'bin/surv-verify-worker.cjs');

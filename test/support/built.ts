@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Everything a bundle is made from: when any is newer than the bundle, it is rebuilt. */
-const buildInputs = ['grammar/src', 'server/src', 'protocol/src', 'scripts/build.mjs', 'package.json', 'package-lock.json'];
+const buildInputs = ['grammar/src', 'engines', 'io', 'cli/src', 'server/src', 'protocol/src', 'scripts/build.mjs', 'package.json', 'package-lock.json'];
 
 function newestMtime(path: string): number {
   let stats;

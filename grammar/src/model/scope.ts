@@ -1,6 +1,6 @@
 // Phase "index": which declarations each file defines and which it can see.
 import type * as ast from '../ast.js';
-import type { UnreadFile } from '../analyze.js';
+import type { UnreadFile } from '../source.js';
 import type { ParseResult } from '../parse.js';
 import { resolveUse } from '../uris.js';
 import type { Reporter } from './reporter.js';

@@ -107,7 +107,7 @@ function checkPhones(branch: Branch, site: BranchReporter): void {
 const noTls = "TLS is not exported: Debian's base kamailio package has no tls module (kamailio-tls-modules) and the certificates are site-specific";
 
 /**
- * What `surv export` would refuse in a branch that is otherwise valid (server/src/export/
+ * What `surv export` would refuse in a branch that is otherwise valid (engines/export/
  * plan.ts), so a clean check means the export succeeds; a unit test holds the two together.
  */
 function checkExportable(branch: Branch, site: BranchReporter): void {

@@ -17,6 +17,11 @@ export function offsetAt(file: ParseResult, position: Position): number {
   return file.lines.offset(position.line, position.character);
 }
 
+export function positionAt(file: ParseResult, offset: number): Position {
+  const p = file.lines.position(offset);
+  return { line: p.line, character: p.character };
+}
+
 export function toLocation(location: SurvLocation): Location {
   return { uri: location.uri, range: toRange(location.range) };
 }

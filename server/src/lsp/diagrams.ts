@@ -7,7 +7,7 @@
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { Range } from 'vscode-languageserver-types';
 import { compareDiagnostics, type Analysis, type Origin } from '../../../grammar/src/index.js';
-import { diagramsFor } from '../diagram/index.js';
+import { diagramsFor } from '../../../engines/diagram/index.js';
 import { diagramsRequest, type DiagramsAnswer, type DiagramViewInfo } from '../../../protocol/src/index.js';
 import { spanToRange, toRange } from './convert.js';
 

@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { analyze, type Analysis, type SourceFile } from '../../../grammar/src/index.js';
-import { checkOutput, ExportError, targets, writeBundleDir, type Target } from '../export/index.js';
-import { buildSelection, selectBranches } from '../export/select.js';
-import { followUses, unreadSource } from '../files/load.js';
-import { Budget, readDesign } from '../files/read.js';
+import { ExportError, targets, type Target } from '../../../engines/export/index.js';
+import { checkOutput, writeBundleDir } from '../../../io/write-bundle.js';
+import { buildSelection, selectBranches } from '../../../engines/export/select.js';
+import { followUses, unreadSource } from '../../../io/files/load.js';
+import { Budget, readDesign } from '../../../io/files/read.js';
 import { exportRequest, type ExportAnswer } from '../../../protocol/src/index.js';
 
 const exportMethod = exportRequest.method;

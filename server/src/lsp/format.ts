@@ -22,6 +22,7 @@
 // lexing or syntax error in the input, makes it return no edits at all.
 import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver-types';
 import { parse, type ast, type ParseResult } from '../../../grammar/src/index.js';
+import { offsetAt, spanToRange } from './convert.js';
 
 /** The widest a one-line block may make its line. */
 export const maxLineWidth = 100;
@@ -321,8 +322,8 @@ export function format(file: ParseResult, options: FormattingOptions, range?: Ra
 
   let allowed: ((g: { start: number; end: number }) => boolean) | undefined;
   if (range) {
-    const from = file.lines.offset(range.start.line, range.start.character);
-    const to = file.lines.offset(range.end.line, range.end.character);
+    const from = offsetAt(file, range.start);
+    const to = offsetAt(file, range.end);
     const tokens = elements.filter((e) => e.kind === 'token');
     const windows: { start: number; end: number }[] = [];
     const position = new Map(elements.map((e, k) => [e, k]));
@@ -342,8 +343,7 @@ export function format(file: ParseResult, options: FormattingOptions, range?: Ra
   for (const g of gaps) {
     if (text.slice(g.start, g.end) === g.newText) continue;
     if (allowed && !allowed(g)) continue;
-    const r = file.lines.range(g);
-    edits.push({ range: { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } }, newText: g.newText });
+    edits.push({ range: spanToRange(file, g), newText: g.newText });
   }
   return edits;
 }

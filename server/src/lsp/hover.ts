@@ -7,7 +7,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-typ
 import type { Analysis, Branch, KeywordWord, Origin, Setting } from '../../../grammar/src/index.js';
 import { catalogue, defaultChannels, worstPostDialDelayMs } from '../../../grammar/src/index.js';
 import type { DocumentContext } from './context.js';
-import { offsetAt, spanToRange } from './convert.js';
+import { offsetAt, positionAt, spanToRange } from './convert.js';
 import { innermost, locate, tokenEnd, typeOf, wordOf, type Where } from './knowledge/blocks.js';
 import { keywordMarkdown, type KeywordContext } from './knowledge/keywords.js';
 import { branchesUsing, branchOf, describeOrigin, durationText, fileLabel, findProfile, settingText } from './knowledge/names.js';
@@ -297,7 +297,7 @@ class HoverBuilder {
   private profileHover(name: string): string {
     const found = findProfile(this.analysis, this.ctx.uri, name);
     if (!found) return `**profile ${name}**: not visible from this file`;
-    const line = (this.analysis.files.get(found.uri)?.lines.position(found.node.start).line ?? 0) + 1;
+    const line = ((() => { const f = this.analysis.files.get(found.uri); return f ? positionAt(f, found.node.start).line : undefined; })() ?? 0) + 1;
     const using = branchesUsing(this.analysis, found.uri, name);
     const listed = using.slice(0, 8).map((b) => b.name).join(', ') + (using.length > 8 ? `, … (${using.length - 8} more)` : '');
     return [

@@ -6,7 +6,7 @@ import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver
 import type { ast, Branch, Origin } from '../../../grammar/src/index.js';
 import { defaultChannels, worstPostDialDelayMs } from '../../../grammar/src/index.js';
 import type { DocumentContext } from './context.js';
-import { offsetAt } from './convert.js';
+import { offsetAt, positionAt } from './convert.js';
 import { branchesUsing, describeOrigin, durationText, settingText } from './knowledge/names.js';
 
 export function inlayHints(ctx: DocumentContext, range: Range): InlayHint[] {
@@ -17,7 +17,7 @@ export function inlayHints(ctx: DocumentContext, range: Range): InlayHint[] {
   const origin = (o: Origin) => describeOrigin(ctx.analysis, ctx.uri, o);
   const add = (offset: number, label: string, tooltip: string) => {
     if (offset < from || offset > to) return;
-    const p = ctx.file.lines.position(offset);
+    const p = positionAt(ctx.file, offset);
     hints.push({ offset, hint: { position: { line: p.line, character: p.character }, label, kind: InlayHintKind.Parameter, paddingLeft: true, tooltip } });
   };
 

@@ -5,8 +5,8 @@
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { Range } from 'vscode-languageserver-types';
 import type { Analysis, ast, Branch, Origin, ParseResult, Scenario } from '../../../grammar/src/index.js';
-import { timeline } from '../present/timeline.js';
-import { simulate } from '../simulate/index.js';
+import { timeline } from '../../../engines/present/timeline.js';
+import { simulate } from '../../../engines/simulate/index.js';
 import { scenariosRequest, simulateRequest, type ScenarioInfo, type SimulateAnswer } from '../../../protocol/src/index.js';
 import { spanToRange } from './convert.js';
 

@@ -15,6 +15,7 @@ import type { IToken } from 'chevrotain';
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-types';
 import type { ast, ParseResult, SymbolIndex, SymbolKind } from '../../../grammar/src/index.js';
 import type { DocumentContext } from './context.js';
+import { offsetAt, positionAt } from './convert.js';
 
 const tokenTypes = [
   'keyword', 'namespace', 'class', 'interface', 'variable', 'enum', 'property', 'number', 'string', 'comment', 'type', 'enumMember',
@@ -128,8 +129,8 @@ function pushLines(file: ParseResult, t: Classified, out: { line: number; char: 
   const mods = t.modifiers.reduce((bits, m) => bits | (modifierBit.get(m) ?? 0), 0);
   let at = t.start;
   while (at < t.end) {
-    const position = file.lines.position(at);
-    const lineEnd = file.lines.offset(position.line, Number.MAX_SAFE_INTEGER);
+    const position = positionAt(file, at);
+    const lineEnd = offsetAt(file, { line: position.line, character: Number.MAX_SAFE_INTEGER });
     let end = Math.min(t.end, lineEnd);
     if (end > at && file.text[end - 1] === '\r') end--;
     if (end > at) out.push({ line: position.line, char: position.character, length: end - at, type, mods });

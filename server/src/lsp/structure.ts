@@ -4,7 +4,7 @@ import type { IToken } from 'chevrotain';
 import { FoldingRangeKind, type FoldingRange, type Position, type SelectionRange } from 'vscode-languageserver-types';
 import type { ast, ParseResult } from '../../../grammar/src/index.js';
 import type { DocumentContext } from './context.js';
-import { offsetAt, spanToRange } from './convert.js';
+import { offsetAt, positionAt, spanToRange } from './convert.js';
 
 const openers: Record<string, string> = { LCurly: 'RCurly', LBracket: 'RBracket' };
 const closers = new Set(Object.values(openers));
@@ -46,8 +46,8 @@ export function foldingRanges(ctx: DocumentContext): FoldingRange[] {
   const file = ctx.file;
   const out: FoldingRange[] = [];
   for (const { open, close } of bracketPairs(file)) {
-    const startLine = file.lines.position(open.startOffset).line;
-    const closeAt = file.lines.position(close.startOffset);
+    const startLine = positionAt(file, open.startOffset).line;
+    const closeAt = positionAt(file, close.startOffset);
     const braceFirstOnLine = file.text.slice(close.startOffset - closeAt.character, close.startOffset).trim() === '';
     const endLine = braceFirstOnLine ? closeAt.line - 1 : closeAt.line;
     if (endLine > startLine) out.push({ startLine, endLine });
@@ -58,7 +58,7 @@ export function foldingRanges(ctx: DocumentContext): FoldingRange[] {
     run = undefined;
   };
   for (const comment of file.comments) {
-    const at = file.lines.position(comment.start);
+    const at = positionAt(file, comment.start);
     const wholeLine = file.text.slice(comment.start - at.character, comment.start).trim() === '';
     if (!wholeLine) {
       flush();

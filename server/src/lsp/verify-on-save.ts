@@ -11,7 +11,7 @@ import {
   DiagnosticRelatedInformation, DiagnosticSeverity, type Diagnostic, type Range,
 } from 'vscode-languageserver-types';
 import type { Analysis, ast, Branch, Origin } from '../../../grammar/src/index.js';
-import { verifyBranch, type VerifyOptions, type VerifyReport, type Violation } from '../simulate/verify/index.js';
+import { verifyBranch, type VerifyOptions, type VerifyReport, type Violation } from '../../../engines/verify/index.js';
 import { verifyRequest, type VerifyAnswer } from '../../../protocol/src/index.js';
 import { spanToRange } from './convert.js';
 

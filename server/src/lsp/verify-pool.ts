@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Branch } from '../../../grammar/src/index.js';
-import type { VerifyOptions, VerifyReport } from '../simulate/verify/index.js';
+import type { VerifyOptions, VerifyReport } from '../../../engines/verify/index.js';
 import type { VerifyFunction } from './verify-on-save.js';
 import type { VerifyJob, VerifyResult } from './verify-worker.js';
 

@@ -4,7 +4,7 @@
 // scripts/build.mjs, beside the server bundle.
 import { parentPort } from 'node:worker_threads';
 import type { Branch } from '../../../grammar/src/index.js';
-import { verifyBranch, type VerifyOptions } from '../simulate/verify/index.js';
+import { verifyBranch, type VerifyOptions } from '../../../engines/verify/index.js';
 
 export interface VerifyJob {
   readonly id: number;

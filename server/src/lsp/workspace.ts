@@ -1,11 +1,11 @@
 // The set of .surv files the server knows (open documents over files read from
 // disk) and the analysis of them as one fleet, recomputed only when something
 // changed. Parse results are reused for files whose text did not change. `use`
-// targets are read through the one loader (server/src/files), under its rules.
+// targets are read through the one loader (io/files), under its rules.
 import { fileURLToPath } from 'node:url';
 import { analyze, reparse, type Analysis, type ParseResult, type SourceFile } from '../../../grammar/src/index.js';
-import { followUses } from '../files/load.js';
-import { Budget } from '../files/read.js';
+import { followUses } from '../../../io/files/load.js';
+import { Budget } from '../../../io/files/read.js';
 
 export interface WorkspaceRoots {
   /** Real paths of the folders `use` may read from. */

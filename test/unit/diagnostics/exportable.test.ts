@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, type SourceFile } from '../../../grammar/src/index.js';
-import { exportBranches, ExportError, Sources, targets } from '../../../server/src/export/index.js';
+import { exportBranches, ExportError, Sources, targets } from '../../../engines/export/index.js';
 import { root } from '../export/helpers.js';
 
 /** The export's verdict on an analysed fleet: undefined when every branch exports for every target. */

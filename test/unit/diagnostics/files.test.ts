@@ -1,4 +1,4 @@
-// What the one loader (server/src/files) refuses to read, as the core reports it:
+// What the one loader (io/files) refuses to read, as the core reports it:
 // SURV006 (a `use` outside the root), SURV007 (not a regular .surv file, too large,
 // unreadable), both at the `use` path or, for a file found by a folder walk, at its
 // start; and SURV009, the language server's cap on diagnostics per document.
@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze, type SurvDiagnostic } from '../../../grammar/src/index.js';
-import { followUses, unreadSource } from '../../../server/src/files/load.js';
-import { Budget, readDesign } from '../../../server/src/files/read.js';
-import { findDesigns } from '../../../server/src/files/walk.js';
+import { followUses, unreadSource } from '../../../io/files/load.js';
+import { Budget, readDesign } from '../../../io/files/read.js';
+import { findDesigns } from '../../../io/files/walk.js';
 import { capDiagnostics } from '../../../server/src/lsp/diagnostic-cap.js';
 import { BASE } from './helper.js';
 

@@ -5,8 +5,8 @@
 // their checks run on a real run with the offending message or registration put in.
 import { describe, expect, it } from 'vitest';
 import { analyze, type Branch, type Scenario } from '../../../grammar/src/index.js';
-import { simulate, type SimulationResult } from '../../../server/src/simulate/index.js';
-import { checkScenario, verifyBranch } from '../../../server/src/simulate/verify/index.js';
+import { simulate, type SimulationResult } from '../../../engines/simulate/index.js';
+import { checkScenario, verifyBranch } from '../../../engines/verify/index.js';
 
 /** A clean branch `lab`; `edit` changes its text. */
 function design(edit: (text: string) => string = (t) => t, scenario = ''): string {

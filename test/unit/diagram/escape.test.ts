@@ -2,7 +2,7 @@
 // draw an arrow, break a line, or reach the page as HTML.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeLabel, escapeLines, escapeMarkdown, participantId } from '../../../server/src/diagram/escape.js';
+import { escapeLabel, escapeLines, escapeMarkdown, participantId } from '../../../engines/diagram/escape.js';
 import { isUnsafeCharacter } from '../../../grammar/src/strings.js';
 
 /** What Mermaid shows for an escaped label: its entity codes decoded. */

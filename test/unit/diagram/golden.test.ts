@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileNames, markdown } from '../../../server/src/cli/diagram.js';
+import { fileNames, markdown } from '../../../cli/src/diagram.js';
 import { exampleFiles, modelOf, root, viewsOf } from './helpers.js';
 
 const UPDATE = process.env['UPDATE_GOLDENS'] === '1';

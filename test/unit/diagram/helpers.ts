@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyze, resolveUse, type Model } from '../../../grammar/src/index.js';
-import { diagramsFor, type DiagramView } from '../../../server/src/diagram/index.js';
+import { diagramsFor, type DiagramView } from '../../../engines/diagram/index.js';
 import { root } from '../../support/built.js';
 
 export { root };

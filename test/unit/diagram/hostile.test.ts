@@ -1,9 +1,9 @@
 // Hostile names and strings end up as text: every line of the source is one of surv's
 // statement forms, whatever the labels hold.
 import { describe, expect, it } from 'vitest';
-import { diagramsFor } from '../../../server/src/diagram/index.js';
-import { SequenceBuilder } from '../../../server/src/diagram/sequence.js';
-import { simulate } from '../../../server/src/simulate/index.js';
+import { diagramsFor } from '../../../engines/diagram/index.js';
+import { SequenceBuilder } from '../../../engines/diagram/sequence.js';
+import { simulate } from '../../../engines/simulate/index.js';
 import { exampleFiles, participantsOf, arrowsOf, strayLines, viewsOf } from './helpers.js';
 import { HOSTILE, hostileModel } from './hostile.js';
 

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, type Branch, type Origin, type Scenario } from '../../../grammar/src/index.js';
-import { diagramsFor } from '../../../server/src/diagram/index.js';
-import { scenarioDiagram } from '../../../server/src/diagram/scenario.js';
-import { simulate, type SimulationResult, type TraceEntry } from '../../../server/src/simulate/index.js';
+import { diagramsFor } from '../../../engines/diagram/index.js';
+import { scenarioDiagram } from '../../../engines/diagram/scenario.js';
+import { simulate, type SimulationResult, type TraceEntry } from '../../../engines/simulate/index.js';
 import { scenarioOf } from '../simulate/helpers.js';
 import { ARROW_LINE, arrowsOf, linesOf, modelOf, participantsOf, root, viewOf, viewsOf } from './helpers.js';
 

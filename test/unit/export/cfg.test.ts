@@ -1,6 +1,6 @@
 // kamailio.cfg structure, feature by feature, on the examples and small designs.
 import { describe, expect, it } from 'vitest';
-import { buildBundle } from '../../../server/src/export/index.js';
+import { buildBundle } from '../../../engines/export/index.js';
 import { analyseTexts, block, bundleOf, cfgOf, code, example, fileOf, plain } from './helpers.js';
 
 function exampleCfg(path: string, branch?: string, extra: Record<string, string> = {}): string {

@@ -3,12 +3,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Branch } from '../../../grammar/src/index.js';
-import { buildBundle, ExportError, Sources } from '../../../server/src/export/index.js';
-import { cfgString, checkReason, commentText, plainLine, shellQuote } from '../../../server/src/export/escape.js';
+import { buildBundle, ExportError, Sources } from '../../../engines/export/index.js';
+import { cfgString, checkReason, commentText, plainLine, shellQuote } from '../../../engines/export/escape.js';
 import { analyze } from '../../../grammar/src/index.js';
 import { firstUnsafeCharacter, textProblem } from '../../../grammar/src/strings.js';
-import { targets } from '../../../server/src/export/index.js';
-import { escapeLabel, escapeMarkdown } from '../../../server/src/diagram/escape.js';
+import { targets } from '../../../engines/export/index.js';
+import { escapeLabel, escapeMarkdown } from '../../../engines/diagram/escape.js';
 import { analyseTexts, code, fileOf, plain } from './helpers.js';
 
 const base = analyseTexts({ 'test.surv': plain('  phone desk3 102 registered\n', 'on timeout { announce 181 "Survival"  redirect 302 to pstn }\n    emergency 112\n    rewrite { match 0  strip 1 }\n    pass 4xx') });

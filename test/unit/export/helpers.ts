@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze, type Branch } from '../../../grammar/src/index.js';
-import { buildBundle, Sources, type Bundle, type Target } from '../../../server/src/export/index.js';
+import { buildBundle, Sources, type Bundle, type Target } from '../../../engines/export/index.js';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 

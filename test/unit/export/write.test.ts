@@ -5,8 +5,8 @@ import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportBranches, ExportError, type BundleFile } from '../../../server/src/export/index.js';
-import { checkOutput, recoverOutput, writeBundleDir, type WriteStep } from '../../../server/src/export/write.js';
+import { exportBranches, ExportError, type BundleFile } from '../../../engines/export/index.js';
+import { checkOutput, recoverOutput, writeBundleDir, type WriteStep } from '../../../io/write-bundle.js';
 import { filesUnder } from '../../support/files.js';
 import { analyseTexts, bundleOf, plain } from './helpers.js';
 

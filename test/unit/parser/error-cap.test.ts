@@ -15,6 +15,13 @@ describe('the syntax error cap', () => {
     expect(last.range).toEqual(syntax[maxSyntaxErrors - 1]!.range);
   });
 
+  it('counts the mistakes the parser forgives too: 50,000 unclosed branches stop at the cap', () => {
+    const syntax = parse('branch x { '.repeat(50_000), 'nest.surv').diagnostics.filter((d) => d.code === 'SURV002');
+    expect(syntax).toHaveLength(maxSyntaxErrors + 1);
+    expect(syntax.slice(0, maxSyntaxErrors).every((d) => d.message === "expected '}' to close branch 'x'")).toBe(true);
+    expect(syntax[maxSyntaxErrors]!.message).toBe(`more than ${maxSyntaxErrors} syntax errors: the rest of the file is not read`);
+  });
+
   it('leaves a file under the cap as it was: every error reported, no extra line', () => {
     const text = `scenario "x" in b {\n${Array.from({ length: 40 }, () => 'foo').join(' ')}\n}\n`;
     const syntax = parse(text, 'stray.surv').diagnostics.filter((d) => d.code === 'SURV002');

@@ -2,7 +2,7 @@
 // interprets and the exporter translates.
 import { describe, expect, it } from 'vitest';
 import { analyze, type Branch } from '../../../grammar/src/index.js';
-import { buildRoutingPlan, inboundRouteFor, passes, rewriteNumber, type RoutingPlan } from '../../../server/src/plan/index.js';
+import { buildRoutingPlan, inboundRouteFor, passes, rewriteNumber, type RoutingPlan } from '../../../engines/plan/index.js';
 
 function branchOf(text: string): Branch {
   const { model, diagnostics } = analyze([{ uri: 'test.surv', text }], { symbols: false });

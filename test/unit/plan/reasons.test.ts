@@ -1,9 +1,9 @@
 // One table of reason phrases: the simulator's actors and edge and the exporter's cfg
-// all read server/src/plan/reasons.ts.
+// all read engines/plan/reasons.ts.
 import { describe, expect, it } from 'vitest';
-import { reasonOf as exporterReasonOf } from '../../../server/src/export/plan.js';
-import { proxyReplies, reasonOf, reasons } from '../../../server/src/plan/index.js';
-import { reasonOf as simulatorReasonOf } from '../../../server/src/simulate/actors.js';
+import { reasonOf as exporterReasonOf } from '../../../engines/export/plan.js';
+import { proxyReplies, reasonOf, reasons } from '../../../engines/plan/index.js';
+import { reasonOf as simulatorReasonOf } from '../../../engines/simulate/actors.js';
 
 describe('reason phrases', () => {
   it('are one table for the simulator and the exporter', () => {

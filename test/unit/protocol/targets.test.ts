@@ -2,7 +2,7 @@
 // must not pull it in), so the two lists are held equal here, by type and by value.
 import { describe, expect, it } from 'vitest';
 import type { ExportTarget } from '../../../protocol/src/index.js';
-import { targets, type Target } from '../../../server/src/export/index.js';
+import { targets, type Target } from '../../../engines/export/index.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameTargets: Same<ExportTarget, Target> = true;

@@ -1,7 +1,7 @@
 // Exact traces for more canonical cases of issue 4: a flapping upstream, gateway channels
 // exhausted, an emergency call during an outage, probing down and back up with a hold-off.
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../../server/src/simulate/index.js';
+import { simulate } from '../../../engines/simulate/index.js';
 import { causes, lines, scenarioOf, simulateText } from './helpers.js';
 
 const branch = (onTimeout: string, upstream = 'upstream cloud { proxy sip:pbx.example.com:5060 }', timers = 'no-answer 10s  ringing 30s  budget 40s') => `branch b {

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../../server/src/simulate/index.js';
+import { simulate } from '../../../engines/simulate/index.js';
 import { load, root } from './helpers.js';
 
 const fleet = readdirSync(resolve(root, 'examples/petrol-stations')).filter((f) => f.endsWith('.surv')).map((f) => `examples/petrol-stations/${f}`);

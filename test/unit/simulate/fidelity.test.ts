@@ -1,5 +1,5 @@
 // The actors exchange messages in parsed form and the trace renders their text lazily
-// (server/src/simulate/trace.ts). This holds the two together: for every message of every
+// (engines/simulate/trace.ts). This holds the two together: for every message of every
 // shipped example scenario (and TCP, REGISTER and loss runs), the `sip` package's parse of
 // the rendered text says what the receiving actor acted on (an entry's `message` is the
 // very object the engine delivered), and what the timeline and the ladder show of it,
@@ -7,14 +7,14 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeMessage } from '../../../server/src/diagram/scenario.js';
-import { messageText } from '../../../server/src/present/timeline.js';
-import { simSteps } from '../../../server/src/replay/compare.js';
-import { contactOf } from '../../../server/src/replay/wire.js';
-import { simulate, type SimulationResult, type TraceEntry } from '../../../server/src/simulate/index.js';
-import { contactText, startLine } from '../../../server/src/simulate/message.js';
-import { parse } from '../../../server/src/simulate/sip.js';
-import { callIdOf, contactsOf, reasonOf, TraceRecord } from '../../../server/src/simulate/trace.js';
+import { describeMessage } from '../../../engines/diagram/scenario.js';
+import { messageText } from '../../../engines/present/timeline.js';
+import { simSteps } from '../../../io/replay/compare.js';
+import { contactOf } from '../../../io/replay/wire.js';
+import { simulate, type SimulationResult, type TraceEntry } from '../../../engines/simulate/index.js';
+import { contactText, startLine } from '../../../engines/simulate/message.js';
+import { parse } from '../../../engines/simulate/sip.js';
+import { callIdOf, contactsOf, reasonOf, TraceRecord } from '../../../engines/simulate/trace.js';
 import { load, root, simulateText } from './helpers.js';
 
 const fleet = readdirSync(resolve(root, 'examples/petrol-stations')).filter((f) => f.endsWith('.surv')).map((f) => `examples/petrol-stations/${f}`);
@@ -153,7 +153,7 @@ describe('simulate: the rendered text says what the actors acted on', () => {
 const firstLine = (text: string): string => text.slice(0, text.indexOf('\r\n'));
 
 // The readings of the rendered text that the timeline and the ladder used before they
-// read the facts (server/src/cli/format-timeline.ts, server/src/diagram/sip-text.ts):
+// read the facts (cli/src/format-timeline.ts, engines/diagram/sip-text.ts):
 // the references the facts are held to.
 function timelineTextFromText(e: TraceEntry): string {
   const first = firstLine(e.text);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze, type Branch, type Scenario } from '../../../grammar/src/index.js';
-import { simulate, type SimulateOptions, type SimulationResult, type TraceEntry } from '../../../server/src/simulate/index.js';
+import { simulate, type SimulateOptions, type SimulationResult, type TraceEntry } from '../../../engines/simulate/index.js';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 

@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, type Branch, type Scenario } from '../../../grammar/src/index.js';
-import { scenarioDiagram } from '../../../server/src/diagram/scenario.js';
-import { timeline } from '../../../server/src/present/timeline.js';
-import { simSteps } from '../../../server/src/replay/compare.js';
-import { checkExpectations, simulate, type SimulateOptions, type SimulationResult, type TraceEntry } from '../../../server/src/simulate/index.js';
-import { startLine } from '../../../server/src/simulate/message.js';
-import { checkScenario, verifyBranch } from '../../../server/src/simulate/verify/index.js';
+import { scenarioDiagram } from '../../../engines/diagram/scenario.js';
+import { timeline } from '../../../engines/present/timeline.js';
+import { simSteps } from '../../../io/replay/compare.js';
+import { checkExpectations, simulate, type SimulateOptions, type SimulationResult, type TraceEntry } from '../../../engines/simulate/index.js';
+import { startLine } from '../../../engines/simulate/message.js';
+import { checkScenario, verifyBranch } from '../../../engines/verify/index.js';
 import { root } from './helpers.js';
 
 const files = [

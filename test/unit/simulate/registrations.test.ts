@@ -1,7 +1,7 @@
 // REGISTER through the edge: forwarded with Path, relayed back; a local copy answers
 // when the upstream gives no reply at all; registered phones are reached through it.
 import { describe, expect, it } from 'vitest';
-import { parse } from '../../../server/src/simulate/sip.js';
+import { parse } from '../../../engines/simulate/sip.js';
 import { causes, lines, simulateText } from './helpers.js';
 
 const text = (body: string, register = 'register { forward cloud with path  keep local copy }', upstream = 'upstream cloud { proxy sip:pbx.example.com:5060 }') => `branch b {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Scheduler } from '../../../server/src/simulate/index.js';
-import { mulberry32 } from '../../../server/src/simulate/random.js';
+import { Scheduler } from '../../../engines/simulate/index.js';
+import { mulberry32 } from '../../../engines/simulate/random.js';
 
 describe('Scheduler', () => {
   it('runs events by time, equal times in insertion order, and skips cancelled ones', () => {

@@ -1,6 +1,6 @@
 // The small URI helpers the engine uses instead of parsing (the package cannot parse IPv6 hosts).
 import { describe, expect, it } from 'vitest';
-import { hostPort, uriHost, uriUser } from '../../../server/src/simulate/sip.js';
+import { hostPort, uriHost, uriUser } from '../../../engines/simulate/sip.js';
 
 describe('simulate: SIP URI helpers', () => {
   it('uriUser: the user part, as /^sips?:([^@;>]+)@/ finds it', () => {

@@ -1,7 +1,7 @@
 // TCP and TLS hops: no retransmissions (fr_timer still applies), Via and Record-Route
 // name the transport, and a `down` node refuses the connection, which tm learns at once.
 import { describe, expect, it } from 'vitest';
-import { parse } from '../../../server/src/simulate/sip.js';
+import { parse } from '../../../engines/simulate/sip.js';
 import { causes, lines, simulateText } from './helpers.js';
 
 const text = (body: string, gateway = 'gateway pstn { address 10.10.1.3  kind bri  channels 2 }') => `branch b {

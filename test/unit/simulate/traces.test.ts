@@ -1,8 +1,8 @@
 // Exact traces for the canonical cases of issue 4.
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../grammar/src/index.js';
-import { simulate, type TraceEntry } from '../../../server/src/simulate/index.js';
-import { parse } from '../../../server/src/simulate/sip.js';
+import { simulate, type TraceEntry } from '../../../engines/simulate/index.js';
+import { parse } from '../../../engines/simulate/sip.js';
 import { lines, scenarioOf } from './helpers.js';
 
 const BILBAO = 'examples/bilbao.surv';

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SimulationResult } from '../../../server/src/simulate/index.js';
-import { verifyBranch } from '../../../server/src/simulate/verify/index.js';
-import { strangerKinds } from '../../../server/src/simulate/verify/space.js';
-import { eventLine } from '../../../server/src/simulate/verify/text.js';
+import type { SimulationResult } from '../../../engines/simulate/index.js';
+import { verifyBranch } from '../../../engines/verify/index.js';
+import { strangerKinds } from '../../../engines/verify/space.js';
+import { eventLine } from '../../../engines/verify/text.js';
 import { causes, load, root, simulateText } from './helpers.js';
 
 const BILBAO = readFileSync(resolve(root, 'examples/bilbao.surv'), 'utf8');

@@ -4,10 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, type Branch } from '../../../grammar/src/index.js';
-import { simulate, type SimulationResult } from '../../../server/src/simulate/index.js';
-import { explore, horizonMs, type Run } from '../../../server/src/simulate/verify/explore.js';
-import { checkScenario, verifyBranch, verifyBranchDetailed, type Violation } from '../../../server/src/simulate/verify/index.js';
-import { actorState, callKinds, combinationsOf, type CallKind, type Choice } from '../../../server/src/simulate/verify/space.js';
+import { simulate, type SimulationResult } from '../../../engines/simulate/index.js';
+import { explore, horizonMs, type Run } from '../../../engines/verify/explore.js';
+import { checkScenario, verifyBranch, verifyBranchDetailed, type Violation } from '../../../engines/verify/index.js';
+import { actorState, callKinds, combinationsOf, type CallKind, type Choice } from '../../../engines/verify/space.js';
 import { load, root } from './helpers.js';
 
 const RELAY = 'examples/verify/relay-budget.surv';

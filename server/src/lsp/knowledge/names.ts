@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import type { Analysis, ast, Branch, Origin } from '../../../../grammar/src/index.js';
 import { formatMs, resolveUse } from '../../../../grammar/src/index.js';
 import type { Enclosing } from './blocks.js';
+import { positionAt } from '../convert.js';
 
 export type EntityKind = 'gateway' | 'upstream' | 'phone' | 'group';
 
@@ -184,7 +185,7 @@ export function settingText(analysis: Analysis, setting: { readonly value: numbe
 export function describeOrigin(analysis: Analysis, uri: string, origin: Origin): string {
   if (origin.kind === 'default') return 'default';
   const file = analysis.files.get(origin.uri);
-  const line = file ? file.lines.position(origin.start).line + 1 : undefined;
+  const line = file ? positionAt(file, origin.start).line + 1 : undefined;
   const at = `${origin.uri === uri ? '' : `${fileLabel(origin.uri)} `}line ${line ?? '?'}`;
   const profile = file?.ast.declarations.find((d) => d.kind === 'Profile' && d.start <= origin.start && origin.start < d.end);
   if (profile && profile.kind === 'Profile') return `from profile ${profile.name?.text ?? '?'}, ${fileLabel(origin.uri)} line ${line ?? '?'}`;

@@ -1,0 +1,209 @@
+// The design view of a branch, drawn from the policy alone (no scenario): the normal
+// path and the survival path of an outgoing call side by side in one `alt`, the
+// emergency route, and the incoming ring chain with its parallel forks. What happens in
+// survival and to an emergency number is drawn from the routing plan (engines/plan/),
+// the decisions the simulator interprets and the exporter writes.
+import { formatMs, type Branch, type Origin, type RingStep } from '../../grammar/src/index.js';
+import { buildRoutingPlan, type PlanOutbound } from '../plan/index.js';
+import { edgeLabel, gatewayLabel, hostPortText, phoneLabel, upstreamLabel, upstreamOrder } from './devices.js';
+import { preferSource } from './origins.js';
+import type { BuiltDiagram } from './scenario.js';
+import { SequenceBuilder, SURVIVAL_TINT } from './sequence.js';
+
+/** The participant standing for every phone of the LANs placing an outgoing call (no .surv name has a space). */
+const CALLER = 'lan phones';
+
+export function designDiagram(branch: Branch, autonumber: boolean): BuiltDiagram {
+  const out = new SequenceBuilder(`${branch.name}: design`, autonumber);
+  const inboundPhones = branch.inbound ? phonesOf(branch, inboundTargets(branch)) : [];
+  if (branch.outbound) out.participant(CALLER, ['phones', ...branch.lans.value.map((l) => `lan ${l.cidr}`)], 'phones');
+  for (const p of inboundPhones) out.participant(p, phoneLabel(branch, p));
+  out.participant('edge', edgeLabel(branch));
+  for (const u of upstreamOrder(branch)) out.participant(u, upstreamLabel(branch, u));
+  for (const g of branch.gateways) out.participant(g.name, gatewayLabel(branch, g.name));
+
+  const plan = buildRoutingPlan(branch);
+  if (branch.outbound && plan.outbound) outbound(out, branch, plan.outbound);
+  if (branch.inbound) inbound(out, branch);
+  if (!branch.outbound && !branch.inbound) out.note(out.participants, 'no outbound or inbound policy');
+  return { mermaid: out.toString(), messages: out.messages };
+}
+
+function outbound(out: SequenceBuilder, branch: Branch, plan: PlanOutbound): void {
+  const policy = branch.outbound!;
+  const t = branch.timers;
+  const noAnswer = formatMs(t.noAnswerMs.value);
+  const via = policy.via.value.filter((n) => out.has(n));
+  const viaOrigin = preferSource(policy.viaSpan, policy.via.origin, policy.origin);
+  const pass = policy.pass.value;
+  const passText = pass === 'all' ? 'every reply passes' : `${pass.map((p) => ('code' in p ? String(p.code) : `${p.class}xx`)).join(', ')} pass`;
+  const passOrigin = preferSource(policy.pass.origin, policy.origin);
+
+  out.note(out.participants, `outgoing call from the lan, via ${via.join(', ') || 'no upstream'}`);
+  out.message(CALLER, '->>', 'edge', 'INVITE number', { origin: policy.origin });
+  for (const u of branch.upstreams.filter((x) => via.includes(x.name) && x.probe)) {
+    const p = u.probe!;
+    out.note(['edge', u.name], [
+      `probing ${u.name}: OPTIONS every ${formatMs(p.everyMs.value)}, timeout ${formatMs(p.timeoutMs.value)}`,
+      `down after ${p.downAfter.value} misses, up after ${p.upAfter.value} answers, holdoff ${formatMs(p.holdoffMs.value)}`,
+    ]);
+  }
+
+  via.forEach((name, i) => {
+    const upstream = branch.upstreams.find((u) => u.name === name);
+    const earlier = via.slice(0, i);
+    if (i === 0) out.open('alt', `${name} replies within no-answer ${noAnswer}`);
+    else out.next(`${earlier.join(', ')} silent for ${noAnswer}${earlier.length > 1 ? ' each' : ''}, ${name} replies`);
+    for (const silent of earlier) silentUpstream(out, branch, silent, viaOrigin);
+    out.message('edge', '->>', name, 'INVITE number', { origin: i === 0 ? viaOrigin : t.noAnswerMs.origin });
+    out.message(name, '-->>', 'edge', 'reply', { origin: upstream?.origin });
+    out.message('edge', '-->>', CALLER, `reply relayed (${passText})`, { origin: passOrigin });
+  });
+
+  const why = pass === 'all' ? `no reply within no-answer ${noAnswer}` : `no reply within no-answer ${noAnswer}, or a final reply that does not pass`;
+  const label = via.length > 1 ? `${why} from each of ${via.join(', ')}: survival` : `${why}: survival`;
+  if (via.length === 0) out.open('alt', label);
+  else out.next(label);
+  out.tint(SURVIVAL_TINT);
+  for (const silent of via) silentUpstream(out, branch, silent, viaOrigin);
+  survival(out, branch, plan);
+  out.close();
+
+  const probed = via.length > 0 && via.every((n) => branch.upstreams.find((u) => u.name === n)?.probe);
+  if (probed) {
+    out.next(`${via.join(', ')} marked down by probing: survival at once`);
+    out.tint(SURVIVAL_TINT);
+    out.note(['edge', via[via.length - 1]!], `${via.join(', ')} marked down: not tried`);
+    survival(out, branch, plan);
+    out.close();
+  }
+  out.close();
+
+  emergency(out, plan);
+}
+
+/** An upstream that never answers: the INVITE, its retransmissions, fr_timer. */
+function silentUpstream(out: SequenceBuilder, branch: Branch, name: string, viaOrigin: Origin | undefined): void {
+  const t = branch.timers;
+  out.message('edge', '->>', name, 'INVITE number', { origin: viaOrigin });
+  const resends = retransmitTimes(t.t1Ms.value, t.t2Ms.value, t.noAnswerMs.value);
+  if (resends.length > 0) {
+    out.message('edge', '-)', name, `↻ INVITE number at ${resends.map((ms) => `+${ms / 1000}s`).join(', ')}`, { origin: preferSource(t.t1Ms.origin, t.t2Ms.origin) });
+  }
+  out.note(['edge'], `fr_timer fired on ${name} (no-answer ${formatMs(t.noAnswerMs.value)})`);
+}
+
+/** When Kamailio resends an unanswered INVITE: T1, 2T1, 4T1..., capped at T2, before fr_timer. */
+export function retransmitTimes(t1: number, t2: number, fr: number): number[] {
+  const times: number[] = [];
+  if (t1 <= 0) return times;
+  for (let at = t1, step = t1; at < fr; step = Math.min(step * 2, t2), at += step) times.push(at);
+  return times;
+}
+
+/** The on-timeout actions, in order, and where the call goes next. */
+function survival(out: SequenceBuilder, branch: Branch, plan: PlanOutbound): void {
+  const rules = plan.rewrite;
+  const number = rules.length > 0 ? 'number (rewritten)' : 'number';
+  if (rules.length > 0) {
+    out.note(['edge'], `rewrite: ${rules.map((r) => `${r.match}… ${[r.strip ? `strip ${r.strip}` : '', r.prefix ? `prefix ${r.prefix}` : ''].filter(Boolean).join(' ')}`).join('; ')}`);
+  }
+  if (plan.actions.length === 0) {
+    out.message('edge', '-->>', CALLER, '408 Request Timeout', { origin: preferSource(plan.actionsOrigin, branch.timers.noAnswerMs.origin) });
+    return;
+  }
+  for (const a of plan.actions) {
+    if (a.kind === 'announce') {
+      out.message('edge', '-->>', CALLER, `${a.code} ${a.reason}`, { origin: a.origin });
+    } else if (a.kind === 'redirect') {
+      const address = a.gateway?.address;
+      const at = address ? hostPortText(address, false) : a.gatewayName;
+      out.message('edge', '-->>', CALLER, `${a.code} → sip:${number}@${at}`, { origin: a.origin });
+      out.message(CALLER, '->>', 'edge', `INVITE ${number}@${at}`, { origin: a.origin });
+      if (out.has(a.gatewayName)) out.message('edge', '->>', a.gatewayName, `INVITE ${number}`, { origin: preferSource(a.gateway?.origin, a.origin) });
+    } else if (out.has(a.gatewayName)) {
+      out.message('edge', '->>', a.gatewayName, `INVITE ${number}`, { origin: a.origin });
+    }
+  }
+}
+
+function emergency(out: SequenceBuilder, plan: PlanOutbound): void {
+  const { numbers, gatewayName: gateway } = plan.emergency;
+  if (numbers.length === 0) return;
+  out.open('opt', `emergency ${numbers.join(', ')}: ${gateway ? `straight to ${gateway}` : 'no gateway'}, never waits`);
+  out.message(CALLER, '->>', 'edge', `INVITE ${numbers[0]!}`, { origin: preferSource(plan.emergency.origin, plan.origin) });
+  if (gateway && out.has(gateway)) {
+    const origin = preferSource(plan.emergency.gatewayOrigin, plan.emergency.gateway?.origin);
+    out.message('edge', '->>', gateway, `INVITE ${numbers[0]!}`, { origin });
+  }
+  out.close();
+}
+
+function inbound(out: SequenceBuilder, branch: Branch): void {
+  const policy = branch.inbound!;
+  const from = policy.from.value.filter((g) => out.has(g));
+  const first = from[0];
+  if (first === undefined) return;
+  out.open('opt', `incoming call from ${from.join(', ')}`);
+  out.message(first, '->>', 'edge', 'INVITE number', { origin: preferSource(policy.from.origin, policy.origin) });
+  const chain = policy.chain.value;
+  if (policy.dids.length > 0) {
+    policy.dids.forEach((did, i) => {
+      const label = `did ${did.number} to ${did.target}`;
+      if (i === 0) out.open('alt', label);
+      else out.next(label);
+      ring(out, branch, { target: did.target, ringMs: undefined, origin: did.origin });
+    });
+    out.next('any other number: the ring chain');
+  }
+  chain.forEach((step, i) => {
+    if (i > 0) out.note(['edge'], `no answer within ${formatMs(chain[i - 1]!.ringMs)}: next step`);
+    ring(out, branch, step);
+  });
+  if (policy.dids.length > 0) out.close();
+  out.close();
+}
+
+/** One ring step: a phone, a parallel group (a `par` fork), or a serial group (one phone after another). */
+function ring(out: SequenceBuilder, branch: Branch, step: Omit<RingStep, 'ringMs'> & { readonly ringMs: number | undefined }): void {
+  const group = branch.groups.find((g) => g.name === step.target);
+  const members = (group ? group.members.value : [step.target]).filter((m) => out.has(m));
+  const invite = (phone: string, suffix = '') => {
+    const extension = branch.phones.find((p) => p.name === phone)?.extension.value;
+    out.message('edge', '->>', phone, `INVITE ${extension ?? phone}${suffix}`, { origin: step.origin });
+  };
+  const ringMs = step.ringMs ?? group?.ringMs.value;
+  if (!group || members.length < 2) {
+    for (const m of members) invite(m, ringMs === undefined ? '' : ` (ring ${formatMs(ringMs)})`);
+  } else if (group.mode.value === 'serial') {
+    members.forEach((m, i) => {
+      if (i > 0) out.note(['edge'], `no answer within ${formatMs(group.ringMs.value)}: next in ${group.name}`);
+      invite(m, ` (ring ${formatMs(group.ringMs.value)})`);
+    });
+  } else {
+    out.note(['edge'], `${group.name} rings in parallel for ${formatMs(ringMs ?? group.ringMs.value)}`);
+    out.open('par', `to ${members[0]!}`);
+    members.forEach((m, i) => {
+      if (i > 0) out.next(`to ${m}`);
+      invite(m);
+    });
+    out.close();
+  }
+}
+
+function inboundTargets(branch: Branch): string[] {
+  const policy = branch.inbound!;
+  return [...policy.chain.value.map((s) => s.target), ...policy.dids.map((d) => d.target)];
+}
+
+/** The phones that targets (phones or groups) stand for, each once, in order. */
+function phonesOf(branch: Branch, targets: readonly string[]): string[] {
+  const phones: string[] = [];
+  for (const target of targets) {
+    const group = branch.groups.find((g) => g.name === target);
+    for (const name of group ? group.members.value : [target]) {
+      if (!phones.includes(name) && branch.phones.some((p) => p.name === name)) phones.push(name);
+    }
+  }
+  return phones;
+}

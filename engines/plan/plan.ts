@@ -1,0 +1,216 @@
+// The routing plan: every decision the branch's edge proxy makes, as data, for a resolved
+// branch. Target-neutral: the simulator's edge interprets it, the exporter translates it
+// into Kamailio routes, the design ladder draws it. No Kamailio syntax, no cfg escaping
+// and no simulator class belong here; the exporter checks each value at its own sink.
+import type { HostPort, Network, Origin, Rate, ReplyPattern, SipTarget, TransportName } from '../../grammar/src/index.js';
+
+export interface PlanListen {
+  readonly transport: TransportName;
+  readonly address: string;
+  readonly port: number;
+  readonly origin: Origin;
+}
+
+export interface PlanGateway {
+  readonly name: string;
+  readonly address: HostPort | undefined;
+  readonly transport: TransportName;
+  /** Where the transport was written, else the gateway. */
+  readonly transportOrigin: Origin;
+  readonly channels: number | undefined;
+  /** `host[:port]` of a SIP URI at this gateway (port left out when 5060, IPv6 bracketed); its name when it has no address. */
+  readonly contactHost: string;
+  readonly origin: Origin;
+}
+
+export interface PlanProbe {
+  readonly everyMs: number;
+  readonly timeoutMs: number;
+  readonly downAfter: number;
+  readonly upAfter: number;
+  readonly holdoffMs: number;
+  readonly origin: Origin;
+}
+
+export interface PlanUpstream {
+  /** 1-based, in declaration order. */
+  readonly index: number;
+  readonly name: string;
+  readonly proxy: SipTarget | undefined;
+  /** `tls` for a `sips:` proxy, else the upstream's transport. */
+  readonly transport: TransportName;
+  /** Where the proxy was written, else the upstream. */
+  readonly proxyOrigin: Origin;
+  readonly probe: PlanProbe | undefined;
+  readonly origin: Origin;
+}
+
+export interface PlanPhone {
+  readonly name: string;
+  readonly extension: string | undefined;
+  /** Undefined for a `registered` phone: reached only through a registration. */
+  readonly address: HostPort | undefined;
+  readonly registered: boolean;
+  readonly origin: Origin;
+}
+
+/** One ring step of an inbound route: its phones ring in parallel for `ringMs` (fr_inv_timer). */
+export interface PlanRingStep {
+  /** The phone or group the step comes from, as written. */
+  readonly target: string;
+  /** The group, when the target is one (a serial group gives one step per member). */
+  readonly group: { readonly name: string; readonly mode: 'parallel' | 'serial' } | undefined;
+  readonly phones: readonly PlanPhone[];
+  readonly ringMs: number;
+  readonly origin: Origin;
+}
+
+/** Which calls from a gateway a route takes, and what it rings, step after step. */
+export interface PlanInboundRoute {
+  /** 0 for the ring chain, then one per did, then one per extension. */
+  readonly id: number;
+  readonly kind: 'chain' | 'did' | 'extension';
+  /** The called number that selects this route (did and extension routes); the chain takes any other. */
+  readonly number: string | undefined;
+  /** The did's target, or the phone the extension belongs to. */
+  readonly target: string | undefined;
+  readonly steps: readonly PlanRingStep[];
+  /** Group members naming no phone: no step rings them. */
+  readonly unknown: readonly { readonly name: string; readonly origin: Origin }[];
+  readonly origin: Origin;
+}
+
+export interface PlanInbound {
+  readonly origin: Origin;
+  /** The gateways whose calls take the routes; a call from any other gateway is refused. */
+  readonly from: readonly { readonly name: string; readonly gateway: PlanGateway | undefined }[];
+  readonly fromOrigin: Origin;
+  /** First match wins: dids, then extensions, then the chain (id 0) for any other number. */
+  readonly routes: readonly PlanInboundRoute[];
+}
+
+/** What the edge does when no upstream of the chain answered (in order). */
+export type PlanAction =
+  | { readonly kind: 'announce'; readonly code: number; readonly reason: string; readonly origin: Origin }
+  | {
+    readonly kind: 'redirect'; readonly code: number; readonly reason: string;
+    readonly gatewayName: string; readonly gateway: PlanGateway | undefined;
+    /** The host of the Contact the phone is sent to (the gateway's `contactHost`). */
+    readonly contactHost: string; readonly origin: Origin;
+  }
+  | {
+    readonly kind: 'relay'; readonly gatewayName: string; readonly gateway: PlanGateway | undefined;
+    /** The host of the Request-URI relayed to (the gateway's `contactHost`). */
+    readonly contactHost: string; readonly origin: Origin;
+  };
+
+export interface PlanRewrite {
+  readonly match: string;
+  readonly strip: number;
+  readonly prefix: string;
+  readonly origin: Origin;
+}
+
+export interface PlanOutbound {
+  readonly origin: Origin;
+  /** The upstreams tried in order (names as written; `upstream` undefined when none has the name). */
+  readonly chain: readonly { readonly name: string; readonly upstream: PlanUpstream | undefined }[];
+  /** The `via` list (its text when written), and the setting's own origin. */
+  readonly chainOrigin: Origin;
+  readonly viaOrigin: Origin;
+  readonly actions: readonly PlanAction[];
+  readonly actionsOrigin: Origin;
+  /** Which final replies from an upstream reach the caller; any other is treated like a timeout. */
+  readonly pass: 'all' | readonly ReplyPattern[];
+  readonly passOrigin: Origin;
+  /** Numbers that go straight to a gateway, never waiting for an upstream, never rewritten. */
+  readonly emergency: {
+    readonly numbers: readonly string[];
+    readonly gatewayName: string | undefined;
+    readonly gateway: PlanGateway | undefined;
+    readonly origin: Origin;
+    readonly gatewayOrigin: Origin;
+  };
+  /** The number sent to a gateway in survival: the first rule whose match fits. */
+  readonly rewrite: readonly PlanRewrite[];
+  readonly rewriteOrigin: Origin;
+}
+
+/** An address the edge trusts, and as what (docs/security.md). */
+export interface PlanPeer {
+  readonly kind: 'gateway' | 'upstream';
+  readonly name: string;
+  /** The gateway's IP, or the upstream's proxy host (an IP or a name); undefined when not written. */
+  readonly host: string | undefined;
+  readonly origin: Origin;
+}
+
+export type SourceKind = 'lan' | 'gateway' | 'upstream' | 'stranger';
+
+/** What a source may send and where it goes (docs/security.md, "Who may send what"). */
+export interface SourceRules {
+  /** An initial INVITE: the outbound decisions, the inbound routes, only to the branch, or refused. */
+  readonly invite: 'outbound' | 'inbound' | 'to-branch' | 'refuse';
+  readonly register: 'accept' | 'refuse';
+  /** Other initial requests (MESSAGE, SUBSCRIBE...): the first usable upstream, only to the branch, or refused. */
+  readonly other: 'first-upstream' | 'to-branch' | 'refuse';
+}
+
+export interface PlanTrust {
+  /** Every source the edge serves besides its LANs, gateways first: a gateway inside a LAN is a gateway. */
+  readonly peers: readonly PlanPeer[];
+  readonly lans: readonly Network[];
+  readonly lansOrigin: Origin;
+  readonly rules: Readonly<Record<SourceKind, SourceRules>>;
+}
+
+export interface PlanLimits {
+  /** Requests per window from one source address outside the trust model. */
+  readonly perSource: Rate;
+  /** Requests per window from every source outside the trust model together. */
+  readonly outside: Rate;
+  /** The local copy of registrations: its longest Expires and its contacts per address of record. */
+  readonly maxExpiresS: number;
+  readonly maxContacts: number;
+  readonly origin: Origin;
+}
+
+export interface PlanTimers {
+  /** fr_timer: a branch with no reply at all. */
+  readonly noAnswerMs: number;
+  /** fr_inv_timer: a branch that replied provisionally. */
+  readonly ringingMs: number;
+  readonly t1Ms: number;
+  readonly t2Ms: number;
+  readonly origin: Origin;
+  readonly noAnswerOrigin: Origin;
+  readonly t1Origin: Origin;
+  readonly t2Origin: Origin;
+}
+
+export interface PlanRegister {
+  /** The upstream REGISTERs go to: the one named, else the first of the outbound chain. */
+  readonly forward: PlanUpstream | undefined;
+  /** The name written after `forward`, if any. */
+  readonly forwardName: string | undefined;
+  readonly forwardOrigin: Origin;
+  readonly withPath: boolean;
+  readonly keepLocalCopy: boolean;
+  readonly origin: Origin;
+}
+
+export interface RoutingPlan {
+  readonly branch: string;
+  readonly origin: Origin;
+  readonly listens: readonly PlanListen[];
+  readonly listensOrigin: Origin;
+  readonly gateways: readonly PlanGateway[];
+  readonly upstreams: readonly PlanUpstream[];
+  readonly phones: readonly PlanPhone[];
+  readonly timers: PlanTimers;
+  readonly trust: PlanTrust;
+  readonly limits: PlanLimits;
+  readonly register: PlanRegister;
+  readonly outbound: PlanOutbound | undefined;
+  readonly inbound: PlanInbound | undefined;
+}

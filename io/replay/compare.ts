@@ -1,0 +1,160 @@
+// The comparison of the simulator's trace with what crossed the wire around the real
+// Kamailio. Two ladders agree when their messages pair up one to one with, for each
+// pair, the same sender and receiver, the same method or code, the same CSeq method and
+// the same Contact target; when the pairs keep both ladders' order on every link
+// (sender -> receiver); and when each pair is within the tolerance in time.
+import { startLine } from '../../engines/simulate/message.js';
+import type { TraceEntry } from '../../engines/simulate/types.js';
+import type { WireEntry } from './live.js';
+
+/** One message of either ladder, as compared. */
+export interface Step {
+  /** ms since the scenario's time 0 (the simulator's are whole ms). */
+  readonly atMs: number;
+  readonly from: string;
+  readonly to: string;
+  /** Method (requests) or code (replies). */
+  readonly summary: string;
+  /** CSeq method. */
+  readonly method: string;
+  readonly contact: string | undefined;
+  /** The first line of the message (request line or status line). */
+  readonly line: string;
+}
+
+export type RowStatus = 'ok' | 'late' | 'early' | 'missing' | 'extra';
+
+export interface Row {
+  readonly sim: Step | undefined;
+  readonly live: Step | undefined;
+  /** live - sim, ms; paired rows only. */
+  readonly deltaMs: number | undefined;
+  readonly status: RowStatus;
+}
+
+export interface Comparison {
+  readonly agree: boolean;
+  readonly toleranceMs: number;
+  readonly rows: readonly Row[];
+  /** The largest |live - sim| over paired rows (0 with none). */
+  readonly maxDeltaMs: number;
+  /** Kamailio's probes (OPTIONS and their replies) after the simulator stopped probing: not compared. */
+  readonly probesAfterHorizon: number;
+  /** When the simulator stopped probing (its last OPTIONS), if it probed. */
+  readonly probeHorizonMs: number | undefined;
+}
+
+const firstLine = (text: string) => text.slice(0, Math.max(0, text.indexOf('\r\n')));
+
+/** The simulator's side, from each entry's parsed message (its text is never rendered). */
+export function simSteps(trace: readonly TraceEntry[]): Step[] {
+  return trace.filter((e) => e.lost !== true).map((e) => ({
+    atMs: e.atMs, from: e.from, to: e.to, summary: e.summary, method: e.method, contact: e.message.contact?.[0]?.uri, line: startLine(e.message),
+  }));
+}
+
+/** Kamailio's side: what crossed the wire, read from the datagrams' text (live.ts parsed it on arrival). */
+export function liveSteps(wire: readonly WireEntry[]): Step[] {
+  return wire.map((e) => ({ atMs: e.atMs, from: e.from, to: e.to, summary: e.summary, method: e.method, contact: e.contact, line: firstLine(e.text) }));
+}
+
+const keyOf = (s: Step) => `${s.summary} ${s.method} ${s.contact ?? ''}`;
+const linkOf = (s: Step) => `${s.from}>${s.to}`;
+
+/**
+ * The pairing of one link's messages: the longest common subsequence of their keys (so
+ * the pairs keep both orders), among those the one with the smallest total time
+ * difference. Returns, per simulator message, the index of its live partner.
+ */
+function align(sim: readonly Step[], live: readonly Step[]): (number | undefined)[] {
+  const n = sim.length;
+  const m = live.length;
+  // best[i][j]: for sim[i..] and live[j..], the most pairs and, at that, the least |delta| sum.
+  const pairs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  const cost: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  const better = (p: number, c: number, i: number, j: number) => p > pairs[i]![j]! || (p === pairs[i]![j]! && c < cost[i]![j]!);
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      let p = pairs[i + 1]![j]!;
+      let c = cost[i + 1]![j]!;
+      if (pairs[i]![j + 1]! > p || (pairs[i]![j + 1]! === p && cost[i]![j + 1]! < c)) {
+        p = pairs[i]![j + 1]!;
+        c = cost[i]![j + 1]!;
+      }
+      pairs[i]![j] = p;
+      cost[i]![j] = c;
+      if (keyOf(sim[i]!) === keyOf(live[j]!)) {
+        const mp = pairs[i + 1]![j + 1]! + 1;
+        const mc = cost[i + 1]![j + 1]! + Math.abs(live[j]!.atMs - sim[i]!.atMs);
+        if (better(mp, mc, i, j)) {
+          pairs[i]![j] = mp;
+          cost[i]![j] = mc;
+        }
+      }
+    }
+  }
+  const partner: (number | undefined)[] = new Array<number | undefined>(n).fill(undefined);
+  for (let i = 0, j = 0; i < n && j < m;) {
+    if (keyOf(sim[i]!) === keyOf(live[j]!) && pairs[i]![j] === pairs[i + 1]![j + 1]! + 1
+      && cost[i]![j] === cost[i + 1]![j + 1]! + Math.abs(live[j]!.atMs - sim[i]!.atMs)) {
+      partner[i] = j;
+      i++;
+      j++;
+    } else if (pairs[i]![j] === pairs[i + 1]![j] && cost[i]![j] === cost[i + 1]![j]) {
+      i++;
+    } else {
+      j++;
+    }
+  }
+  return partner;
+}
+
+/**
+ * Pairs `sim` with `live` (both in the order they happened), link by link. Kamailio
+ * keeps probing after the simulator's horizon (its last probe); those live OPTIONS are
+ * counted apart, never compared.
+ */
+export function compare(sim: readonly Step[], live: readonly Step[], toleranceMs: number): Comparison {
+  const probes = sim.filter((s) => s.method === 'OPTIONS');
+  const probeHorizonMs = probes.length > 0 ? Math.max(...probes.map((s) => s.atMs)) : undefined;
+  const afterHorizon = (s: Step) => s.method === 'OPTIONS' && (probeHorizonMs === undefined || s.atMs > probeHorizonMs + toleranceMs);
+  const kept = live.filter((s) => !afterHorizon(s));
+  const probesAfterHorizon = live.length - kept.length;
+
+  const links = new Set([...sim, ...kept].map(linkOf));
+  const partnerOf = new Map<Step, Step>();
+  const taken = new Set<Step>();
+  for (const link of links) {
+    const s = sim.filter((x) => linkOf(x) === link);
+    const l = kept.filter((x) => linkOf(x) === link);
+    align(s, l).forEach((j, i) => {
+      if (j === undefined) return;
+      partnerOf.set(s[i]!, l[j]!);
+      taken.add(l[j]!);
+    });
+  }
+
+  const rows: (Row & { readonly sortMs: number })[] = sim.map((s) => {
+    const l = partnerOf.get(s);
+    if (l === undefined) return { sim: s, live: undefined, deltaMs: undefined, status: 'missing', sortMs: s.atMs };
+    const deltaMs = l.atMs - s.atMs;
+    const status: RowStatus = deltaMs > toleranceMs ? 'late' : deltaMs < -toleranceMs ? 'early' : 'ok';
+    return { sim: s, live: l, deltaMs, status, sortMs: s.atMs };
+  });
+  for (const l of kept) {
+    if (taken.has(l)) continue;
+    // An extra message goes after the last row at or before its time.
+    let at = rows.length;
+    while (at > 0 && rows[at - 1]!.sortMs > l.atMs) at--;
+    rows.splice(at, 0, { sim: undefined, live: l, deltaMs: undefined, status: 'extra', sortMs: l.atMs });
+  }
+  const deltas = rows.flatMap((r) => (r.deltaMs === undefined ? [] : [Math.abs(r.deltaMs)]));
+  return {
+    agree: rows.every((r) => r.status === 'ok'),
+    toleranceMs,
+    rows: rows.map(({ sim: s, live: l, deltaMs, status }) => ({ sim: s, live: l, deltaMs, status })),
+    maxDeltaMs: deltas.length > 0 ? Math.max(...deltas) : 0,
+    probesAfterHorizon,
+    probeHorizonMs,
+  };
+}
