@@ -2,9 +2,10 @@
 // path and the survival path of an outgoing call side by side in one `alt`, the
 // emergency route, and the incoming ring chain with its parallel forks. What happens in
 // survival and to an emergency number is drawn from the routing plan (engines/plan/),
-// the decisions the simulator interprets and the exporter writes.
-import { formatMs, type Branch, type Origin, type RingStep } from '../../grammar/src/index.js';
-import { buildRoutingPlan, type PlanOutbound } from '../plan/index.js';
+// the decisions the simulator interprets and the exporter writes; so are the incoming
+// ring steps, as written (the plan keeps them beside the expanded steps the edge runs).
+import { formatMs, type Branch, type Origin } from '../../grammar/src/index.js';
+import { buildRoutingPlan, type PlanInbound, type PlanOutbound, type PlanWrittenStep } from '../plan/index.js';
 import { edgeLabel, gatewayLabel, hostPortText, phoneLabel, upstreamLabel, upstreamOrder } from './devices.js';
 import { preferSource } from './origins.js';
 import type { BuiltDiagram } from './scenario.js';
@@ -15,16 +16,16 @@ const CALLER = 'lan phones';
 
 export function designDiagram(branch: Branch, autonumber: boolean): BuiltDiagram {
   const out = new SequenceBuilder(`${branch.name}: design`, autonumber);
-  const inboundPhones = branch.inbound ? phonesOf(branch, inboundTargets(branch)) : [];
+  const plan = buildRoutingPlan(branch);
+  const phones = plan.inbound ? inboundPhones(plan.inbound) : [];
   if (branch.outbound) out.participant(CALLER, ['phones', ...branch.lans.value.map((l) => `lan ${l.cidr}`)], 'phones');
-  for (const p of inboundPhones) out.participant(p, phoneLabel(branch, p));
+  for (const p of phones) out.participant(p, phoneLabel(branch, p));
   out.participant('edge', edgeLabel(branch));
   for (const u of upstreamOrder(branch)) out.participant(u, upstreamLabel(branch, u));
   for (const g of branch.gateways) out.participant(g.name, gatewayLabel(branch, g.name));
 
-  const plan = buildRoutingPlan(branch);
   if (branch.outbound && plan.outbound) outbound(out, branch, plan.outbound);
-  if (branch.inbound) inbound(out, branch);
+  if (plan.inbound) inbound(out, plan.inbound);
   if (!branch.outbound && !branch.inbound) out.note(out.participants, 'no outbound or inbound policy');
   return { mermaid: out.toString(), messages: out.messages };
 }
@@ -139,49 +140,50 @@ function emergency(out: SequenceBuilder, plan: PlanOutbound): void {
   out.close();
 }
 
-function inbound(out: SequenceBuilder, branch: Branch): void {
-  const policy = branch.inbound!;
-  const from = policy.from.value.filter((g) => out.has(g));
+function inbound(out: SequenceBuilder, plan: PlanInbound): void {
+  const from = plan.from.map((f) => f.name).filter((g) => out.has(g));
   const first = from[0];
   if (first === undefined) return;
   out.open('opt', `incoming call from ${from.join(', ')}`);
-  out.message(first, '->>', 'edge', 'INVITE number', { origin: preferSource(policy.from.origin, policy.origin) });
-  const chain = policy.chain.value;
-  if (policy.dids.length > 0) {
-    policy.dids.forEach((did, i) => {
-      const label = `did ${did.number} to ${did.target}`;
+  out.message(first, '->>', 'edge', 'INVITE number', { origin: preferSource(plan.fromOrigin, plan.origin) });
+  const dids = plan.routes.filter((r) => r.kind === 'did');
+  // The chain's steps as written: the plan's ring steps split a serial group and lose the step's ring time.
+  const chain = plan.routes.find((r) => r.kind === 'chain')?.written ?? [];
+  if (dids.length > 0) {
+    dids.forEach((did, i) => {
+      const label = `did ${did.number!} to ${did.target!}`;
       if (i === 0) out.open('alt', label);
       else out.next(label);
-      ring(out, branch, { target: did.target, ringMs: undefined, origin: did.origin });
+      for (const step of did.written) ring(out, step);
     });
     out.next('any other number: the ring chain');
   }
   chain.forEach((step, i) => {
-    if (i > 0) out.note(['edge'], `no answer within ${formatMs(chain[i - 1]!.ringMs)}: next step`);
-    ring(out, branch, step);
+    if (i > 0) out.note(['edge'], `no answer within ${formatMs(chain[i - 1]!.ringMs!)}: next step`);
+    ring(out, step);
   });
-  if (policy.dids.length > 0) out.close();
+  if (dids.length > 0) out.close();
   out.close();
 }
 
-/** One ring step: a phone, a parallel group (a `par` fork), or a serial group (one phone after another). */
-function ring(out: SequenceBuilder, branch: Branch, step: Omit<RingStep, 'ringMs'> & { readonly ringMs: number | undefined }): void {
-  const group = branch.groups.find((g) => g.name === step.target);
-  const members = (group ? group.members.value : [step.target]).filter((m) => out.has(m));
+/** One ring step as written: a phone, a parallel group (a `par` fork), or a serial group (one phone after another). */
+function ring(out: SequenceBuilder, step: PlanWrittenStep): void {
+  const group = step.group;
+  const members = step.members.filter((m) => out.has(m));
   const invite = (phone: string, suffix = '') => {
-    const extension = branch.phones.find((p) => p.name === phone)?.extension.value;
+    const extension = step.phones.find((p) => p.name === phone)?.extension;
     out.message('edge', '->>', phone, `INVITE ${extension ?? phone}${suffix}`, { origin: step.origin });
   };
-  const ringMs = step.ringMs ?? group?.ringMs.value;
+  const ringMs = step.ringMs ?? group?.ringMs;
   if (!group || members.length < 2) {
     for (const m of members) invite(m, ringMs === undefined ? '' : ` (ring ${formatMs(ringMs)})`);
-  } else if (group.mode.value === 'serial') {
+  } else if (group.mode === 'serial') {
     members.forEach((m, i) => {
-      if (i > 0) out.note(['edge'], `no answer within ${formatMs(group.ringMs.value)}: next in ${group.name}`);
-      invite(m, ` (ring ${formatMs(group.ringMs.value)})`);
+      if (i > 0) out.note(['edge'], `no answer within ${formatMs(group.ringMs)}: next in ${group.name}`);
+      invite(m, ` (ring ${formatMs(group.ringMs)})`);
     });
   } else {
-    out.note(['edge'], `${group.name} rings in parallel for ${formatMs(ringMs ?? group.ringMs.value)}`);
+    out.note(['edge'], `${group.name} rings in parallel for ${formatMs(ringMs ?? group.ringMs)}`);
     out.open('par', `to ${members[0]!}`);
     members.forEach((m, i) => {
       if (i > 0) out.next(`to ${m}`);
@@ -191,19 +193,12 @@ function ring(out: SequenceBuilder, branch: Branch, step: Omit<RingStep, 'ringMs
   }
 }
 
-function inboundTargets(branch: Branch): string[] {
-  const policy = branch.inbound!;
-  return [...policy.chain.value.map((s) => s.target), ...policy.dids.map((d) => d.target)];
-}
-
-/** The phones that targets (phones or groups) stand for, each once, in order. */
-function phonesOf(branch: Branch, targets: readonly string[]): string[] {
+/** The phones the chain's and the dids' written steps ring, each once, in order. */
+function inboundPhones(plan: PlanInbound): string[] {
+  const routes = [...plan.routes.filter((r) => r.kind === 'chain'), ...plan.routes.filter((r) => r.kind === 'did')];
   const phones: string[] = [];
-  for (const target of targets) {
-    const group = branch.groups.find((g) => g.name === target);
-    for (const name of group ? group.members.value : [target]) {
-      if (!phones.includes(name) && branch.phones.some((p) => p.name === name)) phones.push(name);
-    }
+  for (const step of routes.flatMap((r) => r.written)) {
+    for (const p of step.phones) if (!phones.includes(p.name)) phones.push(p.name);
   }
   return phones;
 }

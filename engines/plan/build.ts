@@ -4,7 +4,7 @@
 import type { Branch, Group, Origin, Phone } from '../../grammar/src/index.js';
 import type {
   PlanAction, PlanGateway, PlanInbound, PlanInboundRoute, PlanOutbound, PlanPhone, PlanRegister, PlanRingStep,
-  PlanTrust, PlanUpstream, RoutingPlan, SourceKind, SourceRules,
+  PlanTrust, PlanUpstream, PlanWrittenStep, RoutingPlan, SourceKind, SourceRules,
 } from './plan.js';
 import { reasonOf } from './reasons.js';
 
@@ -79,6 +79,7 @@ export function buildRoutingPlan(branch: Branch): RoutingPlan {
       origin: l.perSource.origin,
     },
     register: buildRegister(b, upstreams, outbound),
+    phoneDomain: outbound?.chain[0]?.upstream?.proxy,
     outbound,
     inbound: b.inbound && buildInbound(b, b.inbound, gatewayNamed, phones),
   };
@@ -120,6 +121,7 @@ function buildRegister(b: Branch, upstreams: readonly PlanUpstream[], outbound: 
   return {
     forward: forwardName === undefined ? outbound?.chain[0]?.upstream : upstreams.find((u) => u.name === forwardName),
     forwardName,
+    forwardTo: forwardName ?? outbound?.chain[0]?.name,
     forwardOrigin: reg.forward.origin,
     withPath: reg.withPath.value,
     keepLocalCopy: reg.keepLocalCopy.value,
@@ -129,8 +131,8 @@ function buildRegister(b: Branch, upstreams: readonly PlanUpstream[], outbound: 
 
 interface Unknown { readonly name: string; readonly origin: Origin }
 
-/** The steps that ring `target` (a phone or a group): a serial group is one step per member. */
-function stepsOf(b: Branch, phones: readonly PlanPhone[], target: string, origin: Origin, unknown: Unknown[]): PlanRingStep[] {
+/** The step that rings `target` (a phone or a group) as written; members naming no phone go to `unknown`. */
+function writtenStep(b: Branch, phones: readonly PlanPhone[], target: string, ringMs: number | undefined, origin: Origin, unknown: Unknown[]): PlanWrittenStep {
   const group: Group | undefined = b.groups.find((g) => g.name === target);
   const members = group ? group.members.value : [target];
   const found: PlanPhone[] = [];
@@ -139,9 +141,21 @@ function stepsOf(b: Branch, phones: readonly PlanPhone[], target: string, origin
     if (p) found.push(p);
     else unknown.push({ name: m, origin });
   }
-  const g = group && { name: group.name, mode: group.mode.value };
-  if (group?.mode.value === 'serial') return found.map((p) => ({ target, group: g, phones: [p], ringMs: group.ringMs.value, origin }));
-  return [{ target, group: g, phones: found, ringMs: group?.ringMs.value ?? DEFAULT_RING_MS, origin }];
+  const g = group && { name: group.name, mode: group.mode.value, ringMs: group.ringMs.value };
+  return { target, group: g, members, phones: found, ringMs, origin };
+}
+
+/**
+ * The ring steps the edge runs for a written step: a serial group is one step per member,
+ * each for the group's time; any other step rings its phones together, for the time written
+ * on a chain step when it stays one step, else the group's, else the default.
+ */
+function ringSteps(w: PlanWrittenStep): PlanRingStep[] {
+  const group = w.group && { name: w.group.name, mode: w.group.mode };
+  const st: PlanRingStep[] = w.group?.mode === 'serial'
+    ? w.phones.map((p) => ({ target: w.target, group, phones: [p], ringMs: w.group!.ringMs, origin: w.origin }))
+    : [{ target: w.target, group, phones: w.phones, ringMs: w.group?.ringMs ?? DEFAULT_RING_MS, origin: w.origin }];
+  return w.ringMs !== undefined && st.length === 1 ? [{ ...st[0]!, ringMs: w.ringMs }] : st;
 }
 
 function buildInbound(
@@ -151,17 +165,16 @@ function buildInbound(
   phones: readonly PlanPhone[],
 ): PlanInbound {
   const routes: PlanInboundRoute[] = [];
-  const chainUnknown: Unknown[] = [];
-  // A chain step that is one step rings for the chain's time; a serial group keeps its own per member.
-  const chainSteps = ib.chain.value.flatMap((s) => {
-    const st = stepsOf(b, phones, s.target, s.origin, chainUnknown);
-    return st.length === 1 ? [{ ...st[0]!, ringMs: s.ringMs }] : st;
-  });
-  routes.push({ id: 0, kind: 'chain', number: undefined, target: undefined, steps: chainSteps, unknown: chainUnknown, origin: ib.chain.origin });
-  for (const d of ib.dids) {
+  const route = (
+    kind: PlanInboundRoute['kind'], number: string | undefined, target: string | undefined, origin: Origin,
+    steps: readonly { readonly target: string; readonly ringMs: number | undefined; readonly origin: Origin }[],
+  ): void => {
     const unknown: Unknown[] = [];
-    routes.push({ id: routes.length, kind: 'did', number: d.number, target: d.target, steps: stepsOf(b, phones, d.target, d.origin, unknown), unknown, origin: d.origin });
-  }
+    const written = steps.map((s) => writtenStep(b, phones, s.target, s.ringMs, s.origin, unknown));
+    routes.push({ id: routes.length, kind, number, target, steps: written.flatMap(ringSteps), written, unknown, origin });
+  };
+  route('chain', undefined, undefined, ib.chain.origin, ib.chain.value);
+  for (const d of ib.dids) route('did', d.number, d.target, d.origin, [{ target: d.target, ringMs: undefined, origin: d.origin }]);
   const dids = new Set(ib.dids.map((d) => d.number));
   const seen = new Set<string>();
   for (const p of b.phones as readonly Phone[]) {
@@ -169,8 +182,7 @@ function buildInbound(
     // A did wins over an extension, and the first phone with an extension wins over the others.
     if (ext === undefined || dids.has(ext) || seen.has(ext)) continue;
     seen.add(ext);
-    const unknown: Unknown[] = [];
-    routes.push({ id: routes.length, kind: 'extension', number: ext, target: p.name, steps: stepsOf(b, phones, p.name, p.origin, unknown), unknown, origin: p.origin });
+    route('extension', ext, p.name, p.origin, [{ target: p.name, ringMs: undefined, origin: p.origin }]);
   }
   return { origin: ib.origin, from: ib.from.value.map((name) => ({ name, gateway: gatewayNamed(name) })), fromOrigin: ib.from.origin, routes };
 }

@@ -65,6 +65,24 @@ export interface PlanRingStep {
   readonly origin: Origin;
 }
 
+/**
+ * A ring step as written (a chain step, a did's target, a phone's extension), before a
+ * serial group is split into one step per member: what the design ladder draws.
+ */
+export interface PlanWrittenStep {
+  /** The phone or group, as written. */
+  readonly target: string;
+  /** The group, when the target is one, with its own ring time. */
+  readonly group: { readonly name: string; readonly mode: 'parallel' | 'serial'; readonly ringMs: number } | undefined;
+  /** The names it rings as written (the group's members, else the target), phones or not: a view may draw a name the plan cannot ring. */
+  readonly members: readonly string[];
+  /** The members that name a phone, in order. */
+  readonly phones: readonly PlanPhone[];
+  /** The ring time written on the step (a chain step); undefined for a did or an extension, which ring for the group's time or the default. */
+  readonly ringMs: number | undefined;
+  readonly origin: Origin;
+}
+
 /** Which calls from a gateway a route takes, and what it rings, step after step. */
 export interface PlanInboundRoute {
   /** 0 for the ring chain, then one per did, then one per extension. */
@@ -75,6 +93,8 @@ export interface PlanInboundRoute {
   /** The did's target, or the phone the extension belongs to. */
   readonly target: string | undefined;
   readonly steps: readonly PlanRingStep[];
+  /** The same steps as written, one per chain step (one for a did or an extension); `steps` is derived from them. */
+  readonly written: readonly PlanWrittenStep[];
   /** Group members naming no phone: no step rings them. */
   readonly unknown: readonly { readonly name: string; readonly origin: Origin }[];
   readonly origin: Origin;
@@ -193,6 +213,11 @@ export interface PlanRegister {
   readonly forward: PlanUpstream | undefined;
   /** The name written after `forward`, if any. */
   readonly forwardName: string | undefined;
+  /**
+   * The name REGISTERs are relayed to: `forwardName`, else the first name of the outbound
+   * chain. A name, not only `forward`, because the simulator relays to whatever actor holds it.
+   */
+  readonly forwardTo: string | undefined;
   readonly forwardOrigin: Origin;
   readonly withPath: boolean;
   readonly keepLocalCopy: boolean;
@@ -211,6 +236,11 @@ export interface RoutingPlan {
   readonly trust: PlanTrust;
   readonly limits: PlanLimits;
   readonly register: PlanRegister;
+  /**
+   * The phones' SIP domain: the proxy of the first upstream of the outbound chain (the central
+   * PBX; the edge is their outbound proxy). Undefined when there is none: they use the edge.
+   */
+  readonly phoneDomain: SipTarget | undefined;
   readonly outbound: PlanOutbound | undefined;
   readonly inbound: PlanInbound | undefined;
 }

@@ -176,8 +176,8 @@ export class Simulation implements SimulationHost {
 
   start(): void {
     this.prepareSenders();
-    // The phones' domain is the central PBX (first upstream); the edge is their outbound proxy.
-    const first = this.branch.upstreams.find((u) => u.name === this.branch.outbound?.via.value[0])?.proxy.value;
+    // The phones' domain is the plan's (the central PBX); the edge is their outbound proxy.
+    const first = this.plan.phoneDomain;
     this.scenario.events.forEach((e) => {
       if (e.kind === 'send') {
         const sender = this.senderFor(e.source, e.address);
@@ -208,8 +208,8 @@ export class Simulation implements SimulationHost {
     for (const e of this.scenario.events) last = Math.max(last, e.atMs);
     for (const s of this.scenario.states) last = Math.max(last, s.fromMs, s.untilMs ?? 0);
     for (const x of this.scenario.expectations) last = Math.max(last, ('atMs' in x ? x.atMs : undefined) ?? 0);
-    const horizon = last + this.branch.timers.noAnswerMs.value;
-    for (const u of this.branch.upstreams) if (u.probe) this.edge.startProbing(u.name, horizon);
+    const horizon = last + this.plan.timers.noAnswerMs;
+    for (const u of this.plan.upstreams) if (u.probe) this.edge.startProbing(u.name, horizon);
   }
 }
 

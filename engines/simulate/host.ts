@@ -3,6 +3,7 @@
 // builds the actors and the edge, and they, which talk back to it, do not import each
 // other (docs/architecture.md: no import circles).
 import type { ActorState, Branch } from '../../grammar/src/index.js';
+import type { RoutingPlan } from '../plan/index.js';
 import type { Msg, Transport } from './message.js';
 import type { Scheduler } from './scheduler.js';
 import type { Registration } from './types.js';
@@ -26,6 +27,8 @@ export interface RequestSender {
 
 export interface SimulationHost {
   readonly branch: Branch;
+  /** The branch's routing decisions: the edge, its registrar and its prober read them here, never from `branch`. */
+  readonly plan: RoutingPlan;
   readonly clock: Scheduler;
   readonly edge: Node;
   readonly nodes: ReadonlyMap<string, Node>;

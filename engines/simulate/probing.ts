@@ -29,11 +29,11 @@ export class Prober {
 
   /** Probes `name` on a fixed grid from start-up (first at `every`), until `horizonMs`. */
   start(name: string, horizonMs: number): void {
-    const u = this.sim.branch.upstreams.find((x) => x.name === name);
+    const u = this.sim.plan.upstreams.find((x) => x.name === name);
     const node = this.sim.nodes.get(name);
     if (!u?.probe || !node) return;
-    const every = u.probe.everyMs.value;
-    const timeout = u.probe.timeoutMs.value;
+    const every = u.probe.everyMs;
+    const timeout = u.probe.timeoutMs;
     this.state.set(name, { fails: 0, oks: 0, downAt: 0 });
     const tick = () => {
       if (this.sim.clock.now > horizonMs) return;
@@ -59,9 +59,9 @@ export class Prober {
       this.result(id, false, `probe refused (${upstream.transport} connection)`);
       return;
     }
-    const t = this.sim.branch.timers;
-    const t1 = t.t1Ms.value;
-    const t2 = t.t2Ms.value;
+    const t = this.sim.plan.timers;
+    const t1 = t.t1Ms;
+    const t2 = t.t2Ms;
     // Non-INVITE retransmissions: T1, 2T1... capped at T2, until the probe times out.
     for (let at = t1, i = 1, step = t1; upstream.transport === 'UDP' && at < timeoutMs; step = Math.min(step * 2, t2), at += step, i++) {
       const n = i;
@@ -81,21 +81,21 @@ export class Prober {
     p.done = true;
     for (const t of p.timers) this.sim.clock.cancel(t);
     const name = p.upstream.name;
-    const probe = this.sim.branch.upstreams.find((x) => x.name === name)!.probe!;
+    const probe = this.sim.plan.upstreams.find((x) => x.name === name)!.probe!;
     const st = this.state.get(name)!;
     const now = this.sim.clock.now;
     if (ok) {
       st.fails = 0;
       st.oks++;
-      const held = now - st.downAt >= probe.holdoffMs.value;
-      if (this.markedDown.has(name) && st.oks >= probe.upAfter.value && held) {
+      const held = now - st.downAt >= probe.holdoffMs;
+      if (this.markedDown.has(name) && st.oks >= probe.upAfter && held) {
         this.markedDown.delete(name);
-        this.marks.push({ atMs: now, actor: name, event: 'marked-up', cause: `${why}: ${st.oks} successful probes${probe.holdoffMs.value ? `, holdoff ${probe.holdoffMs.value / 1000}s over` : ''}` });
+        this.marks.push({ atMs: now, actor: name, event: 'marked-up', cause: `${why}: ${st.oks} successful probes${probe.holdoffMs ? `, holdoff ${probe.holdoffMs / 1000}s over` : ''}` });
       }
     } else {
       st.oks = 0;
       st.fails++;
-      if (!this.markedDown.has(name) && st.fails >= probe.downAfter.value) {
+      if (!this.markedDown.has(name) && st.fails >= probe.downAfter) {
         this.markedDown.add(name);
         st.downAt = now;
         this.marks.push({ atMs: now, actor: name, event: 'marked-down', cause: `${why}: ${st.fails} failed probes in a row` });

@@ -41,7 +41,7 @@ export class Registrar {
   private readonly keep: boolean;
 
   constructor(private readonly sim: SimulationHost, private readonly edge: RegistrarHost) {
-    this.keep = sim.branch.register.keepLocalCopy.value;
+    this.keep = sim.plan.register.keepLocalCopy;
   }
 
   /** A REGISTER from a phone. */
@@ -53,8 +53,8 @@ export class Registrar {
       if (known.last) this.sim.send(this.edge, from, known.last, -1, `REGISTER retransmission: ${known.last.status} again`);
       return;
     }
-    const policy = this.sim.branch.register;
-    const name = policy.forward.value ?? this.sim.branch.outbound?.via.value[0];
+    const policy = this.sim.plan.register;
+    const name = policy.forwardTo;
     const upstream = name === undefined ? undefined : this.sim.nodes.get(name);
     const t: RegTxn = { phone: from, request: m, upstream, replied: false, done: false, retrans: undefined, fr: undefined, last: undefined };
     this.byPhone.set(key, t);
@@ -65,7 +65,7 @@ export class Registrar {
     if (this.keep && this.edge.isMarkedDown(upstream.name)) return this.fromLocalCopy(t, `${upstream.name} marked down`);
     const edge = this.edge;
     const id = `z9hG4bKed${this.sim.next('')}`;
-    const withPath = policy.withPath.value;
+    const withPath = policy.withPath;
     const msg = request('REGISTER', m.uri!, {
       via: [edge.via(id, upstream.transport), ...m.via], maxForwards: (m.maxForwards ?? 70) - 1,
       from: m.from, to: m.to, callId: m.callId, cseq: m.cseq, cseqMethod: m.cseqMethod, contact: m.contact,

@@ -89,6 +89,52 @@ describe('the routing plan', () => {
     expect(inboundRouteFor(ib, '999').id).toBe(0);
   });
 
+  it('keeps each route\'s steps as written beside the ring steps derived from them', () => {
+    const ib = buildRoutingPlan(branchOf(bilbao)).inbound!;
+    const written = ib.routes.map((r) => `${r.id} ${r.kind}: ${r.written.map((s) => `${s.target}${s.group ? ` (${s.group.mode} ${s.group.ringMs})` : ''} [${s.members.join(',')}] ${s.ringMs ?? '-'}`).join(' then ')}`);
+    expect(written).toEqual([
+      // The chain's steps keep the ring time written on them; a group keeps its own beside it.
+      '0 chain: front (parallel 20000) [reception,desk1] 20000 then reception [reception] 20000',
+      // A did's serial group stays one step (the edge's steps split it): no ring time of its own.
+      '1 did: night (serial 5000) [desk1,desk2] -',
+      '2 extension: reception [reception] -',
+      '3 extension: desk1 [desk1] -',
+      '4 extension: desk2 [desk2] -',
+    ]);
+    expect(ib.routes[1]!.written[0]!.phones.map((p) => p.name)).toEqual(['desk1', 'desk2']);
+  });
+
+  it('keeps a chain step\'s ring time even where the edge splits a serial group', () => {
+    const ib = buildRoutingPlan(branchOf(`
+branch b {
+  edge listen udp 10.0.0.1:5060
+  lan 10.0.0.0/24
+  gateway pstn { address 10.0.1.3  kind bri }
+  upstream cloud { proxy sip:pbx.example.com }
+  phone a 100 at 10.0.0.10
+  phone b 101 at 10.0.0.11
+  group pair serial [a, b] ring 7s
+  inbound from pstn { ring pair for 30s then ring a for 9s }
+}
+`)).inbound!;
+    const chain = ib.routes[0]!;
+    expect(chain.written.map((s) => [s.target, s.ringMs, s.group?.ringMs])).toEqual([['pair', 30_000, 7000], ['a', 9000, undefined]]);
+    // The edge rings the group's members one by one for the group's time, then a for the step's.
+    expect(chain.steps.map((s) => [s.phones.map((p) => p.name).join(','), s.ringMs])).toEqual([['a', 7000], ['b', 7000], ['a', 9000]]);
+  });
+
+  it('decides where a REGISTER goes and the phones\' domain', () => {
+    const plan = buildRoutingPlan(branchOf(bilbao));
+    expect(plan.register.forwardTo).toBe('cloud');
+    expect(plan.phoneDomain?.host).toBe('pbx.example.com');
+    // No forward written: the first of the outbound chain, with Path.
+    const second = buildRoutingPlan(branchOf(bilbao.replace('register { forward cloud with path  keep local copy }', 'register { keep local copy }')));
+    expect(second.register).toMatchObject({ forwardTo: 'cloud', keepLocalCopy: true, withPath: true });
+    // No outbound policy: no domain of an upstream, so the phones use the edge's.
+    const alone = buildRoutingPlan({ ...branchOf(bilbao), outbound: undefined });
+    expect(alone.phoneDomain).toBeUndefined();
+  });
+
   it('is total: names that resolve to nothing stay names, for the simulator of a broken design', () => {
     const plan = buildRoutingPlan({
       ...branchOf(bilbao),
