@@ -2,18 +2,10 @@
 // pure function of (run seed, input index), so `--seed S --index I` rebuilds it exactly.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
+import { mulberry32 } from '../engines/simulate/random.js';
 
-/** mulberry32: small, fast and good enough to pick mutations. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's mulberry32: small, fast and good enough to pick mutations. */
+export const prng = mulberry32;
 
 /** One 32-bit seed per input, so inputs do not depend on the ones before them. */
 export function inputSeed(runSeed: number, index: number): number {

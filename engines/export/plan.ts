@@ -6,7 +6,7 @@
 import type { Branch, Origin, ReplyPattern, TransportName } from '../../grammar/src/index.js';
 import {
   buildRoutingPlan, type PlanInbound as RoutingInbound, type PlanOutbound as RoutingOutbound, type PlanPhone as RoutingPhone,
-  type PlanRingStep as RoutingRingStep, type RoutingPlan,
+  type PlanProbe as RoutingProbe, type PlanRingStep as RoutingRingStep, type RoutingPlan,
 } from '../plan/index.js';
 import { checkCode, checkDigitsOrEmpty, checkHost, checkIp, checkMs, checkName, checkNumber, checkPort, checkReason, hostPort } from './escape.js';
 import type { Sources } from './sources.js';
@@ -31,15 +31,9 @@ export interface PlanGateway {
   readonly origin: Origin;
 }
 
-export interface PlanProbe {
-  readonly everyMs: number;
-  readonly timeoutMs: number;
-  readonly downAfter: number;
-  readonly upAfter: number;
-  readonly holdoffMs: number;
+export interface PlanProbe extends RoutingProbe {
   /** Custom cfg var (in group `survival`) holding the hold-off, in ms. */
   readonly holdoffVar: string;
-  readonly origin: Origin;
 }
 
 export interface PlanUpstream {
