@@ -6,7 +6,7 @@
 import type { Branch, Origin, ReplyPattern, TransportName } from '../../grammar/src/index.js';
 import {
   buildRoutingPlan, type PlanInbound as RoutingInbound, type PlanOutbound as RoutingOutbound, type PlanPhone as RoutingPhone,
-  type PlanProbe as RoutingProbe, type PlanRingStep as RoutingRingStep, type RoutingPlan,
+  type PlanProbe as RoutingProbe, type PlanRewrite as RoutingRewrite, type PlanRingStep as RoutingRingStep, type RoutingPlan,
 } from '../plan/index.js';
 import { checkCode, checkDigitsOrEmpty, checkHost, checkIp, checkMs, checkName, checkNumber, checkPort, checkReason, hostPort } from './escape.js';
 import type { Sources } from './sources.js';
@@ -82,12 +82,7 @@ export type PlanAction =
   | { readonly kind: 'redirect'; readonly code: number; readonly reason: string; readonly gateway: PlanGateway; readonly origin: Origin }
   | { readonly kind: 'relay'; readonly gateway: PlanGateway; readonly origin: Origin };
 
-export interface PlanRewrite {
-  readonly match: string;
-  readonly strip: number;
-  readonly prefix: string;
-  readonly origin: Origin;
-}
+export type PlanRewrite = RoutingRewrite;
 
 export interface PlanOutbound {
   readonly origin: Origin;
@@ -286,7 +281,7 @@ class Planner {
         return { kind: 'gateway', name: g.name, host: g.ip, isIp: true, origin: peer.origin };
       }
       const u = upstreams.find((x) => x.name === peer.name)!;
-      return { kind: 'upstream', name: u.name, host: u.host, isIp: /^[0-9.]+$/.test(u.host) || u.host.includes(':'), origin: peer.origin };
+      return { kind: 'upstream', name: u.name, host: u.host, isIp: peer.hostIsAddress, origin: peer.origin };
     });
     return {
       branch: n.branch, origin: n.origin, listens, lans, lansOrigin: n.trust.lansOrigin, gateways, upstreams, timers, probing, peers, limits: this.limits(),

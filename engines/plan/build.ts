@@ -1,12 +1,18 @@
 // Builds the routing plan of a resolved branch. Total: any branch the model can hold
 // gives a plan (a name that resolves to nothing stays a name, a missing value stays
 // undefined), because the simulator and verify run on designs the exporter refuses.
+import ipaddr from 'ipaddr.js';
 import type { Branch, Group, Origin, Phone } from '../../grammar/src/index.js';
 import type {
   PlanAction, PlanGateway, PlanInbound, PlanInboundRoute, PlanOutbound, PlanPhone, PlanRegister, PlanRingStep,
   PlanTrust, PlanUpstream, PlanWrittenStep, RoutingPlan, SourceKind, SourceRules,
 } from './plan.js';
 import { reasonOf } from './reasons.js';
+
+/** An IP literal as the model writes it (the grammar refused every other numeric form). */
+function isAddress(host: string): boolean {
+  return ipaddr.IPv4.isValidFourPartDecimal(host) || (host.includes(':') && ipaddr.IPv6.isValid(host));
+}
 
 /** The ring time of a phone rung on its own (a did or extension to a phone): tm's default fr_inv_timer in surv. */
 export const DEFAULT_RING_MS = 20_000;
@@ -53,8 +59,8 @@ export function buildRoutingPlan(branch: Branch): RoutingPlan {
   const outbound = b.outbound && buildOutbound(b.outbound, gatewayNamed, upstreams);
   const trust: PlanTrust = {
     peers: [
-      ...gateways.map((g) => ({ kind: 'gateway' as const, name: g.name, host: g.address?.address, origin: g.origin })),
-      ...upstreams.map((u) => ({ kind: 'upstream' as const, name: u.name, host: u.proxy?.host, origin: u.origin })),
+      ...gateways.map((g) => ({ kind: 'gateway' as const, name: g.name, host: g.address?.address, hostIsAddress: true, origin: g.origin })),
+      ...upstreams.map((u) => ({ kind: 'upstream' as const, name: u.name, host: u.proxy?.host, hostIsAddress: u.proxy !== undefined && isAddress(u.proxy.host), origin: u.origin })),
     ],
     lans: b.lans.value,
     lansOrigin: b.lans.origin,

@@ -162,6 +162,8 @@ export interface PlanPeer {
   readonly name: string;
   /** The gateway's IP, or the upstream's proxy host (an IP or a name); undefined when not written. */
   readonly host: string | undefined;
+  /** The host is an IP address (compared as one); else a DNS name the proxy resolves. */
+  readonly hostIsAddress: boolean;
   readonly origin: Origin;
 }
 

@@ -70,20 +70,16 @@ export class Simulation implements SimulationHost {
   }
 
   private readonly strangers = new Map<string, Stranger>();
-  private readonly senders = new Map<string, Sender>();
 
   /** Who sends a `sends` line's request: a stranger at its address, or the upstream or gateway named. */
   private senderFor(source: string, address: string): Sender | undefined {
     if (source !== 'stranger') {
       const node = this.nodes.get(source);
       if (!(node instanceof Uas)) return undefined;
-      // The node holds it only as something to hand its replies to; the engine keeps the Sender.
-      let sender = this.senders.get(node.name);
-      if (!sender) {
-        sender = new Sender(this, node);
-        this.senders.set(node.name, sender);
-        node.sender = sender;
-      }
+      // The node hands its replies to its sender; the engine needs it as a Sender to send.
+      if (node.sender instanceof Sender) return node.sender;
+      const sender = new Sender(this, node);
+      node.sender = sender;
       return sender;
     }
     let stranger = this.strangers.get(address);

@@ -297,7 +297,8 @@ class HoverBuilder {
   private profileHover(name: string): string {
     const found = findProfile(this.analysis, this.ctx.uri, name);
     if (!found) return `**profile ${name}**: not visible from this file`;
-    const line = ((() => { const f = this.analysis.files.get(found.uri); return f ? positionAt(f, found.node.start).line : undefined; })() ?? 0) + 1;
+    const file = this.analysis.files.get(found.uri);
+    const line = (file ? positionAt(file, found.node.start).line : 0) + 1;
     const using = branchesUsing(this.analysis, found.uri, name);
     const listed = using.slice(0, 8).map((b) => b.name).join(', ') + (using.length > 8 ? `, … (${using.length - 8} more)` : '');
     return [

@@ -40,12 +40,19 @@ branch bilbao {
 `;
 
 describe('the routing plan', () => {
+  it('says once whether a peer is known by address or by name (compare_ips or dns_int_match_ip in the cfg)', () => {
+    const plan = buildRoutingPlan(branchOf(bilbao.replace('sip:pbx.example.com', 'sip:[2001:db8::5]')));
+    expect(plan.trust.peers.map((p) => [p.name, p.host, p.hostIsAddress])).toEqual([['pstn', '10.10.1.3', true], ['cloud', '2001:db8::5', true]]);
+    const named = buildRoutingPlan(branchOf(bilbao));
+    expect(named.trust.peers.map((p) => p.hostIsAddress)).toEqual([true, false]);
+  });
+
   it('holds every decision of the edge as data', () => {
     const plan = bare(buildRoutingPlan(branchOf(bilbao))) as Record<string, unknown>;
     expect(plan.trust).toEqual({
       peers: [
-        { kind: 'gateway', name: 'pstn', host: '10.10.1.3' },
-        { kind: 'upstream', name: 'cloud', host: 'pbx.example.com' },
+        { kind: 'gateway', name: 'pstn', host: '10.10.1.3', hostIsAddress: true },
+        { kind: 'upstream', name: 'cloud', host: 'pbx.example.com', hostIsAddress: false },
       ],
       lans: [{ cidr: '10.222.237.0/24', address: '10.222.237.0', prefix: 24, family: 4 }],
       rules: {
