@@ -3,8 +3,9 @@
 //
 //   - Debian packages: chromium (the browser the e2e and diagram tests drive),
 //     build-essential, python3, libkrb5-dev, ripgrep (code-server's install builds
-//     native modules, and its @vscode/ripgrep wants an `rg`), and kamailio, sip-tester
-//     (SIPp) and shellcheck for the export tests on real SIP traffic.
+//     native modules, and its @vscode/ripgrep wants an `rg`), and kamailio (with
+//     kamailio-tls-modules), sip-tester (SIPp) and shellcheck for the export tests on
+//     real SIP traffic.
 //   - code-server 4.100.3 (VS Code 1.100.3, the newest release that runs on Node 20)
 //     into .cache/code-server, from the npm registry.
 //
@@ -36,7 +37,11 @@ const debianPackages = [
   { name: 'libkrb5-dev', file: undefined },
   { name: 'ripgrep', file: '/usr/bin/rg' },
   { name: 'kamailio', file: '/usr/sbin/kamailio' },
+  // The tls module (test/kamailio/tls.test.ts runs an edge listening on tls); its path is per architecture.
+  { name: 'kamailio-tls-modules', file: undefined },
   { name: 'sip-tester', file: '/usr/bin/sipp' },
+  // tls.test.ts makes the edge's certificate and shakes hands with it.
+  { name: 'openssl', file: '/usr/bin/openssl' },
   { name: 'shellcheck', file: '/usr/bin/shellcheck' },
 ];
 

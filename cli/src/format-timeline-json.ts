@@ -34,6 +34,7 @@ function scenarioJson(s: SimulatedScenario, sources: Sources) {
     })),
     registrations: result.registrations.map((r) => ({ phone: r.phone, atMs: r.atMs, code: r.code ?? null, via: r.via })),
     marks: result.marks.map((m) => ({ atMs: m.atMs, actor: m.actor, event: m.event, cause: m.cause })),
+    events: result.events.map((e) => ({ atMs: e.atMs, event: e.event, upstream: e.upstream ?? null, call: e.call, line: e.line })),
     notes: [...result.notes],
     verdicts: result.verdicts.map((v) => ({
       status: v.status, message: v.message, kind: v.expectation.kind, actor: v.expectation.actor,

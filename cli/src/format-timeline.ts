@@ -33,6 +33,11 @@ export function formatScenario(scenario: Scenario, result: SimulationResult, sou
     out.push('  registrations');
     for (const r of result.registrations) out.push(`    ${t(r.phone)} registers at ${seconds(r.atMs)}: ${r.code ?? 'no final reply'} (${t(r.via)})`);
   }
+  if (result.events.length > 0) {
+    // The lines the exported proxy logs for the same transitions (t: its Unix time there).
+    out.push('  survival events');
+    for (const e of result.events) out.push(`    ${t(e.line)}`);
+  }
   for (const note of result.notes) out.push(`  note: ${t(note)}`);
   if (result.verdicts.length > 0) {
     out.push('  expectations');

@@ -141,6 +141,7 @@ function replayJson(file: string, results: readonly { readonly chosen: Chosen; r
         toleranceMs: c.toleranceMs,
         maxDeltaMs: Math.round(c.maxDeltaMs * 10) / 10,
         probesAfterHorizon: c.probesAfterHorizon,
+        sameTickSwaps: c.sameTickSwaps,
         unreadable: result.unreadable.map((u) => ({ atMs: Math.round(u.atMs * 10) / 10, to: u.to, error: u.error })),
         rows: c.rows.map((r) => ({
           status: r.status, deltaMs: r.deltaMs === undefined ? null : Math.round(r.deltaMs * 10) / 10, simulator: stepJson(r.sim), kamailio: stepJson(r.live),

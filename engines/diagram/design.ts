@@ -5,8 +5,11 @@
 // the decisions the simulator interprets and the exporter writes; so are the incoming
 // ring steps, as written (the plan keeps them beside the expanded steps the edge runs).
 import { formatMs, type Branch, type Origin } from '../../grammar/src/index.js';
-import { buildRoutingPlan, type PlanInbound, type PlanOutbound, type PlanWrittenStep } from '../plan/index.js';
+import {
+  buildRoutingPlan, proxyReplies, type PlanGatewayRef, type PlanInbound, type PlanLocalRoute, type PlanOutbound, type PlanWrittenStep,
+} from '../plan/index.js';
 import { edgeLabel, gatewayLabel, hostPortText, phoneLabel, upstreamLabel, upstreamOrder } from './devices.js';
+import { didLabel, extensionPatternLabels, gatewayNumbersNote, rulesText } from './numbers.js';
 import { preferSource } from './origins.js';
 import type { BuiltDiagram } from './scenario.js';
 import { SequenceBuilder, SURVIVAL_TINT } from './sequence.js';
@@ -17,7 +20,9 @@ const CALLER = 'lan phones';
 export function designDiagram(branch: Branch, autonumber: boolean): BuiltDiagram {
   const out = new SequenceBuilder(`${branch.name}: design`, autonumber);
   const plan = buildRoutingPlan(branch);
+  const local = plan.outbound && shownLocal(plan.outbound);
   const phones = plan.inbound ? inboundPhones(plan.inbound) : [];
+  for (const p of local?.written.flatMap((w) => w.phones) ?? []) if (!phones.includes(p.name)) phones.push(p.name);
   if (branch.outbound) out.participant(CALLER, ['phones', ...branch.lans.value.map((l) => `lan ${l.cidr}`)], 'phones');
   for (const p of phones) out.participant(p, phoneLabel(branch, p));
   out.participant('edge', edgeLabel(branch));
@@ -25,6 +30,7 @@ export function designDiagram(branch: Branch, autonumber: boolean): BuiltDiagram
   for (const g of branch.gateways) out.participant(g.name, gatewayLabel(branch, g.name));
 
   if (branch.outbound && plan.outbound) outbound(out, branch, plan.outbound);
+  if (plan.outbound && local) localCall(out, plan.outbound, local);
   if (plan.inbound) inbound(out, plan.inbound);
   if (!branch.outbound && !branch.inbound) out.note(out.participants, 'no outbound or inbound policy');
   return { mermaid: out.toString(), messages: out.messages };
@@ -61,7 +67,9 @@ function outbound(out: SequenceBuilder, branch: Branch, plan: PlanOutbound): voi
     out.message('edge', '-->>', CALLER, `reply relayed (${passText})`, { origin: passOrigin });
   });
 
-  const why = pass === 'all' ? `no reply within no-answer ${noAnswer}` : `no reply within no-answer ${noAnswer}, or a final reply that does not pass`;
+  // A written trying is drawn; the default one (the no-answer value) is implied by no-answer.
+  const trying = t.tryingMs.origin.kind === 'source' ? ` (or only 100 Trying within trying ${formatMs(t.tryingMs.value)})` : '';
+  const why = pass === 'all' ? `no reply within no-answer ${noAnswer}${trying}` : `no reply within no-answer ${noAnswer}${trying}, or a final reply that does not pass`;
   const label = via.length > 1 ? `${why} from each of ${via.join(', ')}: survival` : `${why}: survival`;
   if (via.length === 0) out.open('alt', label);
   else out.next(label);
@@ -106,8 +114,12 @@ export function retransmitTimes(t1: number, t2: number, fr: number): number[] {
 function survival(out: SequenceBuilder, branch: Branch, plan: PlanOutbound): void {
   const rules = plan.rewrite;
   const number = rules.length > 0 ? 'number (rewritten)' : 'number';
-  if (rules.length > 0) {
-    out.note(['edge'], `rewrite: ${rules.map((r) => `${r.match}… ${[r.strip ? `strip ${r.strip}` : '', r.prefix ? `prefix ${r.prefix}` : ''].filter(Boolean).join(' ')}`).join('; ')}`);
+  // Each gateway's own called-number rules and caller-id, where it has them; the outbound rules where one has none.
+  const survivalGateways = new Set(plan.actions.flatMap((a) => (a.kind === 'announce' ? [] : a.gateways.map((g) => g.gateway))));
+  if (rules.length > 0 && [...survivalGateways].some((g) => g?.rewrite === undefined)) out.note(['edge'], `rewrite: ${rulesText(rules)}`);
+  for (const g of survivalGateways) {
+    const note = g && gatewayNumbersNote(g);
+    if (g && note !== undefined && out.has(g.name)) out.note([g.name], note);
   }
   if (plan.actions.length === 0) {
     out.message('edge', '-->>', CALLER, '408 Request Timeout', { origin: preferSource(plan.actionsOrigin, branch.timers.noAnswerMs.origin) });
@@ -117,26 +129,75 @@ function survival(out: SequenceBuilder, branch: Branch, plan: PlanOutbound): voi
     if (a.kind === 'announce') {
       out.message('edge', '-->>', CALLER, `${a.code} ${a.reason}`, { origin: a.origin });
     } else if (a.kind === 'redirect') {
-      const address = a.gateway?.address;
-      const at = address ? hostPortText(address, false) : a.gatewayName;
-      out.message('edge', '-->>', CALLER, `${a.code} → sip:${number}@${at}`, { origin: a.origin });
-      out.message(CALLER, '->>', 'edge', `INVITE ${number}@${at}`, { origin: a.origin });
-      if (out.has(a.gatewayName)) out.message('edge', '->>', a.gatewayName, `INVITE ${number}`, { origin: preferSource(a.gateway?.origin, a.origin) });
-    } else if (out.has(a.gatewayName)) {
-      out.message('edge', '->>', a.gatewayName, `INVITE ${number}`, { origin: a.origin });
+      gatewayList(out, a.gateways, 'redirect', (g) => {
+        const address = g.gateway?.address;
+        const at = address ? hostPortText(address, false) : g.name;
+        out.message('edge', '-->>', CALLER, `${a.code} → sip:${number}@${at}`, { origin: a.origin });
+        out.message(CALLER, '->>', 'edge', `INVITE ${number}@${at}`, { origin: a.origin });
+        if (out.has(g.name)) out.message('edge', '->>', g.name, `INVITE ${number}`, { origin: preferSource(g.gateway?.origin, a.origin) });
+      }, a.origin);
+    } else {
+      gatewayList(out, a.gateways, 'relay', (g) => {
+        if (out.has(g.name)) out.message('edge', '->>', g.name, `INVITE ${number}`, { origin: a.origin });
+      }, a.origin);
     }
   }
 }
 
 function emergency(out: SequenceBuilder, plan: PlanOutbound): void {
-  const { numbers, gatewayName: gateway } = plan.emergency;
+  const { numbers, gateways } = plan.emergency;
   if (numbers.length === 0) return;
-  out.open('opt', `emergency ${numbers.join(', ')}: ${gateway ? `straight to ${gateway}` : 'no gateway'}, never waits`);
+  out.open('opt', `emergency ${numbers.join(', ')}: ${gateways.length > 0 ? `straight to ${gateways.map((g) => g.name).join(', then ')}` : 'no gateway'}, never waits`);
   out.message(CALLER, '->>', 'edge', `INVITE ${numbers[0]!}`, { origin: preferSource(plan.emergency.origin, plan.origin) });
-  if (gateway && out.has(gateway)) {
-    const origin = preferSource(plan.emergency.gatewayOrigin, plan.emergency.gateway?.origin);
-    out.message('edge', '->>', gateway, `INVITE ${numbers[0]!}`, { origin });
+  gatewayList(out, gateways, 'emergency', (g) => {
+    if (out.has(g.name)) out.message('edge', '->>', g.name, `INVITE ${numbers[0]!}`, { origin: preferSource(plan.emergency.gatewayOrigin, g.gateway?.origin) });
+  }, plan.emergency.origin);
+  out.close();
+}
+
+/**
+ * A gateway list: one gateway as it is; several as the alternatives the edge goes
+ * through in order (engines/plan/gateways.ts), ending with its own 503 when none is left.
+ */
+function gatewayList(out: SequenceBuilder, list: readonly PlanGatewayRef[], kind: 'relay' | 'redirect' | 'emergency', draw: (g: PlanGatewayRef) => void, origin: Origin): void {
+  const [first, ...rest] = list;
+  if (!first) return;
+  if (rest.length === 0) return draw(first);
+  const why = kind === 'redirect' ? 'full or marked down' : kind === 'emergency' ? 'no reply, 408, 486, 503 or 600, or marked down' : 'full or marked down; or no reply, 408, 486, 503 or 600';
+  out.open('alt', `${first.name} first`);
+  draw(first);
+  let previous = first.name;
+  for (const g of rest) {
+    out.next(`${previous} ${why}: ${g.name}`);
+    draw(g);
+    previous = g.name;
   }
+  out.next('no gateway left');
+  const r = proxyReplies.noGateway;
+  out.message('edge', '-->>', CALLER, `${r.code} ${r.reason}`, { origin });
+  out.close();
+}
+
+/** The local call the design shows: the first numbered group's, else the first extension's; none with `local-calls off`. */
+function shownLocal(plan: PlanOutbound): PlanLocalRoute | undefined {
+  const { mode, routes } = plan.local;
+  if (mode === 'off') return undefined;
+  const emergency = new Set(plan.emergency.numbers);
+  const candidates = routes.filter((r) => !emergency.has(r.number));
+  return candidates.find((r) => r.kind === 'group') ?? candidates[0];
+}
+
+/** A call to a number of the branch: rung by the edge like an incoming call, never through a gateway. */
+function localCall(out: SequenceBuilder, plan: PlanOutbound, route: PlanLocalRoute): void {
+  const always = plan.local.mode === 'always';
+  // One number stands for every extension and group number of the branch.
+  out.open('opt', `local call to ${route.number} (${route.kind} ${route.target}): ${always ? 'never upstream' : 'in survival'}, the edge rings it, no gateway`);
+  out.message(CALLER, '->>', 'edge', `INVITE ${route.number}`, { origin: preferSource(plan.local.origin, route.origin) });
+  if (!always) {
+    out.note(['edge'], 'upstream as any call; no upstream answered: survival');
+    for (const a of plan.actions) if (a.kind === 'announce') out.message('edge', '-->>', CALLER, `${a.code} ${a.reason}`, { origin: a.origin });
+  }
+  for (const step of route.written) ring(out, step);
   out.close();
 }
 
@@ -146,12 +207,14 @@ function inbound(out: SequenceBuilder, plan: PlanInbound): void {
   if (first === undefined) return;
   out.open('opt', `incoming call from ${from.join(', ')}`);
   out.message(first, '->>', 'edge', 'INVITE number', { origin: preferSource(plan.fromOrigin, plan.origin) });
+  if (plan.normalise.length > 0) out.note(['edge'], `normalise: ${rulesText(plan.normalise)}`);
+  for (const label of extensionPatternLabels(plan)) out.note(['edge'], label);
   const dids = plan.routes.filter((r) => r.kind === 'did');
   // The chain's steps as written: the plan's ring steps split a serial group and lose the step's ring time.
   const chain = plan.routes.find((r) => r.kind === 'chain')?.written ?? [];
   if (dids.length > 0) {
     dids.forEach((did, i) => {
-      const label = `did ${did.number!} to ${did.target!}`;
+      const label = didLabel(plan, did);
       if (i === 0) out.open('alt', label);
       else out.next(label);
       for (const step of did.written) ring(out, step);

@@ -18,7 +18,9 @@ export function phoneLabel(branch: Branch, name: string): string[] {
   const phone = branch.phones.find((p) => p.name === name);
   if (!phone) return [name];
   const address = phone.address.value;
-  return [name, address ? hostPortText(address, false) : phone.registered ? 'registered' : 'no address'];
+  const where = address ? hostPortText(address, false) : phone.registered ? 'registered' : 'no address';
+  // udp is the default and says nothing; a TCP or TLS phone is reached only over that.
+  return [name, phone.transport.value === 'udp' ? where : `${where} over ${phone.transport.value}`];
 }
 
 export function upstreamLabel(branch: Branch, name: string): string[] {

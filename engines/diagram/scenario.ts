@@ -173,6 +173,12 @@ function timerNote(branch: Branch, cause: string, timer: string, target: string 
     const then = next !== undefined ? `: next upstream ${next}` : /survival: /.test(cause) ? ': survival' : '';
     return `fr_timer fired on ${target ?? '?'} (no-answer ${formatMs(t.noAnswerMs.value)})${then}`;
   }
+  if (/only 100 Trying/.test(cause)) {
+    // The simulator's edge: an upstream that sent only 100 Trying counts as silent at `trying`.
+    const next = /serial failover to ([^\s:;,]+)/.exec(cause)?.[1];
+    const then = next !== undefined ? `: next upstream ${next}` : /survival: /.test(cause) ? ': survival' : '';
+    return `fr_inv_timer fired on ${target ?? '?'} (only 100 Trying within trying ${formatMs(t.tryingMs.value)})${then}`;
+  }
   if (target !== undefined) return `fr_inv_timer fired on ${target}${ring ? ` (${ring})` : ''}`;
   return `fr_inv_timer fired (ringing ${formatMs(t.ringingMs.value)} after a provisional): 408, no survival`;
 }

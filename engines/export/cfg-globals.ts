@@ -1,7 +1,9 @@
 // kamailio.cfg, first half: header, global parameters, live tunables, modules.
+import { countsChannels, writeDialogParams, writeGatewayProbeState } from './cfg-gateways.js';
+import { writeCounterParams } from './cfg-events.js';
 import type { CfgWriter } from './cfg-writer.js';
 import { cfgString, hostPort } from './escape.js';
-import type { Plan } from './plan.js';
+import type { Plan, PlanTls } from './plan.js';
 import type { Sources } from './sources.js';
 import type { Target } from './types.js';
 
@@ -27,6 +29,7 @@ export function tunables(plan: Plan, ctx: CfgContext): Tunable[] {
   const list: Tunable[] = [
     { name: 'no_answer', value: t.noAnswerMs, desc: 'ms an upstream or phone has to send any reply (no-answer, tm fr_timer per call)', from: s.where(t.origin) },
     { name: 'ringing', value: t.ringingMs, desc: 'ms an outbound call may ring after a provisional reply (ringing, tm fr_inv_timer per call)', from: s.where(t.origin) },
+    { name: 'trying', value: t.tryingMs, desc: 'ms an upstream that sent only 100 Trying has for a ringing or final reply (trying, tm fr_inv_timer until an 18x)', from: s.where(t.origin) },
   ];
   announceActions(plan).forEach((a, i) => {
     list.push({ name: `announce_${i + 1}`, value: a.reason, desc: `reason phrase of the survival announce ${a.code}`, from: s.where(a.origin) });
@@ -89,7 +92,7 @@ export function writeGlobals(w: CfgWriter, plan: Plan, ctx: CfgContext): void {
   } else {
     w.line('disable_tcp=yes');
   }
-  w.lines(['enable_tls=no', 'server_signature=no', 'user_agent_header="User-Agent: surv-edge"']);
+  w.lines([`enable_tls=${plan.tls ? 'yes' : 'no'}`, 'server_signature=no', 'user_agent_header="User-Agent: surv-edge"']);
 }
 
 export function writeTunables(w: CfgWriter, plan: Plan, ctx: CfgContext): void {
@@ -103,10 +106,12 @@ export function writeTunables(w: CfgWriter, plan: Plan, ctx: CfgContext): void {
 
 /** The modules the plan uses, in load order. */
 export function modules(plan: Plan): string[] {
-  const list = ['kex', 'corex', 'tm', 'tmx', 'sl', 'rr', 'pv', 'maxfwd', 'textops', 'siputils', 'xlog', 'sanity', 'ipops', 'ctl', 'cfg_rpc', 'pike', 'ratelimit'];
+  // tls first: it sets up OpenSSL for the modules after it (Debian's kamailio-tls-modules).
+  const list = [...(plan.tls ? ['tls'] : []), 'kex', 'corex', 'tm', 'tmx', 'sl', 'rr', 'pv', 'maxfwd', 'textops', 'siputils', 'xlog', 'sanity', 'ipops', 'ctl', 'cfg_rpc', 'pike', 'ratelimit', 'statistics'];
   if (plan.register.withPath && plan.register.forward) list.push('path');
   if (plan.register.keepLocalCopy) list.push('usrloc', 'registrar');
   if (plan.probing) list.push('dispatcher');
+  if (countsChannels(plan)) list.push('dialog');
   return list;
 }
 
@@ -145,6 +150,10 @@ export function writeModules(w: CfgWriter, plan: Plan, ctx: CfgContext): void {
   w.line('modparam("tm", "disable_6xx_block", 1)');
   w.blank();
   w.line('modparam("rr", "enable_double_rr", 1)');
+  w.blank();
+  writeCounterParams(w);
+  if (countsChannels(plan)) writeDialogParams(w);
+  if (plan.tls) writeTlsParams(w, plan.tls, s);
   const l = plan.limits;
   w.blank();
   w.comment(`Flood limits for sources outside the trust model (from ${s.describe(l.origin)}): per source`);
@@ -168,7 +177,8 @@ export function writeModules(w: CfgWriter, plan: Plan, ctx: CfgContext): void {
     const p = plan.probing;
     const probed = plan.upstreams.filter((u) => u.probe);
     w.blank();
-    w.comment(`dispatcher: OPTIONS probing of ${probed.map((u) => `${u.name} (${s.where(u.probe!.origin)})`).join(', ')}`);
+    const all = [...probed, ...plan.gateways.filter((g) => g.probe)];
+    w.comment(`dispatcher: OPTIONS probing of ${all.map((u) => `${u.name} (${s.where(u.probe!.origin)})`).join(', ')}`);
     w.line(`modparam("dispatcher", "list_file", ${cfgString(ctx.dispatcherList)})`);
     w.line('modparam("dispatcher", "flags", 2)');
     w.line('modparam("dispatcher", "ds_ping_method", "OPTIONS")');
@@ -185,5 +195,28 @@ export function writeModules(w: CfgWriter, plan: Plan, ctx: CfgContext): void {
         w.line(`modparam("pv", "shvset", "${v}=i:0")`);
       }
     }
+    writeGatewayProbeState(w, plan);
+  }
+}
+
+/**
+ * The tls module's default server domain, from module parameters rather than a tls.cfg:
+ * one domain needs no second file to install (and to copy back after an EdgeOS upgrade).
+ */
+function writeTlsParams(w: CfgWriter, tls: PlanTls, s: Sources): void {
+  w.blank();
+  w.comment(`tls: the edge's certificate for its tls listen addresses (from ${s.describe(tls.origin)}).`);
+  w.comment('Needs Debian\'s kamailio-tls-modules package; the files must be readable by the kamailio user.');
+  w.line('modparam("tls", "tls_method", "TLSv1.2+")');
+  w.line(`modparam("tls", "certificate", ${cfgString(tls.certificate)})`);
+  w.line(`modparam("tls", "private_key", ${cfgString(tls.key)})`);
+  if (tls.ca === undefined) {
+    w.comment('No ca: phones are not asked for a certificate.');
+    w.line('modparam("tls", "verify_certificate", 0)');
+  } else {
+    w.comment('Phones must present a certificate signed by this CA.');
+    w.line(`modparam("tls", "ca_list", ${cfgString(tls.ca)})`);
+    w.line('modparam("tls", "verify_certificate", 1)');
+    w.line('modparam("tls", "require_certificate", 1)');
   }
 }

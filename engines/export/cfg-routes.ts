@@ -3,9 +3,16 @@
 // Kamailio routes; docs/export.md says where Kamailio cannot follow it.
 import { announceActions, type CfgContext } from './cfg-globals.js';
 import type { CfgWriter } from './cfg-writer.js';
+import {
+  writeDialogManage, writeDirectToGateway, writeGatewayProbeEvent, writeGatewayRoutes, writeInboundChannel, writeRedirectList, writeStartList,
+} from './cfg-gateways.js';
+import { writeCallerIdRoute, writeDirectCallerId, writeInboundRoutes, writeInboundSelect, writeNumberRoutes } from './cfg-numbers.js';
+import { writeLocalDivert, writeLocalRoutes } from './cfg-local.js';
+import { rangTest, writeTryingRoutes } from './cfg-trying.js';
+import { writeEvent } from './cfg-events.js';
 import { cfgFormat, cfgString } from './escape.js';
-import { proxyReplies, reasons, type ProxyReply } from '../plan/index.js';
-import type { Plan, PlanGateway, PlanStep, PlanUpstream } from './plan.js';
+import { noUpstream, proxyReplies, reasons, type ProxyReply } from '../plan/index.js';
+import type { Plan, PlanAction, PlanStep, PlanUpstream } from './plan.js';
 import { ExportError } from './types.js';
 
 /** A user part that may be copied into a Contact or Request-URI: RFC 3261 unreserved characters, `+`, `*` and %XX escapes. */
@@ -33,11 +40,11 @@ export function writeRoutes(w: CfgWriter, plan: Plan, ctx: CfgContext): void {
 class Routes {
   private readonly lanList: string;
   /** Upstreams tried for calls and other requests from the LAN, in order. */
-  private readonly chain: readonly PlanUpstream[];
+  private readonly otherVia: readonly PlanUpstream[];
 
   constructor(private readonly w: CfgWriter, private readonly plan: Plan, private readonly ctx: CfgContext) {
     this.lanList = plan.lans.join(',');
-    this.chain = plan.outbound?.chain ?? plan.upstreams;
+    this.otherVia = plan.otherVia;
   }
 
   private from(origin: Parameters<CfgContext['sources']['describe']>[0]): void {
@@ -60,6 +67,7 @@ class Routes {
     this.outbound();
     this.upstreamState();
     this.inbound();
+    if (this.plan.local) writeLocalRoutes(this.w, this.plan.local);
     this.elsewhere();
     this.other();
     this.events();
@@ -247,6 +255,7 @@ class Routes {
     w.block('route[INVITE]', () => {
       w.comment('Record-Route is on the request already, so tm copies it onto every later branch.');
       w.block('if (!t_newtran())', () => w.lines(['sl_reply_error();', 'exit;']));
+      writeDialogManage(w, p);
       w.blank();
       const inboundFrom = new Set(p.inbound?.from.map((g) => g.name) ?? []);
       w.block('if ($var(src) == 3)', () => {
@@ -254,7 +263,8 @@ class Routes {
           this.from(g.origin);
           w.block(`if (compare_ips("$si", ${cfgString(g.ip)}))`, () => {
             if (inboundFrom.has(g.name)) {
-              w.comment(`An incoming PSTN call from gateway ${g.name}.`);
+              w.comment(`An incoming PSTN call from gateway ${g.name}: it holds one of its lines.`);
+              writeInboundChannel(w, g);
               w.lines(['route(INBOUND);', 'exit;']);
             } else {
               w.comment(`Gateway ${g.name} is not named in 'inbound from'.`);
@@ -270,6 +280,8 @@ class Routes {
       w.comment('From the LAN. A call to a local gateway (a phone following the survival redirect): relayed there, no failure route.');
       for (const g of p.gateways) {
         w.block(`if (is_ip("$rd") && compare_ips("$rd", ${cfgString(g.ip)}))`, () => {
+          writeDirectToGateway(w, g);
+          writeDirectCallerId(w, g);
           w.lines([`$du = ${cfgString(g.du)};`, 'route(TIMERS);', 't_relay();', 'exit;']);
         });
       }
@@ -291,16 +303,27 @@ class Routes {
     }
     w.comment(`Calls from the LAN: from ${this.ctx.sources.describe(o.origin)}`);
     w.block('route[OUTBOUND]', () => {
-      if (o.emergency.length > 0 && o.emergencyGateway) {
-        const g = o.emergencyGateway;
+      if (o.emergency.length > 0 && o.emergencyGateways.length > 0) {
+        const names = o.emergencyGateways.map((g) => g.name).join(', ');
         this.from(o.emergencyOrigin);
-        w.comment(`Emergency numbers never wait for an upstream: straight to gateway ${g.name}, never rewritten.`);
+        w.comment(`Emergency numbers never wait for an upstream: straight to gateway ${names} in order, never rewritten.`);
         w.block(`if (${o.emergency.map((n) => `$rU == ${cfgString(n)}`).join(' || ')})`, () => {
-          w.lines([log('L_NOTICE', `emergency call to $rU from $si: straight to gateway ${g.name}`), `$du = ${cfgString(g.du)};`, 'route(TIMERS);', 't_relay();', 'exit;']);
+          w.line(log('L_NOTICE', `emergency call to $rU from $si: straight to gateway ${names}`));
+          w.comment('A send failure is a failed gateway too: no internal reply, the next gateway.');
+          w.line('t_set_disable_internal_reply(1);');
+          writeStartList(w, 'emergency', '$rU');
         });
+      }
+      const local = this.plan.local;
+      if (local?.mode === 'always') {
+        this.from(local.origin);
+        w.comment('local-calls always: a call to a number of the branch never goes upstream.');
+        writeLocalDivert(w, () => this.localEvent());
       }
       w.line('route(UPSTREAM_STATE);');
       w.line('$avp(upstream) = 0;');
+      w.comment('The upstream a survival event names: the last one tried.');
+      w.line(`$avp(tried) = "${noUpstream}";`);
       w.comment('A send failure (TCP refused, DNS) counts as an outage too: no internal reply, the next upstream.');
       w.line('t_set_disable_internal_reply(1);');
       w.line('route(NEXT_UPSTREAM);');
@@ -315,9 +338,10 @@ class Routes {
       o.chain.forEach((u, i) => {
         w.block(`if ($avp(upstream) < ${i + 1} && $avp(use_${u.index}) == 1)`, () => {
           w.line(`$avp(upstream) = ${i + 1};`);
+          w.line(`$avp(tried) = "${u.name}";`);
           w.line(`$du = ${cfgString(u.du)};`);
           w.line(log('L_INFO', `call to $rU from $si: via ${u.name}`));
-          w.line('route(TIMERS);');
+          w.line('route(UPSTREAM_TIMERS);');
           w.line('t_on_failure("OUTBOUND_FAILED");');
           w.block('if (t_relay())', () => w.line('return;'));
           w.line(log('L_NOTICE', `call to $rU: could not be sent to ${u.name}`));
@@ -332,10 +356,11 @@ class Routes {
     w.block('failure_route[OUTBOUND_FAILED]', () => {
       w.block('if (t_is_canceled())', () => w.line('exit;'));
       w.block('if (t_branch_timeout())', () => {
-        w.block('if (t_branch_replied())', () => {
-          w.comment('It rang (or sent 100) and nobody answered: tm\'s 408 goes to the phone, never survival.');
+        w.block(`if (t_branch_replied() && ${rangTest})`, () => {
+          w.comment('It rang and nobody answered: tm\'s 408 goes to the phone, never survival.');
           w.lines([log('L_INFO', 'call to $rU: ringing timed out, 408'), 'exit;']);
         });
+        w.comment('No reply at all within no-answer, or only 100 Trying within trying: silent.');
         w.line(log('L_NOTICE', 'call to $rU: no reply at all from $du'));
         w.lines(['route(NEXT_UPSTREAM);', 'exit;']);
       });
@@ -352,8 +377,11 @@ class Routes {
       }
     });
 
+    writeTryingRoutes(w, cfgInt);
     this.survive();
-    this.rewrite();
+    writeGatewayRoutes(w, this.plan);
+    writeNumberRoutes(w, this.plan);
+    writeCallerIdRoute(w, this.plan);
   }
 
   private survive(): void {
@@ -363,6 +391,13 @@ class Routes {
     w.comment(`Survival: from ${this.ctx.sources.describe(o.actionsOrigin)}`);
     w.comment('Runs in the request route (every upstream marked down) or a failure route. Never sleeps.');
     w.block('route[SURVIVE]', () => {
+      writeEvent(w, { branch: this.plan.branch, event: 'survival-start', direction: 'outbound', upstream: '$avp(tried)' }, true);
+      const local = this.plan.local;
+      if (local?.mode === 'survival') {
+        if (local.origin.kind === 'source') this.from(local.origin);
+        w.comment('local-calls survival: a call to a number of the branch is rung by the edge, after the announcements, never a gateway.');
+        writeLocalDivert(w, () => { this.localEvent(); this.announces(); });
+      }
       if (o.actions.length === 0) {
         w.lines([log('L_NOTICE', 'call to $rU: no upstream answered and the design has no survival action: 408'), reply('t_reply', proxyReplies.noSurvival), 'exit;']);
         return;
@@ -371,19 +406,16 @@ class Routes {
       w.block(`if (!($rU =~ ${cfgString(safeUser)}))`, () => {
         w.lines([log('L_NOTICE', 'call from $si: no upstream answered, dialled user not usable for survival: 484'), 't_reply("484", "Address Incomplete");', 'exit;']);
       });
-      w.line('route(REWRITE);');
-      const announces = announceActions(this.plan);
       for (const a of o.actions) {
         this.from(a.origin);
         if (a.kind === 'announce') {
-          const n = announces.indexOf(a) + 1;
-          w.line(`$var(reason) = $sel(cfg_get.survival.announce_${n});`);
-          w.line(`t_reply("${a.code}", "$var(reason)");`);
+          this.announce(a);
         } else if (a.kind === 'redirect') {
-          this.redirect(a.code, a.reason, a.gateway);
+          writeRedirectList(w, a.code, a.reason, a.gateways, this.plan.branch);
           return;
         } else {
-          this.relayTo(a.gateway);
+          w.line(log('L_NOTICE', `survival: no upstream answered a call to $rU from $si: relayed to gateway ${a.gateways.map((g) => g.name).join(', ')}`));
+          writeStartList(w, 'relay', '$rU');
           return;
         }
       }
@@ -392,44 +424,25 @@ class Routes {
     });
   }
 
-  private redirect(code: number, reason: string, g: PlanGateway): void {
-    const w = this.w;
-    w.line(log('L_NOTICE', `survival: no upstream answered a call to $rU from $si: ${code} to gateway ${g.name}`));
-    w.line(`append_to_reply("Contact: <sip:$var(number)@${cfgFormat(g.contactHost).slice(1, -1)}>\\r\\n");`);
-    w.line(`t_reply("${code}", ${cfgFormat(reason)});`);
-    w.line('exit;');
+  /** The local-call event: the edge rings a number of the branch itself (route LOCAL_RING follows). */
+  private localEvent(): void {
+    writeEvent(this.w, { branch: this.plan.branch, event: 'local-call', direction: 'local' }, true);
   }
 
-  private relayTo(g: PlanGateway): void {
-    const w = this.w;
-    w.line(log('L_NOTICE', `survival: no upstream answered a call to $rU from $si: relayed to gateway ${g.name}`));
-    w.line(`$ru = "sip:" + $var(number) + ${cfgString(`@${g.contactHost}`)};`);
-    w.line(`$du = ${cfgString(g.du)};`);
-    w.line('route(TIMERS);');
-    w.block('if (!t_relay())', () => w.line(reply('t_reply', proxyReplies.survivalRelayFailed)));
-    w.line('exit;');
+  /** A survival announcement: its words are a live tunable. */
+  private announce(a: Extract<PlanAction, { kind: 'announce' }>): void {
+    const n = announceActions(this.plan).indexOf(a) + 1;
+    this.w.line(`$var(reason) = $sel(cfg_get.survival.announce_${n});`);
+    this.w.line(`t_reply("${a.code}", "$var(reason)");`);
   }
 
-  private rewrite(): void {
-    const w = this.w;
-    const rules = this.plan.outbound!.rewrite;
-    w.blank();
-    w.comment('The number sent to a gateway in survival: the first rewrite rule whose match fits.');
-    w.block('route[REWRITE]', () => {
-      w.line('$var(number) = $rU;');
-      for (const r of rules) {
-        this.from(r.origin);
-        const cond = r.match === '' ? '1 == 1' : `$(rU{s.len}) >= ${r.match.length} && $(rU{s.substr,0,${r.match.length}}) == ${cfgString(r.match)}`;
-        w.block(`if (${cond})`, () => {
-          if (r.strip > 0) {
-            w.block(`if ($(rU{s.len}) > ${r.strip})`, () => w.line(`$var(number) = $(rU{s.substr,${r.strip},0});`));
-            w.block('else', () => w.line('$var(number) = "";'));
-          }
-          if (r.prefix !== '') w.line(`$var(number) = ${cfgString(r.prefix)} + $var(number);`);
-          w.line('return;');
-        });
-      }
-    });
+  /** Every announcement of the survival actions, in order. */
+  private announces(): void {
+    for (const a of this.plan.outbound?.actions ?? []) {
+      if (a.kind !== 'announce') continue;
+      this.from(a.origin);
+      this.announce(a);
+    }
   }
 
   private upstreamState(): void {
@@ -481,22 +494,15 @@ class Routes {
     });
   }
 
-  private inbound(): void {
+  private inboundEntry(ib: NonNullable<Plan['inbound']>): void {
     const w = this.w;
-    const ib = this.plan.inbound;
-    if (!ib) return;
     w.blank();
     w.comment(`Incoming calls from a gateway: from ${this.ctx.sources.describe(ib.origin)}`);
     w.comment('Each step forks in parallel to its phones, rings for its time (fr_inv_timer), and');
     w.comment('when every branch has ended, the next step runs from the failure route.');
     w.block('route[INBOUND]', () => {
       w.line('$avp(step) = 1;');
-      const selecting = ib.routes.filter((r) => r.kind !== 'chain');
-      selecting.forEach((r, i) => {
-        w.block(`${i === 0 ? 'if' : 'else if'} ($rU == ${cfgString(r.number!)})`, () => w.line(`$avp(inroute) = ${r.id};`));
-      });
-      if (selecting.length > 0) w.block('else', () => w.line('$avp(inroute) = 0;'));
-      else w.line('$avp(inroute) = 0;');
+      writeInboundSelect(w, ib);
       const empty = ib.routes.filter((r) => r.steps.length === 0);
       if (empty.length > 0) {
         w.comment('A route without any step (no ring chain): nothing to ring.');
@@ -505,12 +511,22 @@ class Routes {
       w.line(log('L_INFO', 'incoming call to $rU from $si: inbound route $avp(inroute)'));
       w.line('route(INBOUND_STEP);');
     });
+    writeInboundRoutes(w, ib);
+  }
+
+  private inbound(): void {
+    const w = this.w;
+    const ib = this.plan.inbound;
+    // Local calls ring with the same machinery, as inbound routes numbered after the gateway's.
+    const routes = [...(ib?.routes ?? []), ...(this.plan.local?.routes ?? [])];
+    if (routes.length === 0) return;
+    if (ib) this.inboundEntry(ib);
 
     w.blank();
     w.comment('Rings step $avp(step) of inbound route $avp(inroute); a step without a reachable phone is skipped.');
     w.block('route[INBOUND_STEP]', () => {
       w.line('$var(rung) = 0;');
-      ib.routes.forEach((r, i) => {
+      routes.forEach((r, i) => {
         w.block(`${i === 0 ? 'if' : 'else if'} ($avp(inroute) == ${r.id})`, () => {
           r.steps.forEach((_, k) => {
             w.block(`${k === 0 ? 'if' : 'else if'} ($avp(step) == ${k + 1})`, () => w.line(`route(IN_${r.id}_${k + 1});`));
@@ -527,7 +543,7 @@ class Routes {
       w.line('route(INBOUND_END);');
     });
 
-    for (const r of ib.routes) {
+    for (const r of routes) {
       r.steps.forEach((s, k) => this.inboundStep(`IN_${r.id}_${k + 1}`, `${r.label}, step ${k + 1}`, s));
     }
 
@@ -652,8 +668,8 @@ class Routes {
     w.block('route[OTHER]', () => {
       w.block('if ($var(src) == 2)', () => w.line('route(ELSEWHERE);'));
       w.block('if ($var(src) != 1)', () => w.lines([reply('sl_send_reply', proxyReplies.relayingDenied), 'exit;']));
-      if (this.chain.length > 0) w.line('route(UPSTREAM_STATE);');
-      for (const u of this.chain) {
+      if (this.otherVia.length > 0) w.line('route(UPSTREAM_STATE);');
+      for (const u of this.otherVia) {
         w.block(`if ($avp(use_${u.index}) == 1)`, () => w.lines([`$du = ${cfgString(u.du)};`, 'route(RELAY);']));
       }
       w.lines([reply('sl_send_reply', proxyReplies.noUpstream), 'exit;']);
@@ -673,8 +689,10 @@ class Routes {
           w.line('route(NOW);');
           w.lines([`$shv(down_${u.index}) = 1;`, `$shv(ok_${u.index}) = 0;`, `$shv(since_s_${u.index}) = $var(now_s);`, `$shv(since_u_${u.index}) = $var(now_u);`]);
           w.line(log('L_WARN', `upstream ${u.name} marked down: calls go straight to survival`));
+          writeEvent(w, { branch: p.branch, event: 'upstream-down', upstream: u.name }, false);
         });
       }
+      writeGatewayProbeEvent(w, p, 'down');
     });
     w.blank();
     w.comment('dispatcher: an upstream answered ds_inactive_threshold probes in a row.');
@@ -683,8 +701,10 @@ class Routes {
         w.block(`if ($ru == ${cfgString(u.du)})`, () => {
           w.line(`$shv(ok_${u.index}) = 1;`);
           w.line(log('L_NOTICE', `upstream ${u.name} answers probes again`));
+          writeEvent(w, { branch: p.branch, event: 'upstream-up', upstream: u.name }, false);
         });
       }
+      writeGatewayProbeEvent(w, p, 'up');
     });
   }
 }

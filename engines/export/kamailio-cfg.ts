@@ -16,19 +16,25 @@ export function renderCfg(plan: Plan, ctx: CfgContext): string {
   return w.text();
 }
 
-/** dispatcher.list: one set per probed upstream, the set id being the upstream's index. */
+/** dispatcher.list: one set per probed upstream (its index) and per probed gateway (100 + its index). */
 export function renderDispatcherList(plan: Plan, ctx: CfgContext): string | undefined {
   const probed = plan.upstreams.filter((u) => u.probe);
-  if (!plan.probing || probed.length === 0) return undefined;
+  const gateways = plan.gateways.filter((g) => g.probe);
+  if (!plan.probing || probed.length + gateways.length === 0) return undefined;
   const lines = [
     `# dispatcher.list for branch ${plan.branch}, written by surv ${ctx.toolVersion} (surv export).`,
     '# setid destination flags: one set per probed upstream (the set id is the upstream number',
-    '# in kamailio.cfg). Flags 16: a host name is resolved when probed, not at start-up.',
+    '# in kamailio.cfg) and per probed gateway (100 + its number). Flags 16: a host name is',
+    '# resolved when probed, not at start-up.',
   ];
   for (const u of probed) {
     const isName = /[A-Za-z]/.test(u.host) && !u.host.includes(':');
     lines.push(`# upstream ${u.name}, from ${ctx.sources.where(u.probe!.origin)}`);
     lines.push(`${u.index} ${u.du} ${isName ? 16 : 0}`);
+  }
+  for (const g of gateways) {
+    lines.push(`# gateway ${g.name}, from ${ctx.sources.where(g.probe!.origin)}`);
+    lines.push(`${100 + g.index} ${g.du} 0`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,22 +1,29 @@
 // README.txt: for the person at the router, who may never have seen the .surv design.
 import type { Tunable } from './cfg-globals.js';
+import { eventCounters, eventTag } from '../plan/index.js';
 import { plainLine } from './escape.js';
 import type { Plan } from './plan.js';
 import { bootFile, placements, targetInfo } from './targets.js';
 import type { Target } from './types.js';
 
-function installKamailio(target: Target): string[] {
+function installKamailio(target: Target, tls: Plan['tls']): string[] {
+  // The tls module is not in Debian's base package.
+  const debs = tls ? 'kamailio kamailio-tls-modules' : 'kamailio';
+  const files = tls
+    ? [`  TLS: put the certificate ${tls.certificate} and its key ${tls.key}${tls.ca ? `, and the CA ${tls.ca},` : ''} on the router,`, '  readable by the kamailio user, before Kamailio starts: it does not start without them.']
+    : [];
   switch (target) {
     case 'debian':
-      return ['  apt-get install kamailio'];
+      return [`  apt-get install ${debs}`, ...files];
     case 'edgeos':
       return [
         '  EdgeOS is Debian underneath: add the Debian repository of your firmware and',
-        '  apt-get install kamailio. Keep the .deb files in /config/data/firstboot/install-packages/',
+        `  apt-get install ${debs}. Keep the .deb files in /config/data/firstboot/install-packages/`,
         '  too: EdgeOS 2 installs them again after a firmware upgrade, which removes all packages.',
+        ...files,
       ];
     case 'openwrt':
-      return ['  opkg update && opkg install kamailio kamailio-mod-tm kamailio-mod-tmx kamailio-mod-sl \\', '    kamailio-mod-rr kamailio-mod-pv ... (one kamailio-mod-NAME package per module listed in kamailio.cfg)'];
+      return ['  opkg update && opkg install kamailio kamailio-mod-tm kamailio-mod-tmx kamailio-mod-sl \\', '    kamailio-mod-rr kamailio-mod-pv ... (one kamailio-mod-NAME package per module listed in kamailio.cfg)', ...files];
   }
 }
 
@@ -24,7 +31,8 @@ export function renderReadme(plan: Plan, target: Target, toolVersion: string, li
   const info = targetInfo[target];
   const files = placements(target, plan.probing !== undefined);
   const upstreams = plan.outbound?.chain.map((u) => `${u.name} (${u.du})`).join(', then ') ?? '(none)';
-  const actions = plan.outbound?.actions.map((a) => (a.kind === 'announce' ? `announce ${a.code} "${a.reason}"` : a.kind === 'redirect' ? `${a.code} redirect to gateway ${a.gateway.name} (${a.gateway.contactHost})` : `relay to gateway ${a.gateway.name}`)).join(', then ') ?? '(none)';
+  const gateways = (list: readonly { name: string; contactHost: string }[], host: boolean) => `gateway ${list.map((g) => (host ? `${g.name} (${g.contactHost})` : g.name)).join(', else ')}`;
+  const actions = plan.outbound?.actions.map((a) => (a.kind === 'announce' ? `announce ${a.code} "${a.reason}"` : a.kind === 'redirect' ? `${a.code} redirect to ${gateways(a.gateways, true)}` : `relay to ${gateways(a.gateways, false)}`)).join(', then ') ?? '(none)';
   const lines = [
     `SURVIVAL PROXY FOR BRANCH ${plan.branch.toUpperCase()}`,
     '='.repeat(`SURVIVAL PROXY FOR BRANCH ${plan.branch}`.length),
@@ -39,10 +47,24 @@ export function renderReadme(plan: Plan, target: Target, toolVersion: string, li
     'WHAT IT DOES',
     `  Calls from the LAN (${plan.lans.join(', ')}) go to: ${upstreams}.`,
     `  No reply at all within ${plan.timers.noAnswerMs / 1000} s: the next upstream; after the last: ${actions}.`,
+    `  Only 100 Trying and no ringing within ${plan.timers.tryingMs / 1000} s: the same (the upstream counts as silent).`,
     '  A call that rang or got an error reply is never diverted.',
   ];
   if (plan.outbound && plan.outbound.emergency.length > 0) {
-    lines.push(`  Emergency numbers ${plan.outbound.emergency.join(', ')} go straight to gateway ${plan.outbound.emergencyGateway?.name ?? '?'}.`);
+    lines.push(`  Emergency numbers ${plan.outbound.emergency.join(', ')} go straight to gateway ${plan.outbound.emergencyGateways.map((g) => g.name).join(', else ') || '?'}.`);
+  }
+  const counted = plan.gateways.filter((g) => g.channels !== undefined);
+  if (plan.outbound && counted.length > 0) {
+    lines.push(`  Calls to and from each gateway are counted (${counted.map((g) => `${g.name} ${g.channels}`).join(', ')} channels): a full gateway`);
+    lines.push('  is skipped, a gateway that fails (no reply, 408, 486, 503, 600) leaves the call to the next one;');
+    lines.push('  with none left the phone gets 503 No Gateway Available. kamcmd dlg.profile_get_size gw NAME shows the count.');
+  }
+  if (plan.local) {
+    const numbers = plan.local.routes.map((r) => r.number!);
+    const list = `${numbers.slice(0, 6).join(', ')}${numbers.length > 6 ? ', ...' : ''}`;
+    lines.push(plan.local.mode === 'always'
+      ? `  Calls between the branch's phones (${list}) never go upstream: this proxy rings the phone itself.`
+      : `  In survival, calls between the branch's phones (${list}) are rung by this proxy itself, never through a gateway.`);
   }
   if (plan.inbound) lines.push(`  Calls from gateway ${plan.inbound.from.map((g) => g.name).join(', ')} ring the branch's phones.`);
   if (plan.probing) lines.push(`  The upstreams are probed with OPTIONS every ${plan.probing.intervalS} s; while one is down, calls skip it.`);
@@ -50,7 +72,7 @@ export function renderReadme(plan: Plan, target: Target, toolVersion: string, li
     '',
     'INSTALL',
     '1. Kamailio must be installed:',
-    ...installKamailio(target),
+    ...installKamailio(target, plan.tls),
     '2. Copy this folder to the router (e.g. scp -r), then, as root, in the folder:',
     '     sh install.sh --dry-run     shows what would change, changes nothing',
     '     sh install.sh               installs and restarts Kamailio',
@@ -83,6 +105,15 @@ export function renderReadme(plan: Plan, target: Target, toolVersion: string, li
     '',
     'CHECK AND TUNE',
     '  Logs go to syslog (facility local0, tag kamailio): survival events are NOTICE lines.',
+    `  Each survival transition is one line starting "${eventTag}", its fields key=value:`,
+    `    ${eventTag} branch=${plan.branch} event=survival-start direction=outbound upstream=NAME t=UNIXTIME call-id=ID`,
+    '  event: survival-start (a call from the LAN found no upstream; upstream: the last one',
+    '  tried, none when all were marked down), upstream-down and upstream-up (probing),',
+    '  local-call (a call between the branch\'s phones rung by this proxy itself),',
+    '  survival-relay and survival-redirect (gateway=NAME: where survival sent the call).',
+    '  call-id, the only value from the network, is last and runs to the end of the line.',
+    `  Counters since Kamailio started (statistics module): kamcmd stats.get_statistics ${eventCounters['survival-start']}`,
+    `  (also ${Object.values(eventCounters).slice(1).join(', ')}); all of them: kamcmd stats.get_statistics script:`,
     '  Timers can be changed while it runs, until the next restart:',
     ...list.map((t) => `    kamcmd cfg.set${typeof t.value === 'number' ? 'i' : 's'} survival ${t.name} ${typeof t.value === 'number' ? t.value : '"..."'}`),
     '  kamcmd cfg.get survival no_answer shows a value; kamcmd dispatcher.list shows the probes.',

@@ -2,20 +2,22 @@
 // gives a plan (a name that resolves to nothing stays a name, a missing value stays
 // undefined), because the simulator and verify run on designs the exporter refuses.
 import ipaddr from 'ipaddr.js';
-import type { Branch, Group, Origin, Phone } from '../../grammar/src/index.js';
+import type { Branch, Origin, Phone, Probe } from '../../grammar/src/index.js';
 import type {
-  PlanAction, PlanGateway, PlanInbound, PlanInboundRoute, PlanOutbound, PlanPhone, PlanRegister, PlanRingStep,
-  PlanTrust, PlanUpstream, PlanWrittenStep, RoutingPlan, SourceKind, SourceRules,
+  PlanAction, PlanDidPattern, PlanGateway, PlanGatewayRef, PlanInbound, PlanProbe, PlanLocal, PlanInboundRoute, PlanOutbound, PlanPhone, PlanRegister,
+  PlanTrust, PlanUpstream, RoutingPlan, SourceKind, SourceRules,
 } from './plan.js';
+import { gatewayFailover } from './gateways.js';
+import { buildLocal } from './local.js';
 import { reasonOf } from './reasons.js';
+import { ringSteps, writtenStep, type Unknown } from './steps.js';
+
+export { DEFAULT_RING_MS } from './steps.js';
 
 /** An IP literal as the model writes it (the grammar refused every other numeric form). */
 function isAddress(host: string): boolean {
   return ipaddr.IPv4.isValidFourPartDecimal(host) || (host.includes(':') && ipaddr.IPv6.isValid(host));
 }
-
-/** The ring time of a phone rung on its own (a did or extension to a phone): tm's default fr_inv_timer in surv. */
-export const DEFAULT_RING_MS = 20_000;
 
 /** docs/security.md, "Who may send what". The same for every branch. */
 export const sourceRules: Readonly<Record<SourceKind, SourceRules>> = {
@@ -31,32 +33,42 @@ export function sipHostPort(host: string, port: number | undefined): string {
   return port === undefined || port === 5060 ? h : `${h}:${port}`;
 }
 
+function gatewayRef(name: string, gatewayNamed: (name: string) => PlanGateway | undefined): PlanGatewayRef {
+  const gateway = gatewayNamed(name);
+  return { name, gateway, contactHost: gateway?.contactHost ?? sipHostPort(name, undefined) };
+}
+
+function planProbe(p: Probe | undefined): PlanProbe | undefined {
+  return p && {
+    everyMs: p.everyMs.value, timeoutMs: p.timeoutMs.value, downAfter: p.downAfter.value,
+    upAfter: p.upAfter.value, holdoffMs: p.holdoffMs.value, origin: p.origin,
+  };
+}
+
 export function buildRoutingPlan(branch: Branch): RoutingPlan {
   const b = branch;
   const gateways = b.gateways.map((g): PlanGateway => {
     const a = g.address.value;
     return {
       name: g.name, address: a, transport: g.transport.value, transportOrigin: g.transport.origin.kind === 'source' ? g.transport.origin : g.origin,
-      channels: g.channels.value, contactHost: sipHostPort(a?.address ?? g.name, a?.port), origin: g.origin,
+      channels: g.channels.value, contactHost: sipHostPort(a?.address ?? g.name, a?.port), probe: planProbe(g.probe), origin: g.origin,
+      rewrite: g.rewrite?.value, callerIds: g.callerIds.value,
     };
   });
   const upstreams = b.upstreams.map((u, i): PlanUpstream => {
     const p = u.proxy.value;
-    const probe = u.probe && {
-      everyMs: u.probe.everyMs.value, timeoutMs: u.probe.timeoutMs.value, downAfter: u.probe.downAfter.value,
-      upAfter: u.probe.upAfter.value, holdoffMs: u.probe.holdoffMs.value, origin: u.probe.origin,
-    };
+    const probe = planProbe(u.probe);
     return {
       index: i + 1, name: u.name, proxy: p, transport: p?.secure ? 'tls' : u.transport.value,
       proxyOrigin: u.proxy.origin.kind === 'source' ? u.proxy.origin : u.origin, probe, origin: u.origin,
     };
   });
   const phones = b.phones.map((p): PlanPhone => ({
-    name: p.name, extension: p.extension.value, address: p.address.value, registered: p.registered, origin: p.origin,
+    name: p.name, extension: p.extension.value, address: p.address.value, registered: p.registered, transport: p.transport.value, origin: p.origin,
   }));
   const gatewayNamed = (name: string | undefined) => gateways.find((g) => g.name === name);
   const t = b.timers;
-  const outbound = b.outbound && buildOutbound(b.outbound, gatewayNamed, upstreams);
+  const outbound = b.outbound && buildOutbound(b.outbound, gatewayNamed, upstreams, buildLocal(b, phones));
   const trust: PlanTrust = {
     peers: [
       ...gateways.map((g) => ({ kind: 'gateway' as const, name: g.name, host: g.address?.address, hostIsAddress: true, origin: g.origin })),
@@ -72,12 +84,13 @@ export function buildRoutingPlan(branch: Branch): RoutingPlan {
     origin: b.origin,
     listens: b.listens.value.map((x) => ({ transport: x.transport, address: x.address, port: x.port, origin: x.origin })),
     listensOrigin: b.listens.origin,
+    tls: b.tls && { certificate: b.tls.certificate.value, key: b.tls.key.value, ca: b.tls.ca.value, origin: b.tls.origin },
     gateways,
     upstreams,
     phones,
     timers: {
-      noAnswerMs: t.noAnswerMs.value, ringingMs: t.ringingMs.value, t1Ms: t.t1Ms.value, t2Ms: t.t2Ms.value,
-      origin: t.noAnswerMs.origin, noAnswerOrigin: t.noAnswerMs.origin, t1Origin: t.t1Ms.origin, t2Origin: t.t2Ms.origin,
+      noAnswerMs: t.noAnswerMs.value, ringingMs: t.ringingMs.value, tryingMs: t.tryingMs.value, t1Ms: t.t1Ms.value, t2Ms: t.t2Ms.value,
+      origin: t.noAnswerMs.origin, noAnswerOrigin: t.noAnswerMs.origin, tryingOrigin: t.tryingMs.origin, t1Origin: t.t1Ms.origin, t2Origin: t.t2Ms.origin,
     },
     trust,
     limits: {
@@ -86,8 +99,10 @@ export function buildRoutingPlan(branch: Branch): RoutingPlan {
     },
     register: buildRegister(b, upstreams, outbound),
     phoneDomain: outbound?.chain[0]?.upstream?.proxy,
+    otherVia: outbound ? outbound.chain.map((c) => c.name) : upstreams.map((u) => u.name),
     outbound,
     inbound: b.inbound && buildInbound(b, b.inbound, gatewayNamed, phones),
+    gatewayFailover,
   };
 }
 
@@ -95,13 +110,15 @@ function buildOutbound(
   o: NonNullable<Branch['outbound']>,
   gatewayNamed: (name: string | undefined) => PlanGateway | undefined,
   upstreams: readonly PlanUpstream[],
+  local: PlanLocal,
 ): PlanOutbound {
   const actions = o.onTimeout.value.map((a): PlanAction => {
     if (a.kind === 'announce') return { kind: 'announce', code: a.code, reason: a.reason, origin: a.origin };
     const gateway = gatewayNamed(a.gateway);
     const contactHost = gateway?.contactHost ?? sipHostPort(a.gateway, undefined);
-    if (a.kind === 'redirect') return { kind: 'redirect', code: a.code, reason: reasonOf(a.code), gatewayName: a.gateway, gateway, contactHost, origin: a.origin };
-    return { kind: 'relay', gatewayName: a.gateway, gateway, contactHost, origin: a.origin };
+    const list = a.gateways.map((name) => gatewayRef(name, gatewayNamed));
+    if (a.kind === 'redirect') return { kind: 'redirect', code: a.code, reason: reasonOf(a.code), gatewayName: a.gateway, gateway, contactHost, origin: a.origin, gateways: list };
+    return { kind: 'relay', gatewayName: a.gateway, gateway, contactHost, origin: a.origin, gateways: list };
   });
   const gatewayName = o.emergencyGateway.value;
   return {
@@ -115,9 +132,11 @@ function buildOutbound(
     passOrigin: o.pass.origin,
     emergency: {
       numbers: o.emergency.value, gatewayName, gateway: gatewayNamed(gatewayName), origin: o.emergency.origin, gatewayOrigin: o.emergencyGateway.origin,
+      gateways: o.emergencyGateways.value.map((name) => gatewayRef(name, gatewayNamed)),
     },
     rewrite: o.rewrite.value,
     rewriteOrigin: o.rewrite.origin,
+    local,
   };
 }
 
@@ -133,35 +152,6 @@ function buildRegister(b: Branch, upstreams: readonly PlanUpstream[], outbound: 
     keepLocalCopy: reg.keepLocalCopy.value,
     origin: reg.forward.origin.kind === 'source' ? reg.forward.origin : reg.keepLocalCopy.origin,
   };
-}
-
-interface Unknown { readonly name: string; readonly origin: Origin }
-
-/** The step that rings `target` (a phone or a group) as written; members naming no phone go to `unknown`. */
-function writtenStep(b: Branch, phones: readonly PlanPhone[], target: string, ringMs: number | undefined, origin: Origin, unknown: Unknown[]): PlanWrittenStep {
-  const group: Group | undefined = b.groups.find((g) => g.name === target);
-  const members = group ? group.members.value : [target];
-  const found: PlanPhone[] = [];
-  for (const m of members) {
-    const p = phones.find((x) => x.name === m);
-    if (p) found.push(p);
-    else unknown.push({ name: m, origin });
-  }
-  const g = group && { name: group.name, mode: group.mode.value, ringMs: group.ringMs.value };
-  return { target, group: g, members, phones: found, ringMs, origin };
-}
-
-/**
- * The ring steps the edge runs for a written step: a serial group is one step per member,
- * each for the group's time; any other step rings its phones together, for the time written
- * on a chain step when it stays one step, else the group's, else the default.
- */
-function ringSteps(w: PlanWrittenStep): PlanRingStep[] {
-  const group = w.group && { name: w.group.name, mode: w.group.mode };
-  const st: PlanRingStep[] = w.group?.mode === 'serial'
-    ? w.phones.map((p) => ({ target: w.target, group, phones: [p], ringMs: w.group!.ringMs, origin: w.origin }))
-    : [{ target: w.target, group, phones: w.phones, ringMs: w.group?.ringMs ?? DEFAULT_RING_MS, origin: w.origin }];
-  return w.ringMs !== undefined && st.length === 1 ? [{ ...st[0]!, ringMs: w.ringMs }] : st;
 }
 
 function buildInbound(
@@ -181,6 +171,13 @@ function buildInbound(
   };
   route('chain', undefined, undefined, ib.chain.origin, ib.chain.value);
   for (const d of ib.dids) route('did', d.number, d.target, d.origin, [{ target: d.target, ringMs: undefined, origin: d.origin }]);
+  // A pattern to a phone or group is a route of its own, selected by the pattern, not by one number.
+  const patterns: PlanDidPattern[] = ib.didPatterns.map((d) => {
+    if (d.target === undefined) return { pattern: d.pattern, routeId: undefined, extension: d.extension, origin: d.origin };
+    const routeId = routes.length;
+    route('did', undefined, d.target, d.origin, [{ target: d.target, ringMs: undefined, origin: d.origin }]);
+    return { pattern: d.pattern, routeId, extension: undefined, origin: d.origin };
+  });
   const dids = new Set(ib.dids.map((d) => d.number));
   const seen = new Set<string>();
   for (const p of b.phones as readonly Phone[]) {
@@ -190,5 +187,15 @@ function buildInbound(
     seen.add(ext);
     route('extension', ext, p.name, p.origin, [{ target: p.name, ringMs: undefined, origin: p.origin }]);
   }
-  return { origin: ib.origin, from: ib.from.value.map((name) => ({ name, gateway: gatewayNamed(name) })), fromOrigin: ib.from.origin, routes };
+  // A group's number is an extension of the branch too (after the phones': SURV016).
+  for (const g of b.groups) {
+    const n = g.number.value;
+    if (n === undefined || dids.has(n) || seen.has(n)) continue;
+    seen.add(n);
+    route('extension', n, g.name, g.origin, [{ target: g.name, ringMs: undefined, origin: g.origin }]);
+  }
+  return {
+    origin: ib.origin, from: ib.from.value.map((name) => ({ name, gateway: gatewayNamed(name) })), fromOrigin: ib.from.origin, routes,
+    normalise: ib.normalise.value, normaliseOrigin: ib.normalise.origin, patterns,
+  };
 }

@@ -2,7 +2,7 @@
 // branch. Target-neutral: the simulator's edge interprets it, the exporter translates it
 // into Kamailio routes, the design ladder draws it. No Kamailio syntax, no cfg escaping
 // and no simulator class belong here; the exporter checks each value at its own sink.
-import type { HostPort, Network, Origin, Rate, ReplyPattern, SipTarget, TransportName } from '../../grammar/src/index.js';
+import type { HostPort, Network, NumberPattern, Origin, Rate, ReplyPattern, SipTarget, TransportName } from '../../grammar/src/index.js';
 
 export interface PlanListen {
   readonly transport: TransportName;
@@ -18,9 +18,36 @@ export interface PlanGateway {
   /** Where the transport was written, else the gateway. */
   readonly transportOrigin: Origin;
   readonly channels: number | undefined;
+  /** The called-number rules for calls sent to it; undefined: the outbound block's (`calledNumberFor`). */
+  readonly rewrite: readonly PlanRewrite[] | undefined;
+  /** Calling-number presentation, first match wins (`callerIdFor`); empty: the caller's From goes unchanged. */
+  readonly callerIds: readonly PlanCallerId[];
   /** `host[:port]` of a SIP URI at this gateway (port left out when 5060, IPv6 bracketed); its name when it has no address. */
   readonly contactHost: string;
+  /** OPTIONS probing (dispatcher), as for an upstream: while marked down, lists skip the gateway. */
+  readonly probe: PlanProbe | undefined;
   readonly origin: Origin;
+}
+
+/** A gateway of an ordered list (survival relay or redirect, emergency), as written. */
+export interface PlanGatewayRef {
+  readonly name: string;
+  readonly gateway: PlanGateway | undefined;
+  /** The host of the Request-URI or Contact at this gateway (its `contactHost`, else its name). */
+  readonly contactHost: string;
+}
+
+/**
+ * How the edge goes down a list of gateways (engines/plan/gateways.ts decides with it).
+ * A gateway is skipped without sending while probing has it marked down, or while every
+ * one of its channels is held by a call through the edge (either direction); a call sent
+ * to one moves on to the next on no reply at all, a failed send, or one of `nextOn`.
+ */
+export interface PlanGatewayFailover {
+  /** Final replies from a gateway after which the next gateway of the list is tried. */
+  readonly nextOn: readonly number[];
+  /** Emergency calls are never held back by the edge's channel count: the gateway itself refuses (and the list moves on) when it has no line. */
+  readonly emergencySkipsFull: boolean;
 }
 
 export interface PlanProbe {
@@ -51,6 +78,8 @@ export interface PlanPhone {
   /** Undefined for a `registered` phone: reached only through a registration. */
   readonly address: HostPort | undefined;
   readonly registered: boolean;
+  /** What the phone speaks: a fixed phone is reached over it (`;transport=` of the URI relayed to); a registered one over what it registered with. */
+  readonly transport: TransportName;
   readonly origin: Origin;
 }
 
@@ -90,7 +119,7 @@ export interface PlanInboundRoute {
   readonly kind: 'chain' | 'did' | 'extension';
   /** The called number that selects this route (did and extension routes); the chain takes any other. */
   readonly number: string | undefined;
-  /** The did's target, or the phone the extension belongs to. */
+  /** The did's target, or the phone or group the extension (a group's number) belongs to. */
   readonly target: string | undefined;
   readonly steps: readonly PlanRingStep[];
   /** The same steps as written, one per chain step (one for a did or an extension); `steps` is derived from them. */
@@ -107,6 +136,11 @@ export interface PlanInbound {
   readonly fromOrigin: Origin;
   /** First match wins: dids, then extensions, then the chain (id 0) for any other number. */
   readonly routes: readonly PlanInboundRoute[];
+  /** The called number is rewritten by these (first match) before anything is matched. */
+  readonly normalise: readonly PlanRewrite[];
+  readonly normaliseOrigin: Origin;
+  /** Tried in order after the exact dids, before the extensions (`inboundMatch`). */
+  readonly patterns: readonly PlanDidPattern[];
 }
 
 /** What the edge does when no upstream of the chain answered (in order). */
@@ -117,12 +151,36 @@ export type PlanAction =
     readonly gatewayName: string; readonly gateway: PlanGateway | undefined;
     /** The host of the Contact the phone is sent to (the gateway's `contactHost`). */
     readonly contactHost: string; readonly origin: Origin;
+    /** Every gateway of the list in order; the fields above are its first. The first that is up with a free channel is the Contact. */
+    readonly gateways: readonly PlanGatewayRef[];
   }
   | {
     readonly kind: 'relay'; readonly gatewayName: string; readonly gateway: PlanGateway | undefined;
     /** The host of the Request-URI relayed to (the gateway's `contactHost`). */
     readonly contactHost: string; readonly origin: Origin;
+    /** Every gateway of the list in order (failover); the fields above are its first. */
+    readonly gateways: readonly PlanGatewayRef[];
   };
+
+/** `caller-id NUMBER [for EXTENSION] [private]`: Xs in `number` take the caller's last digits. */
+export interface PlanCallerId {
+  readonly number: NumberPattern;
+  /** The callers (From user) it is for; undefined: every caller. */
+  readonly extensions: NumberPattern | undefined;
+  /** `Privacy: id` (RFC 3323 §4.2): the gateway withholds the number from the called party. */
+  readonly private: boolean;
+  readonly origin: Origin;
+}
+
+/** `did PATTERN to TARGET` (a route of its own) or `did PATTERN to EXTENSION-PATTERN`. */
+export interface PlanDidPattern {
+  readonly pattern: NumberPattern;
+  /** The id of the route every number of the pattern takes; undefined when `extension` picks. */
+  readonly routeId: number | undefined;
+  /** The extension: this prefix and the called number's last `digits` digits; its extension route rings, else the chain. */
+  readonly extension: NumberPattern | undefined;
+  readonly origin: Origin;
+}
 
 export interface PlanRewrite {
   readonly match: string;
@@ -150,10 +208,39 @@ export interface PlanOutbound {
     readonly gateway: PlanGateway | undefined;
     readonly origin: Origin;
     readonly gatewayOrigin: Origin;
+    /** Every gateway tried in order (failover as for the survival relay); `gatewayName` is its first. */
+    readonly gateways: readonly PlanGatewayRef[];
   };
   /** The number sent to a gateway in survival: the first rule whose match fits. */
   readonly rewrite: readonly PlanRewrite[];
   readonly rewriteOrigin: Origin;
+  /** Calls to the branch's own numbers, which the edge rings itself (local.ts decides). */
+  readonly local: PlanLocal;
+}
+
+/**
+ * `local-calls`: when a LAN phone's call to a phone extension or group number of the
+ * branch is rung by the edge itself, like an inbound call, instead of a gateway.
+ */
+export interface PlanLocal {
+  /** `survival`: after the upstreams, instead of the survival gateway; `always`: instead of the upstreams; `off`: never. */
+  readonly mode: 'survival' | 'always' | 'off';
+  readonly origin: Origin;
+  /** One per local number, phones' extensions first (the first phone with an extension owns it), then numbered groups. */
+  readonly routes: readonly PlanLocalRoute[];
+}
+
+export interface PlanLocalRoute {
+  /** The dialled number (Request-URI user) that selects it. */
+  readonly number: string;
+  readonly kind: 'phone' | 'group';
+  /** The phone or group it rings. */
+  readonly target: string;
+  /** The ring steps the edge runs, as an inbound route's (a serial group: one per member). */
+  readonly steps: readonly PlanRingStep[];
+  /** The step as written, for the design ladder. */
+  readonly written: readonly PlanWrittenStep[];
+  readonly origin: Origin;
 }
 
 /** An address the edge trusts, and as what (docs/security.md). */
@@ -202,10 +289,16 @@ export interface PlanTimers {
   readonly noAnswerMs: number;
   /** fr_inv_timer: a branch that replied provisionally. */
   readonly ringingMs: number;
+  /**
+   * fr_inv_timer of an outbound call to an upstream until a reply above 100 comes: an
+   * upstream that sent only 100 Trying when it runs out counts as silent (survival).
+   */
+  readonly tryingMs: number;
   readonly t1Ms: number;
   readonly t2Ms: number;
   readonly origin: Origin;
   readonly noAnswerOrigin: Origin;
+  readonly tryingOrigin: Origin;
   readonly t1Origin: Origin;
   readonly t2Origin: Origin;
 }
@@ -226,11 +319,20 @@ export interface PlanRegister {
   readonly origin: Origin;
 }
 
+/** The files of the edge's TLS sockets (`tls { }`): not a routing decision, but what a tls listen needs. */
+export interface PlanTls {
+  readonly certificate: string | undefined;
+  readonly key: string | undefined;
+  readonly ca: string | undefined;
+  readonly origin: Origin;
+}
+
 export interface RoutingPlan {
   readonly branch: string;
   readonly origin: Origin;
   readonly listens: readonly PlanListen[];
   readonly listensOrigin: Origin;
+  readonly tls: PlanTls | undefined;
   readonly gateways: readonly PlanGateway[];
   readonly upstreams: readonly PlanUpstream[];
   readonly phones: readonly PlanPhone[];
@@ -243,6 +345,14 @@ export interface RoutingPlan {
    * PBX; the edge is their outbound proxy). Undefined when there is none: they use the edge.
    */
   readonly phoneDomain: SipTarget | undefined;
+  /**
+   * Where the LAN's initial requests other than INVITE and REGISTER (MESSAGE, SUBSCRIBE...)
+   * go, the first not marked down: the outbound chain, else every upstream in declaration
+   * order, so phones of a design without an outbound policy still reach their PBX.
+   */
+  readonly otherVia: readonly string[];
   readonly outbound: PlanOutbound | undefined;
   readonly inbound: PlanInbound | undefined;
+  /** How lists of gateways fail over, and when the edge skips a gateway. */
+  readonly gatewayFailover: PlanGatewayFailover;
 }

@@ -48,8 +48,18 @@ export const proxyReplies = {
   noUpstream: { code: 480, reason: reasonOf(480) },
   /** No upstream answered and no survival action made a final reply. */
   noSurvival: { code: 408, reason: reasonOf(408) },
-  /** The survival relay could not be sent. */
-  survivalRelayFailed: { code: 500, reason: reasonOf(500) },
+  /**
+   * Every gateway of a list (survival relay or redirect, emergency) is full, marked down or
+   * failed. 503 as RFC 3398 maps ISDN cause 34 (no circuit available); made by the edge
+   * itself, so tm's remap_503_500 (which rewrites relayed 503s only) leaves it alone.
+   */
+  noGateway: { code: 503, reason: 'No Gateway Available' },
   /** Every inbound step ended without a final reply worth passing on. */
   nobodyAnswered: { code: 480, reason: reasonOf(480) },
+  /**
+   * A 503 from the next hop, never relayed (RFC 3261 §16.7 step 6): tm's
+   * `remap_503_500` builds a 500 of its own with the words of the 503
+   * (`error_text(503)` in t_reply.c's relay_reply), measured on the wire.
+   */
+  remapped503: { code: 500, reason: reasonOf(503) },
 } as const satisfies Readonly<Record<string, ProxyReply>>;

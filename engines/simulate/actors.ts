@@ -15,6 +15,14 @@ export { reasonOf };
 /** Via sent-by: always with the port, an IPv6 host bracketed. */
 export const sentBy = (host: string, port: number): string => `${hostPort(host, undefined)}:${port}`;
 
+/**
+ * A phone's Contact: over TCP or TLS it says so (RFC 3261 §8.1.1.8: the URI a request
+ * for this phone is sent to), so a proxy that relays to it, or a registrar that saves
+ * it, reaches it over the same transport.
+ */
+export const phoneContact = (user: string, host: string, port: number, transport: Transport): string =>
+  `sip:${user}@${hostPort(host, port)}${transport === 'UDP' ? '' : `;transport=${transport.toLowerCase()}`}`;
+
 /** RFC 3261 defaults for the phones, upstreams and gateways (the edge uses its `timers`). */
 export const UA_T1 = 500;
 export const UA_T2 = 4000;
@@ -66,6 +74,11 @@ export class PhoneUa implements Node {
     return { transport: this.transport, sentBy: sentBy(this.host, this.port), branch, rport: true };
   }
 
+  /** A phone's Contact carries its transport; a gateway's caller side keeps the plain URI. */
+  private contactUri(): string {
+    return this.self === this ? phoneContact(this.user, this.host, this.port, this.transport) : `sip:${this.user}@${hostPort(this.host, this.port)}`;
+  }
+
   private branchId(): string {
     return this.sim.next(this.self === this ? 'z9hG4bKph' : 'z9hG4bKgw');
   }
@@ -94,7 +107,7 @@ export class PhoneUa implements Node {
       via: [this.via(branch)], maxForwards: 70,
       from: { uri: `sip:${this.user}@${hostPort(this.host, undefined)}`, name: this.name, tag },
       to: { uri }, callId, cseq, cseqMethod: 'INVITE',
-      contact: [{ uri: `sip:${this.user}@${hostPort(this.host, this.port)}` }],
+      contact: [{ uri: this.contactUri() }],
     }), call, cause);
     this.dialogs.set(callId, { call, remote: uri, tag });
   }
@@ -105,7 +118,7 @@ export class PhoneUa implements Node {
     this.start(request('REGISTER', `sip:${domain}`, {
       via: [this.via(this.branchId())], maxForwards: 70,
       from: { uri: aor, name: this.name, tag: this.sim.next('t') }, to: { uri: aor }, callId, cseq: 1, cseqMethod: 'REGISTER',
-      contact: [{ uri: `sip:${this.user}@${hostPort(this.host, this.port)}` }], expires: REGISTER_EXPIRES,
+      contact: [{ uri: this.contactUri() }], expires: REGISTER_EXPIRES,
     }), -1, 'scenario: phone registers');
   }
 
@@ -240,7 +253,10 @@ export class Uas implements Node {
     if (!s || s.final) return;
     if (code >= 200) s.final = true;
     const m = s.invite;
-    const contact: NameAddr[] | undefined = withContact ? [{ uri: `sip:${uriUser(m.uri ?? '') ?? 's'}@${hostPort(this.host, this.port)}` }] : undefined;
+    const user = uriUser(m.uri ?? '') ?? 's';
+    const contact: NameAddr[] | undefined = withContact
+      ? [{ uri: this.kind === 'phone' ? phoneContact(user, this.host, this.port, this.transport) : `sip:${user}@${hostPort(this.host, this.port)}` }]
+      : undefined;
     const msg = response(code, reason, {
       via: m.via, from: m.from, to: code === 100 ? m.to : (s.taggedTo ??= tagged(m.to, s.tag)), callId: m.callId, cseq: m.cseq, cseqMethod: m.cseqMethod,
       recordRoute: code > 100 && code < 300 ? m.recordRoute : undefined, contact,

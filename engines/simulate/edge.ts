@@ -3,9 +3,13 @@
 // translates into kamailio.cfg: every routing decision is read from it, this file adds
 // only tm's transaction behaviour.
 import ipaddr from 'ipaddr.js';
-import { inboundRouteFor, passes, proxyReplies, reasonOf, rewriteNumber, type PlanRingStep, type ProxyReply, type RoutingPlan } from '../plan/index.js';
-import { PhoneUa, Uas } from './actors.js';
+import {
+  assertedIdentity, calledNumberFor, callerIdFor, chooseGateway, failsOver, inboundMatch, localRouteFor, type PlanGatewayRef, passes, proxyReplies, reasonOf, type PlanLocalRoute, type PlanRingStep, type ProxyReply, type RoutingPlan,
+} from '../plan/index.js';
+import { inboundCause } from './numbers.js';
+import { PhoneUa, phoneContact, Uas } from './actors.js';
 import { Backoff } from './backoff.js';
+import { EdgeChannels } from './gateway-channels.js';
 import type { Node, SimulationHost } from './host.js';
 import { request, response, tagged, type Msg, type NameAddr, type Transport, type Via } from './message.js';
 import { Prober } from './probing.js';
@@ -13,6 +17,9 @@ import { Registrar, type RegistrarHost } from './registrar.js';
 import type { TimerHandle } from './scheduler.js';
 import { hostPort, uriHost, uriUser } from './sip.js';
 import { Elsewhere } from './stranger.js';
+import { survivalEvent } from './events.js';
+import type { SurvivalEventEntry } from './types.js';
+import { noUpstream } from '../plan/index.js';
 
 /**
  * Who a request comes from, by its source address only (docs/security.md): a gateway,
@@ -48,6 +55,12 @@ interface ClientBranch {
   fr: TimerHandle | undefined;
   /** fr_inv_timer of this branch (the ring time of an inbound step). */
   readonly frInvMs: number;
+  /**
+   * An outbound call to an upstream: fr_inv_timer after a bare 100 Trying (`trying`),
+   * replaced by `frInvMs` once a reply above 100 came (`rang`). Undefined elsewhere.
+   */
+  readonly tryingMs: number | undefined;
+  rang: boolean;
   /** The connection was refused (TCP/TLS to a `down` node): nothing was sent. */
   readonly refused: boolean;
 }
@@ -77,6 +90,17 @@ class ServerTxn {
   winner: ClientBranch | undefined = undefined;
   /** Inbound calls: the ring steps, the current one, and the branches of that step. */
   inbound: { readonly steps: readonly InboundStep[]; step: number; branches: ClientBranch[]; finals: number[] } | undefined = undefined;
+  /** A call to a number of the branch (`local-calls survival`): rung by the edge when survival starts. */
+  local: PlanLocalRoute | undefined = undefined;
+  /**
+   * A call down a list of gateways (survival relay, emergency): the list, the one tried now,
+   * whether the edge's channel count may hold it back, and the dialled number each gateway's
+   * own rules rewrite for its Request-URI (undefined: the caller's Request-URI is kept, as for
+   * an emergency call).
+   */
+  gateways: { readonly list: readonly PlanGatewayRef[]; index: number; readonly emergency: boolean; readonly number: string } | undefined = undefined;
+  /** The gateway whose channel this call holds in the edge's count. */
+  held: string | undefined = undefined;
 
   constructor(readonly call: number, readonly phone: Node, readonly invite: Msg, readonly dialled: string, readonly toTag: string) {}
 
@@ -124,6 +148,8 @@ export class EdgeProxy implements Node, RegistrarHost {
   private readonly selfHosts: ReadonlySet<string>;
   readonly prober: Prober;
   readonly registrar: Registrar;
+  /** Each gateway's channels held by calls through the edge (dialog profiles in the export). */
+  readonly channels = new EdgeChannels();
   readonly timers: { readonly t1: number; readonly t2: number; readonly fr: number };
   private readonly t1: number;
   private readonly t2: number;
@@ -170,6 +196,9 @@ export class EdgeProxy implements Node, RegistrarHost {
   get marks() {
     return this.prober.marks;
   }
+
+  /** Survival transitions of calls (survival-start); the prober keeps the probing ones. */
+  readonly events: SurvivalEventEntry[] = [];
 
   isMarkedDown(upstream: string): boolean {
     return this.prober.markedDown.has(upstream);
@@ -272,8 +301,8 @@ export class EdgeProxy implements Node, RegistrarHost {
       case 'inbound':
         return true;
       case 'first-upstream': {
-        // The first upstream of `via` not marked down.
-        const up = (this.plan.outbound?.chain ?? []).map((c) => this.sim.nodes.get(c.name)).find((n) => n !== undefined && !this.prober.markedDown.has(n.name));
+        // The first upstream of the plan's otherVia not marked down.
+        const up = this.plan.otherVia.map((name) => this.sim.nodes.get(name)).find((n) => n !== undefined && !this.prober.markedDown.has(n.name));
         if (up) this.relayRequest(m, from, up, call, m.uri!, `${method} from the LAN: via ${up.name}`);
         else this.statelessReply(m, from, call, proxyReplies.noUpstream, `${method} from the LAN: no upstream usable`);
         return false;
@@ -298,10 +327,10 @@ export class EdgeProxy implements Node, RegistrarHost {
     if (!this.isSelfHost(host) && this.inLan(host)) return this.relayFrom(m, from, call, this.nodeAt(host), uri, `from upstream ${name}: to LAN address ${host}`);
     if (!this.isSelfHost(host) || user === undefined) return deny(host);
     const phone = this.plan.phones.find((p) => p.extension === user);
-    const binding = phone ? this.registrar.bindings.get(phone.name) : undefined;
+    const binding = phone ? this.registrar.lookup(phone.name) : undefined;
     if (!this.plan.register.keepLocalCopy) return deny(`${user} at this proxy (no local copy of registrations)`);
     if (!phone || !binding) return this.statelessReply(m, from, call, proxyReplies.notRegistered, `${m.method!} from upstream ${name}: lookup("location") found no registration for ${user}`);
-    this.relayFrom(m, from, call, this.sim.nodes.get(phone.name)!, binding.contact, `from upstream ${name}: lookup("location") ${phone.name}`);
+    this.relayFrom(m, from, call, this.sim.nodes.get(phone.name)!, binding, `from upstream ${name}: lookup("location") ${phone.name}`);
   }
 
   private gatewayAt(host: string): string {
@@ -373,6 +402,8 @@ export class EdgeProxy implements Node, RegistrarHost {
       if (relayed.final) this.sim.send(this, from, relayed.final, call, `${m.method} retransmission: ${relayed.final.status} again`);
       return;
     }
+    // The dialog module ends the dialog on the BYE itself: its gateway channel is free.
+    if (m.method === 'BYE') this.channels.releaseCall(callId);
     if (m.method !== 'BYE') {
       const msg = request(m.method!, m.uri!, {
         via: [this.via(id, to.transport), ...m.via], maxForwards: (m.maxForwards ?? 70) - 1,
@@ -435,26 +466,41 @@ export class EdgeProxy implements Node, RegistrarHost {
     let cause: string;
     const inbound = this.plan.inbound;
     const source = this.sourceOf(from);
+    const local = localRouteFor(this.plan, dialled);
     if (source.kind === 'gateway') {
-      const route = inbound?.from.some((f) => f.name === source.name) ? inboundRouteFor(inbound, dialled) : undefined;
+      const match = inbound?.from.some((f) => f.name === source.name) ? inboundMatch(inbound, dialled) : undefined;
+      const route = match?.route;
       const steps = route ? route.steps.map((s) => this.inboundStep(s)) : [];
       const full = txn;
       full.inbound = { steps, step: -1, branches: [], finals: [] };
+      // A call from a gateway holds one of its lines too (counted, never refused: the line is in use).
+      this.channels.take(source.name, callId);
       this.txns.set(key, full);
       this.dialogs.set(callId, { far: from, near: from });
       if (steps.length === 0) return this.replyToPhone(full, proxyReplies.noInboundRoute, `inbound from ${from.name}: no route`, true);
-      this.nextStep(full, `inbound from ${from.name}${route?.kind === 'did' ? `: did ${route.number!}` : ''}`);
+      this.nextStep(full, `inbound from ${from.name}${match ? inboundCause(dialled, match) : ''}`);
       return;
     }
     if (this.isGatewayHost(host)) {
-      chain = this.plan.gateways.filter((g) => g.address?.address === host).map((g) => this.sim.nodes.get(g.name)!).slice(0, 1);
+      const g = this.plan.gateways.find((x) => x.address?.address === host)!;
+      chain = [this.sim.nodes.get(g.name)!];
       cause = 'target is the local gateway: relay';
+      if (g.channels !== undefined && this.channels.inUse(g.name) >= g.channels) {
+        this.txns.set(key, txn);
+        return this.replyToPhone(txn, proxyReplies.noGateway, `${cause}: ${g.name} full (${g.channels} channels in use), 503`, true);
+      }
+      this.channels.take(g.name, callId);
     } else if (out && out.emergency.numbers.includes(dialled)) {
-      const name = out.emergency.gatewayName;
-      const gw = name === undefined ? undefined : this.sim.nodes.get(name);
-      chain = gw ? [gw] : [];
-      cause = `emergency ${dialled}: direct to ${chain[0]?.name ?? '?'}`;
+      this.txns.set(key, txn);
+      this.dialogs.set(callId, { far: from, near: from });
+      txn.gateways = { list: out.emergency.gateways, index: -1, emergency: true, number: dialled };
+      return this.nextGateway(txn, `emergency ${dialled}`, 'direct to');
+    } else if (out && local && out.local.mode === 'always') {
+      this.txns.set(key, txn);
+      this.dialogs.set(callId, { far: from, near: from });
+      return this.ringLocal(txn, local, `local call to ${dialled} (local-calls always)`);
     } else if (out) {
+      txn.local = local;
       const all = out.chain.map((c) => this.sim.nodes.get(c.name)).filter((n): n is Node => n !== undefined);
       const down = this.prober.markedDown;
       chain = all.filter((n) => !down.has(n.name));
@@ -489,6 +535,8 @@ export class EdgeProxy implements Node, RegistrarHost {
       txn.finalSent = true;
       txn.uas.doneAt ??= this.sim.clock.now;
     }
+    // A failure reply ends the dialog: the gateway channel it held is free.
+    if (code >= 300) this.channels.releaseCall(msg.callId);
     txn.last = msg;
     this.sim.send(this, txn.phone, msg, txn.call, cause);
     if (code >= 300 && txn.phone.transport === 'UDP') {
@@ -498,15 +546,13 @@ export class EdgeProxy implements Node, RegistrarHost {
   }
 
   /** Relays the INVITE to the next target of the chain: a fresh branch, fresh timers. */
-  private forward(txn: ServerTxn, cause: string, relay = false): void {
+  private forward(txn: ServerTxn, cause: string): void {
     const b = this.startBranch(txn, txn.chain[txn.index]!, txn.invite.uri ?? '', cause, this.frInv);
     txn.current = b;
     if (!b.refused) return;
     // t_relay() failed at once: for an upstream, an outage like a timeout with no reply,
-    // only sooner; the survival relay answers 500 (route[SURVIVE]); anything else gets tm's 477.
-    const why = `t_relay to ${b.target.name} failed (${b.target.transport} connection refused)`;
-    if (relay) return this.replyToPhone(txn, proxyReplies.survivalRelayFailed, `${why}: 500`, true);
-    this.failure(txn, why, true);
+    // only sooner; anything else gets tm's 477 (a gateway list moves on: nextGateway).
+    this.failure(txn, `t_relay to ${b.target.name} failed (${b.target.transport} connection refused)`, true);
   }
 
   private startBranch(txn: ServerTxn, target: Node, uri: string, cause: string, frInvMs: number): ClientBranch {
@@ -516,15 +562,19 @@ export class EdgeProxy implements Node, RegistrarHost {
     // A failure route's t_relay() never sends one; by then the first relay already had.
     if (!txn.last) this.replyToPhone(txn, { code: 100, reason: reasonOf(100) }, 'tm: auto 100 Trying', false);
     const id = `z9hG4bKed${this.sim.next('')}`;
+    // A call from the branch to a gateway carries the calling number its caller-id rules present.
+    const presented = txn.inbound ? undefined : callerIdFor(this.plan.gateways.find((g) => g.name === target.name), uriUser(m.from.uri) ?? '');
     const msg = request('INVITE', uri, {
       via: [this.via(id, target.transport), ...m.via], maxForwards: (m.maxForwards ?? 70) - 1, recordRoute: this.recordRoute(txn.phone.transport, target.transport),
       from: m.from, to: m.to, callId: m.callId, cseq: m.cseq, cseqMethod: m.cseqMethod, contact: m.contact,
+      ...(presented ? { pai: assertedIdentity(this.plan, presented.number), ...(presented.private ? { privacy: 'id' } : {}) } : {}),
     });
     this.byClient.set(id, txn);
     const d = this.dialogs.get(m.callId);
     if (d && !txn.inbound) d.far = target;
     const sent = this.sim.send(this, target, msg, txn.call, cause);
-    const b: ClientBranch = { id, target, msg, provisional: false, final: !sent, retrans: undefined, fr: undefined, frInvMs, refused: !sent };
+    const tryingMs = txn.survival && !txn.inbound ? this.plan.timers.tryingMs : undefined;
+    const b: ClientBranch = { id, target, msg, provisional: false, final: !sent, retrans: undefined, fr: undefined, frInvMs, tryingMs, rang: false, refused: !sent };
     this.branchById.set(id, b);
     if (!sent) return b;
     const { t1, t2, fr } = this;
@@ -577,8 +627,8 @@ export class EdgeProxy implements Node, RegistrarHost {
   private contactOf(node: Node): string | undefined {
     const u = node as PhoneUa;
     const phone = this.plan.phones.find((p) => p.name === u.name);
-    if (phone?.registered) return this.registrar.bindings.get(u.name)?.contact;
-    return `sip:${u.user}@${hostPort(u.host, u.port)}`;
+    if (phone?.registered) return this.registrar.lookup(u.name);
+    return phoneContact(u.user, u.host, u.port, u.transport);
   }
 
   /** Inbound: a branch of the current step ended; when all did, the next step. */
@@ -613,6 +663,13 @@ export class EdgeProxy implements Node, RegistrarHost {
       if (b.provisional) this.cancel(txn, b, `${which} fired on ${b.target.name}: CANCEL`);
       return;
     }
+    if (b.provisional && b.tryingMs !== undefined && !b.rang) {
+      // Only a 100 Trying, then nothing for `trying`: the upstream counts as silent. The
+      // failure route fails over or runs survival; tm then CANCELs the branch it had.
+      this.failure(txn, `${which} fired on ${b.target.name} (only 100 Trying within trying ${b.tryingMs / 1000}s)`);
+      this.cancel(txn, b, `${which} fired on ${b.target.name} (only 100 Trying): CANCEL`);
+      return;
+    }
     if (b.provisional) {
       // It rang: 408 to the phone, never survival; then CANCEL upstream.
       this.replyToPhone(txn, { code: 408, reason: reasonOf(408) }, `${which} fired after a provisional: 408, no survival`, true);
@@ -627,6 +684,7 @@ export class EdgeProxy implements Node, RegistrarHost {
    * at once (`unsent`: then, with no survival, tm's own 477 instead of its 408).
    */
   private failure(txn: ServerTxn, why: string, unsent = false): void {
+    if (txn.gateways) return this.nextGateway(txn, why, 'failover to');
     if (txn.survival && txn.index + 1 < txn.chain.length) {
       txn.index++;
       this.forward(txn, `${why}: serial failover to ${txn.chain[txn.index]!.name}`);
@@ -637,30 +695,83 @@ export class EdgeProxy implements Node, RegistrarHost {
       const code = unsent ? 477 : 408;
       return this.replyToPhone(txn, { code, reason: reasonOf(code) }, `${why}: ${code}`, true);
     }
+    // route[SURVIVE] logs it first: the last upstream tried, none when all were marked down.
+    this.events.push(survivalEvent({ branch: this.plan.branch, event: 'survival-start', direction: 'outbound', upstream: txn.chain[txn.index]?.name ?? noUpstream }, this.sim.clock.now, txn.call, txn.invite.callId));
+    if (txn.local) {
+      // A call to the branch's own number: the announcements, then the edge rings it; never a gateway.
+      for (const a of out.actions) if (a.kind === 'announce') this.replyToPhone(txn, a, `${why}; survival: announce`, true);
+      return this.ringLocal(txn, txn.local, `${why}; survival: local call to ${txn.dialled}`);
+    }
     if (out.actions.length === 0) return this.replyToPhone(txn, proxyReplies.noSurvival, `${why}: no survival action, 408`, true);
     for (const a of out.actions) {
       if (a.kind === 'announce') {
         this.replyToPhone(txn, a, `${why}; survival: announce`, true);
       } else if (a.kind === 'redirect') {
-        this.replyToPhone(txn, a, `${why}; survival: redirect`, true, [{ uri: `sip:${this.rewrite(txn.dialled)}@${a.contactHost}` }]);
+        // The first gateway of the list that is up with a free channel; the call comes back through the edge, which counts it.
+        const choice = this.choose(a.gateways, 0, false);
+        const skipped = this.skippedText(choice.skipped);
+        const to = choice.index === undefined ? undefined : a.gateways[choice.index]!;
+        if (!to) return this.replyToPhone(txn, proxyReplies.noGateway, `${why}; survival: redirect${skipped}: no gateway left, 503`, true);
+        this.events.push(survivalEvent({ branch: this.plan.branch, event: 'survival-redirect', direction: 'outbound', gateway: to.name }, this.sim.clock.now, txn.call, txn.invite.callId));
+        this.replyToPhone(txn, a, `${why}; survival: redirect${skipped}`, true, [{ uri: `sip:${calledNumberFor(this.plan, to.name, txn.dialled)}@${to.contactHost}` }]);
       } else {
-        const gw = this.sim.nodes.get(a.gatewayName);
-        if (!gw) return this.replyToPhone(txn, proxyReplies.noRoute, `${why}; survival gateway unknown`, true);
-        const uri = `sip:${this.rewrite(txn.dialled)}@${a.contactHost}`;
-        const relay = txn.redirected({ ...txn.invite, uri }, [gw]);
+        const relay = txn.redirected(txn.invite, []);
+        relay.gateways = { list: a.gateways, index: -1, emergency: false, number: txn.dialled };
         this.txnsReplace(txn, relay);
-        this.forward(relay, `${why}; survival: relay to ${gw.name}`, true);
+        this.nextGateway(relay, `${why}; survival`, 'relay to');
       }
     }
+  }
+
+  /** Rings a local number's steps like an inbound call (docs/simulator.md, "Local calls"). */
+  private ringLocal(txn: ServerTxn, route: PlanLocalRoute, cause: string): void {
+    this.events.push(survivalEvent({ branch: this.plan.branch, event: 'local-call', direction: 'local' }, this.sim.clock.now, txn.call, txn.invite.callId));
+    const steps = route.steps.map((s) => this.inboundStep(s));
+    txn.inbound = { steps, step: -1, branches: [], finals: [] };
+    this.nextStep(txn, `${cause}: ${route.kind} ${route.target}`);
+  }
+
+  private choose(list: readonly PlanGatewayRef[], from: number, emergency: boolean) {
+    if (this.sim.gatewayLists === 'first-only') return { index: from === 0 && list.length > 0 ? 0 : undefined, skipped: [] };
+    const ignoreFull = emergency && !this.plan.gatewayFailover.emergencySkipsFull;
+    return chooseGateway(list, from, (name) => this.prober.markedDown.has(name) || !this.sim.nodes.has(name), (name) => this.channels.inUse(name), ignoreFull);
+  }
+
+  private skippedText(skipped: readonly { readonly name: string; readonly why: string }[]): string {
+    return skipped.map((x) => ` (${x.name} ${x.why === 'full' ? `full: ${this.plan.gateways.find((g) => g.name === x.name)?.channels ?? 0} channels in use` : x.why})`).join('');
+  }
+
+  /**
+   * Sends a gateway-list call to the next gateway it may use (the failure route's t_relay
+   * in the export: a fresh branch, fresh timers), releasing the channel of the one that
+   * failed; with none left, the edge's own 503.
+   */
+  private nextGateway(txn: ServerTxn, why: string, verb: 'relay to' | 'direct to' | 'failover to'): void {
+    const g = txn.gateways!;
+    if (txn.held) this.channels.release(txn.held, txn.invite.callId);
+    txn.held = undefined;
+    const choice = this.choose(g.list, g.index + 1, g.emergency);
+    const skipped = this.skippedText(choice.skipped);
+    if (choice.index === undefined) return this.replyToPhone(txn, proxyReplies.noGateway, `${why}${skipped}: no gateway left, 503`, true);
+    g.index = choice.index;
+    const ref = g.list[choice.index]!;
+    const node = this.sim.nodes.get(ref.name)!;
+    this.channels.take(ref.name, txn.invite.callId);
+    txn.held = ref.name;
+    txn.chain = [node];
+    txn.index = 0;
+    // Each gateway of the list is sent the number its own rules make of the dialled one.
+    const uri = `sip:${calledNumberFor(this.plan, ref.name, g.number)}@${ref.contactHost}`;
+    const b = this.startBranch(txn, node, uri, `${why}: ${verb} ${ref.name}${skipped}`, this.frInv);
+    txn.current = b;
+    // The survival relay's list (not the emergency one), once t_relay() took the branch.
+    if (!g.emergency && !b.refused) this.events.push(survivalEvent({ branch: this.plan.branch, event: 'survival-relay', direction: 'outbound', gateway: ref.name }, this.sim.clock.now, txn.call, txn.invite.callId));
+    if (b.refused) this.nextGateway(txn, `t_relay to ${node.name} failed (${node.transport} connection refused)`, 'failover to');
   }
 
   private txnsReplace(old: ServerTxn, next: ServerTxn): void {
     for (const [k, v] of this.txns) if (v === old) this.txns.set(k, next);
     old.finalSent = true;
-  }
-
-  private rewrite(number: string): string {
-    return rewriteNumber(this.plan.outbound?.rewrite ?? [], number);
   }
 
   private cancel(txn: ServerTxn, b: ClientBranch, cause: string): void {
@@ -706,7 +817,10 @@ export class EdgeProxy implements Node, RegistrarHost {
       this.sim.clock.cancel(b.fr);
       b.retrans = undefined;
       b.provisional = true;
-      b.fr = this.sim.clock.after(b.frInvMs, () => this.onTimeout(txn, b, 'fr_inv_timer'));
+      // An upstream's 18x sets ringing (t_set_fr in the onreply route) before tm restarts the timer.
+      if (status > 100) b.rang = true;
+      const wait = b.tryingMs !== undefined && !b.rang ? b.tryingMs : b.frInvMs;
+      b.fr = this.sim.clock.after(wait, () => this.onTimeout(txn, b, 'fr_inv_timer'));
       if (status !== 100 && !txn.finalSent) forwardReply(`${status} from ${from.name} relayed`);
       return;
     }
@@ -742,8 +856,9 @@ export class EdgeProxy implements Node, RegistrarHost {
       txn.inbound.finals.push(status);
       return this.branchDone(txn, `${status} from ${from.name}`);
     }
+    if (txn.gateways && this.sim.gatewayLists === 'plan' && failsOver(this.plan.gatewayFailover, status)) return this.nextGateway(txn, `${status} from ${b.target.name}`, 'failover to');
     if (txn.survival && !passes(this.plan.outbound?.pass ?? 'all', status)) return this.failure(txn, `${status} from ${b.target.name} not in pass list`);
-    if (status === 503) return this.replyToPhone(txn, { code: 500, reason: reasonOf(500) }, `503 from ${from.name}: tm remap_503_500`, true);
+    if (status === 503) return this.replyToPhone(txn, proxyReplies.remapped503, `503 from ${from.name}: tm remap_503_500`, true);
     forwardReply(`${status} from ${from.name} relayed`);
   }
 }

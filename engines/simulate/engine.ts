@@ -35,6 +35,8 @@ export class Simulation implements SimulationHost {
   readonly followRedirect: boolean;
   /** The edge's trust model; `open` exists only to show that verify's SURV086 can fail. */
   readonly trust: 'model' | 'open';
+  /** Gateway lists as planned; `first-only` exists only to show that verify's SURV088 can fail. */
+  readonly gatewayLists: 'plan' | 'first-only';
   readonly registrations: (Registration & { code: number | undefined; via: Registration['via'] })[] = [];
   /** REGISTER Call-ID -> its registration, and how the edge answered it. */
   private readonly registerIds = new Map<string, { index: number; via: Registration['via'] | undefined }>();
@@ -46,9 +48,11 @@ export class Simulation implements SimulationHost {
     this.talkMs = options.talkMs ?? 5000;
     this.followRedirect = options.followRedirect ?? true;
     this.trust = options.trust ?? 'model';
+    this.gatewayLists = options.gatewayLists ?? 'plan';
     this.loss = Math.min(100, Math.max(0, scenario.lossPercent)) / 100;
     this.random = mulberry32(scenario.seed);
-    // Phones reach the edge on its UDP listen address when it has one.
+    // The edge's main address is its UDP listen address when it has one; each phone reaches
+    // the edge's listen address of its own transport (EdgeProxy keeps one per transport).
     const listen = branch.listens.value.find((l) => l.transport === 'udp') ?? branch.listens.value[0];
     const phones = upper(listen?.transport ?? 'udp');
     this.plan = buildRoutingPlan(branch);
@@ -65,7 +69,7 @@ export class Simulation implements SimulationHost {
     for (const p of branch.phones) {
       const a = p.address.value;
       // A `registered` phone has no address in the model: NAME.invalid stands for it.
-      this.nodes.set(p.name, new PhoneUa(this, p.name, p.extension.value ?? p.name, a?.address ?? `${p.name}.invalid`, a?.port ?? 5060, phones));
+      this.nodes.set(p.name, new PhoneUa(this, p.name, p.extension.value ?? p.name, a?.address ?? `${p.name}.invalid`, a?.port ?? 5060, upper(p.transport.value)));
     }
   }
 
@@ -204,8 +208,10 @@ export class Simulation implements SimulationHost {
     for (const e of this.scenario.events) last = Math.max(last, e.atMs);
     for (const s of this.scenario.states) last = Math.max(last, s.fromMs, s.untilMs ?? 0);
     for (const x of this.scenario.expectations) last = Math.max(last, ('atMs' in x ? x.atMs : undefined) ?? 0);
-    const horizon = last + this.plan.timers.noAnswerMs;
+    // A call's first upstream holds it for no-answer (silent) or trying (100, then nothing).
+    const horizon = last + Math.max(this.plan.timers.noAnswerMs, this.plan.timers.tryingMs);
     for (const u of this.plan.upstreams) if (u.probe) this.edge.startProbing(u.name, horizon);
+    for (const g of this.plan.gateways) if (g.probe) this.edge.startProbing(g.name, horizon);
   }
 }
 

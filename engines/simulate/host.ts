@@ -37,6 +37,7 @@ export interface SimulationHost {
   readonly talkMs: number;
   readonly followRedirect: boolean;
   readonly trust: 'model' | 'open';
+  readonly gatewayLists: 'plan' | 'first-only';
   next(prefix: string): string;
   /** The state of an actor at virtual time `t` (default `up`). */
   stateOf(actor: string, t: number): ActorState | undefined;

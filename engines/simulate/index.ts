@@ -4,7 +4,7 @@ import { run } from './engine.js';
 import { checkExpectations } from './expect.js';
 import type { SimulateOptions, SimulationResult } from './types.js';
 
-export type { CallResult, Registration, SimulateOptions, SimulationResult, TraceEntry, Verdict } from './types.js';
+export type { CallResult, Registration, SimulateOptions, SimulationResult, SurvivalEventEntry, TraceEntry, Verdict } from './types.js';
 export { checkExpectations } from './expect.js';
 export { Scheduler } from './scheduler.js';
 
@@ -21,5 +21,7 @@ export function simulate(branch: Branch, scenario: Scenario, options: SimulateOp
     notes: sim.notes,
     verdicts: checkExpectations(scenario, sim.trace, calls, sim.edge.marks),
     registrations: sim.registrations.map((r) => ({ ...r })),
+    // The edge's and the prober's, merged by time (a stable sort keeps same-instant order).
+    events: [...sim.edge.events, ...sim.edge.prober.events].sort((a, b) => a.atMs - b.atMs),
   };
 }

@@ -46,6 +46,9 @@ export interface Msg {
   readonly path: readonly string[] | undefined;
   readonly supported: string | undefined;
   readonly expires: number | undefined;
+  /** P-Asserted-Identity (name-addr text) and Privacy: the calling number the edge presents to a gateway (RFC 3325). */
+  readonly pai: string | undefined;
+  readonly privacy: string | undefined;
 }
 
 /** The headers every message has; the optional ones default to absent. */
@@ -63,6 +66,8 @@ export interface Parts {
   readonly path?: readonly string[];
   readonly supported?: string;
   readonly expires?: number;
+  readonly pai?: string;
+  readonly privacy?: string;
 }
 
 // One object shape for every message (same keys, same order), so property reads stay monomorphic.
@@ -70,7 +75,7 @@ function build(method: string | undefined, uri: string | undefined, status: numb
   return {
     method, uri, status, reason, via: p.via, maxForwards: p.maxForwards, route: p.route, recordRoute: p.recordRoute,
     from: p.from, to: p.to, callId: p.callId, cseq: p.cseq, cseqMethod: p.cseqMethod, contact: p.contact,
-    path: p.path, supported: p.supported, expires: p.expires,
+    path: p.path, supported: p.supported, expires: p.expires, pai: p.pai, privacy: p.privacy,
   };
 }
 
@@ -122,6 +127,9 @@ export function toPackage(m: Msg): SipMessage {
   if (m.path) headers.path = m.path.join(', ');
   if (m.supported !== undefined) headers.supported = m.supported;
   if (m.expires !== undefined) headers.expires = String(m.expires);
+  // Last, where Kamailio's append_hf puts them.
+  if (m.pai !== undefined) headers['p-asserted-identity'] = m.pai;
+  if (m.privacy !== undefined) headers.privacy = m.privacy;
   return isRequest ? { method: m.method, uri: m.uri, headers } : { status: m.status, reason: m.reason, headers };
 }
 

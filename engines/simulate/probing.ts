@@ -1,9 +1,11 @@
 // Dispatcher-style OPTIONS probing by the edge proxy (ds_ping_interval, ds_probing_threshold,
 // ds_inactive_threshold, and surv's holdoff; see docs/simulator.md).
+import { survivalEvent } from './events.js';
 import type { Node, SimulationHost } from './host.js';
 import { request, type Transport, type Via } from './message.js';
 import type { TimerHandle } from './scheduler.js';
 import { hostPort } from './sip.js';
+import type { SurvivalEventEntry } from './types.js';
 
 export interface Mark {
   readonly atMs: number;
@@ -21,19 +23,29 @@ interface Probe {
 export class Prober {
   readonly markedDown = new Set<string>();
   readonly marks: Mark[] = [];
+  /** upstream-down / upstream-up, as dispatcher's dst-down / dst-up events log them. */
+  readonly events: SurvivalEventEntry[] = [];
+  /** Dispatcher's own view, holdoff aside: what its dst-down / dst-up events follow. */
+  private readonly dispatcherDown = new Set<string>();
   private readonly probes = new Map<string, Probe>();
   private readonly state = new Map<string, { fails: number; oks: number; downAt: number }>();
 
   /** `edge`: the prober's node; `via`: its Via for a branch id. */
   constructor(private readonly sim: SimulationHost, private readonly edge: Node, private readonly via: (branch: string, transport: Transport) => Via) {}
 
+  /** The probe settings of an upstream or a gateway (dispatcher probes both alike). */
+  private probeOf(name: string) {
+    const plan = this.sim.plan;
+    return plan.upstreams.find((x) => x.name === name)?.probe ?? plan.gateways.find((x) => x.name === name)?.probe;
+  }
+
   /** Probes `name` on a fixed grid from start-up (first at `every`), until `horizonMs`. */
   start(name: string, horizonMs: number): void {
-    const u = this.sim.plan.upstreams.find((x) => x.name === name);
+    const settings = this.probeOf(name);
     const node = this.sim.nodes.get(name);
-    if (!u?.probe || !node) return;
-    const every = u.probe.everyMs;
-    const timeout = u.probe.timeoutMs;
+    if (!settings || !node) return;
+    const every = settings.everyMs;
+    const timeout = settings.timeoutMs;
     this.state.set(name, { fails: 0, oks: 0, downAt: 0 });
     const tick = () => {
       if (this.sim.clock.now > horizonMs) return;
@@ -81,12 +93,18 @@ export class Prober {
     p.done = true;
     for (const t of p.timers) this.sim.clock.cancel(t);
     const name = p.upstream.name;
-    const probe = this.sim.plan.upstreams.find((x) => x.name === name)!.probe!;
+    const probe = this.probeOf(name)!;
     const st = this.state.get(name)!;
     const now = this.sim.clock.now;
+    // A probed gateway has dispatcher events too, but no survival event of its own.
+    const upstream = this.sim.plan.upstreams.some((u) => u.name === name);
     if (ok) {
       st.fails = 0;
       st.oks++;
+      if (this.dispatcherDown.has(name) && st.oks >= probe.upAfter) {
+        this.dispatcherDown.delete(name);
+        if (upstream) this.events.push(survivalEvent({ branch: this.sim.plan.branch, event: 'upstream-up', upstream: name }, now, -1, undefined));
+      }
       const held = now - st.downAt >= probe.holdoffMs;
       if (this.markedDown.has(name) && st.oks >= probe.upAfter && held) {
         this.markedDown.delete(name);
@@ -95,6 +113,10 @@ export class Prober {
     } else {
       st.oks = 0;
       st.fails++;
+      if (!this.dispatcherDown.has(name) && st.fails >= probe.downAfter) {
+        this.dispatcherDown.add(name);
+        if (upstream) this.events.push(survivalEvent({ branch: this.sim.plan.branch, event: 'upstream-down', upstream: name }, now, -1, undefined));
+      }
       if (!this.markedDown.has(name) && st.fails >= probe.downAfter) {
         this.markedDown.add(name);
         st.downAt = now;

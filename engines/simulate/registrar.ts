@@ -3,6 +3,7 @@
 // local copy`, the bindings the upstream confirms (2xx) are saved locally (save with
 // flag 0x02: no reply), and the local copy answers 200 itself (save("location")) when
 // the upstream is marked down, refuses the connection, or gives no final reply.
+import { proxyReplies } from '../plan/index.js';
 import { REGISTER_EXPIRES, reasonOf } from './actors.js';
 import { Backoff } from './backoff.js';
 import type { Node, SimulationHost } from './host.js';
@@ -34,8 +35,8 @@ interface RegTxn {
 type Via3 = 'upstream' | 'local-copy' | 'none';
 
 export class Registrar {
-  /** The local copy (usrloc): phone name -> its Contact, with `keep local copy`. */
-  readonly bindings = new Map<string, { readonly contact: string; readonly atMs: number }>();
+  /** The local copy (usrloc): phone name -> its Contact, with `keep local copy`, until it expires. */
+  readonly bindings = new Map<string, { readonly contact: string; readonly atMs: number; readonly expiresAtMs: number }>();
   private readonly byPhone = new Map<string, RegTxn>();
   private readonly byUpstream = new Map<string, RegTxn>();
   private readonly keep: boolean;
@@ -109,13 +110,28 @@ export class Registrar {
     const upstream = t.upstream!.name;
     // onreply_route: a binding the upstream confirmed goes into the local copy.
     if (this.keep && status < 300) this.save(t);
-    if (status === 503) return this.answer(t, response(500, reasonOf(500), this.ownReply(t)), 'upstream', `503 from ${upstream}: tm remap_503_500`);
+    if (status === 503) return this.answer(t, response(proxyReplies.remapped503.code, proxyReplies.remapped503.reason, this.ownReply(t)), 'upstream', `503 from ${upstream}: tm remap_503_500`);
     this.answer(t, { ...m, via: m.via.slice(1) }, 'upstream', `${status} from ${upstream} relayed`);
+  }
+
+  /**
+   * lookup("location"): the phone's Contact while its binding lasts. usrloc never returns
+   * an expired contact, so a phone that stopped registering is unreachable in survival.
+   */
+  lookup(phone: string): string | undefined {
+    const b = this.bindings.get(phone);
+    return b !== undefined && this.sim.clock.now < b.expiresAtMs ? b.contact : undefined;
+  }
+
+  /** registrar's max_expires (`limits { max-expires }`): the longest binding the local copy keeps. */
+  private expiresOf(t: RegTxn): number {
+    return Math.min(t.request.expires ?? REGISTER_EXPIRES, this.sim.plan.limits.maxExpiresS);
   }
 
   private save(t: RegTxn): void {
     const contact = t.request.contact?.[0];
-    if (contact) this.bindings.set(t.phone.name, { contact: contact.uri, atMs: this.sim.clock.now });
+    const now = this.sim.clock.now;
+    if (contact) this.bindings.set(t.phone.name, { contact: contact.uri, atMs: now, expiresAtMs: now + this.expiresOf(t) * 1000 });
   }
 
   /**
@@ -126,7 +142,8 @@ export class Registrar {
   private fromLocalCopy(t: RegTxn, why: string): void {
     if (t.done) return;
     this.save(t);
-    const contact = (t.request.contact ?? []).map((c) => ({ uri: c.uri, expires: t.request.expires ?? REGISTER_EXPIRES }));
+    const expires = this.expiresOf(t);
+    const contact = (t.request.contact ?? []).map((c) => ({ uri: c.uri, expires }));
     this.answer(t, response(200, 'OK', { ...this.ownReply(t), contact }), 'local-copy', `${why}: 200 from the local copy (keep local copy)`);
   }
 

@@ -1,6 +1,7 @@
 // The simulator's output: a trace of SIP messages on a virtual clock, per-call results,
 // and verdicts for a scenario's expectations. All plain data, JSON-serialisable.
 import type { Expectation, Origin } from '../../grammar/src/index.js';
+import type { SurvivalEventName } from '../plan/index.js';
 import type { Msg } from './message.js';
 
 export interface TraceEntry {
@@ -71,6 +72,18 @@ export interface Registration {
   readonly via: 'upstream' | 'local-copy' | 'none';
 }
 
+/** One survival transition (docs/simulator.md, "Survival events"): the line the exported proxy logs for it. */
+export interface SurvivalEventEntry {
+  readonly atMs: number;
+  readonly event: SurvivalEventName;
+  /** The upstream it names, if any. */
+  readonly upstream: string | undefined;
+  /** The scenario call it belongs to; -1 for probing. */
+  readonly call: number;
+  /** `surv-event branch=... event=... ...` (engines/plan/events.ts). */
+  readonly line: string;
+}
+
 export interface Verdict {
   readonly expectation: Expectation;
   readonly origin: Origin;
@@ -87,6 +100,8 @@ export interface SimulationResult {
   readonly marks: readonly { readonly atMs: number; readonly actor: string; readonly event: 'marked-down' | 'marked-up'; readonly cause: string }[];
   /** Every `registers` event of the scenario, in order. */
   readonly registrations: readonly Registration[];
+  /** Survival transitions in time order, each with the log line the exported proxy writes for it. */
+  readonly events: readonly SurvivalEventEntry[];
   /** Parts of the scenario the simulator does not model yet. */
   readonly notes: readonly string[];
   readonly verdicts: readonly Verdict[];
@@ -108,4 +123,10 @@ export interface SimulateOptions {
    * address relayed). It exists only to prove that verify's SURV086 can fail.
    */
   readonly trust?: 'model' | 'open';
+  /**
+   * `plan` (default): gateway lists as the plan says (engines/plan/gateways.ts). `first-only`
+   * reproduces the edge before lists: the first gateway of a list only, no channel count
+   * at the edge, no failover. It exists only to prove that verify's SURV088 can fail.
+   */
+  readonly gatewayLists?: 'plan' | 'first-only';
 }

@@ -7,7 +7,7 @@
 // alone. The combinations covered always add up to the whole product.
 import type { ActorState, Branch, Scenario } from '../../grammar/src/index.js';
 import { simulate } from '../simulate/index.js';
-import type { SimulationResult } from '../simulate/types.js';
+import type { SimulateOptions, SimulationResult } from '../simulate/types.js';
 import { actorState, type CallKind, type Choice, type Dimension } from './space.js';
 
 export interface Run {
@@ -44,7 +44,7 @@ function watched(state: ActorState, consulted: Set<string>): ActorState {
   return Object.defineProperty({ ...state }, 'state', { enumerable: true, get: () => { consulted.add(state.actor); return name; } });
 }
 
-export function explore(branch: Branch, kind: CallKind, visit: (run: Run) => void): Exploration {
+export function explore(branch: Branch, kind: CallKind, visit: (run: Run) => void, options: Pick<SimulateOptions, 'gatewayLists'> = {}): Exploration {
   let explored = 0;
   let simulated = 0;
   const byActor = new Map(kind.dimensions.map((d) => [d.actor, d]));
@@ -59,7 +59,7 @@ export function explore(branch: Branch, kind: CallKind, visit: (run: Run) => voi
       title: 'verify', uri: branch.uri, origin: { kind: 'default' }, branch: branch.name,
       states: states.map((s) => watched(s, consulted)), events: kind.events, lossPercent: 0, seed: 1, expectations: [],
     };
-    const result = simulate(branch, scenario, { untilMs: horizonMs });
+    const result = simulate(branch, scenario, { untilMs: horizonMs, gatewayLists: options.gatewayLists });
     simulated++;
     for (const t of result.trace) consulted.add(t.to);
     // A copy: whoever reads the states later (the invariants) must not count as the run.

@@ -16,6 +16,8 @@ export interface VerifyOptions {
   readonly maxCombinations?: number;
   /** The edge's trust model (SimulateOptions.trust): `open` exists only to prove SURV086 can fail. */
   readonly trust?: 'model' | 'open';
+  /** Gateway lists (SimulateOptions.gatewayLists): `first-only` exists only to prove SURV088 can fail. */
+  readonly gatewayLists?: 'plan' | 'first-only';
 }
 
 export interface Violation {
@@ -45,7 +47,7 @@ export interface DetailedReport extends VerifyReport {
 
 export const defaultMaxCombinations = 4096;
 
-const groupOrder: readonly CallGroup[] = ['outbound', 'emergency', 'inbound', 'register', 'stranger'];
+const groupOrder: readonly CallGroup[] = ['outbound', 'emergency', 'local', 'inbound', 'register', 'stranger'];
 
 /** Explores `branch` and reports each invariant broken (once per invariant and kind of call). */
 export function verifyBranch(branch: Branch, options: VerifyOptions = {}): VerifyReport {
@@ -68,7 +70,7 @@ export function verifyBranchDetailed(branch: Branch, options: VerifyOptions = {}
         // The first run that breaks an invariant stands for it, unless a later one breaks it worse.
         if (!before || finding.weight > before.finding.weight) chosen.set(key, { finding, run });
       }
-    });
+    }, { gatewayLists: options.gatewayLists });
     explored += done.explored;
     simulated += done.simulated;
   }
@@ -119,7 +121,7 @@ function boundText(branch: Branch, kinds: readonly CallKind[], max: number): str
     const n = kinds.filter((k) => k.group === group).length;
     return n > 0 ? [`${n} ${word}`] : [];
   };
-  const calls = [...per('outbound', 'outbound'), ...per('emergency', 'emergency'), ...per('inbound', 'inbound'), ...per('register', 'REGISTER')];
+  const calls = [...per('outbound', 'outbound'), ...per('emergency', 'emergency'), ...per('local', 'local'), ...per('inbound', 'inbound'), ...per('register', 'REGISTER')];
   const upstreamCounts = [...new Set(branch.upstreams.map((u) => upstreamChoices(branch, u.probe !== undefined).length))].sort();
   const held = kinds.flatMap((k) => k.held.map((s) => `${s.actor} ${s.state}`));
   const heldText = held.length > 0 ? `; beyond it held: ${[...new Set(held)].join(', ')}` : '';

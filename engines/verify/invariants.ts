@@ -5,10 +5,14 @@ import { formatMs, type ActorState, type Branch, type Origin, type Scenario, typ
 import { callIdOf, reasonOf } from '../simulate/trace.js';
 import type { CallResult, SimulationResult, TraceEntry } from '../simulate/types.js';
 import { horizonMs } from './explore.js';
+import { checkGatewayList } from './gateways.js';
+import { checkLocalCall, isLocalCall } from './local-calls.js';
 import { outboundGateways, type CallGroup } from './space.js';
 import { combination, eventLine } from './text.js';
 
-export type Invariant = 'final-reply' | 'post-dial-budget' | 'emergency-reaches-gateway' | 'no-loop' | 'rang-not-redirected' | 'registration-survives' | 'trust-boundary';
+export type Invariant =
+  | 'final-reply' | 'post-dial-budget' | 'emergency-reaches-gateway' | 'no-loop' | 'rang-not-redirected' | 'registration-survives' | 'trust-boundary'
+  | 'local-stays-local' | 'gateway-list-carries';
 
 /** One code per invariant, documented in docs/diagnostics.md. */
 export const codes: Record<Invariant, string> = {
@@ -19,6 +23,8 @@ export const codes: Record<Invariant, string> = {
   'rang-not-redirected': 'SURV084',
   'registration-survives': 'SURV085',
   'trust-boundary': 'SURV086',
+  'local-stays-local': 'SURV087',
+  'gateway-list-carries': 'SURV088',
 };
 
 export interface Finding {
@@ -47,7 +53,8 @@ export function groupOf(branch: Branch, e: ScenarioEvent): CallGroup {
   if (e.kind === 'register') return 'register';
   if (e.kind === 'send') return 'stranger';
   if (e.callerKind === 'gateway') return 'inbound';
-  return !e.targetIsPhone && branch.outbound?.emergency.value.includes(e.target) ? 'emergency' : 'outbound';
+  if (!e.targetIsPhone && branch.outbound?.emergency.value.includes(e.target)) return 'emergency';
+  return isLocalCall(branch, e) ? 'local' : 'outbound';
 }
 
 /** Where a finding about a setting goes: the setting when it is written somewhere, else the branch's name. */
@@ -111,10 +118,12 @@ export function checkRun(branch: Branch, scenario: Scenario, result: SimulationR
     if (!call) return;
     const trace = result.trace.filter((t) => t.call === call.call);
     checkFinalReply(branch, call, trace, label, add);
-    if (group === 'outbound' || group === 'emergency') checkBudget(branch, scenario, call, trace, label, add);
+    if (group === 'outbound' || group === 'emergency' || group === 'local') checkBudget(branch, call, trace, label, add);
     if (group === 'emergency') checkEmergency(branch, scenario, call, label, add);
     checkLoop(branch, trace, label, add);
-    if (group === 'outbound') checkRang(branch, trace, label, add);
+    if (group === 'outbound' || group === 'local') checkRang(branch, trace, label, add);
+    if (group === 'outbound' || group === 'emergency') checkGatewayList(branch, scenario, call, trace, label, group === 'emergency', (message, origin) => add('gateway-list-carries', message, origin));
+    if (group === 'local') checkLocalCall(branch, call, trace, label, (message, origin) => add('local-stays-local', message, origin));
   });
   return findings;
 }
@@ -132,14 +141,12 @@ function checkFinalReply(branch: Branch, call: CallResult, trace: readonly Trace
   add('final-reply', `${label} gets no final reply within ${formatMs(horizonMs)}${what}`, branch.origin);
 }
 
-function checkBudget(branch: Branch, scenario: Scenario, call: CallResult, trace: readonly TraceEntry[], label: string, add: Add): void {
+function checkBudget(branch: Branch, call: CallResult, trace: readonly TraceEntry[], label: string, add: Add): void {
   const delay = call.postDialDelayMs;
   const budget = branch.timers.budgetMs.value;
   if (delay === undefined || delay <= budget) return;
-  // An upstream that sent 100 Trying holds the call on `ringing` (fr_inv_timer), as
-  // Kamailio does: that wait is ringing's, and no survival setting can shorten it.
-  const via = branch.outbound?.via.value ?? [];
-  if (via.some((u) => stateAt(scenario.states, u, call.startMs) === 'trying')) return;
+  // An upstream that sent only 100 Trying is held to `trying` like a silent one is to
+  // `no-answer`: its silence counts against the budget too.
   const first = trace.find((t) => t.to === call.caller && t.method === 'INVITE' && t.status !== undefined && t.status !== 100);
   const until = first ? `; it hears nothing until ${replyText(first)} at ${formatMs(first.atMs - call.startMs)}` : '';
   add('post-dial-budget', `post-dial delay ${formatMs(delay)} is over the budget of ${formatMs(budget)}: ${label}${until}`,
@@ -150,8 +157,8 @@ function checkEmergency(branch: Branch, scenario: Scenario, call: CallResult, la
   const gateways = outboundGateways(branch);
   const up = gateways.filter((g) => stateAt(scenario.states, g, call.startMs) === 'up');
   if (up.length === 0 || call.path.some((actor) => up.includes(actor))) return;
-  const target = branch.outbound?.emergencyGateway.value;
-  const why = target ? `it goes to ${target} (${stateAt(scenario.states, target, call.startMs)})` : 'it has no gateway';
+  const list = branch.outbound?.emergencyGateways.value ?? [];
+  const why = list.length > 0 ? `it goes to ${list.map((g) => `${g} (${stateAt(scenario.states, g, call.startMs)})`).join(', then ')}` : 'it has no gateway';
   add('emergency-reaches-gateway', `${label} (an emergency number) reaches no gateway that is up: ${why} while ${up.join(', ')} ${up.length === 1 ? 'is' : 'are'} up`,
     at(branch, branch.outbound?.emergencyGateway.origin, branch.outbound?.emergency.origin));
 }

@@ -2,6 +2,7 @@
 // each the actors it can reach with every state each can be in (docs/verify.md).
 import ipaddr from 'ipaddr.js';
 import type { ActorKind, ActorState, ActorStateName, Branch, ScenarioEvent, SendEvent, SentMethod } from '../../grammar/src/index.js';
+import { didPatternCalls, takenByPattern } from './numbers.js';
 
 /** One state an actor can be put in; `up` is the default, written as no state at all. */
 export interface Choice {
@@ -19,7 +20,7 @@ export interface Dimension {
   readonly choices: readonly Choice[];
 }
 
-export type CallGroup = 'outbound' | 'emergency' | 'inbound' | 'register' | 'stranger';
+export type CallGroup = 'outbound' | 'emergency' | 'local' | 'inbound' | 'register' | 'stranger';
 
 export interface CallKind {
   readonly group: CallGroup;
@@ -71,14 +72,14 @@ const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 export function outboundGateways(branch: Branch): string[] {
   const out = branch.outbound;
   if (!out) return [];
-  const survival = out.onTimeout.value.flatMap((a) => (a.kind === 'announce' ? [] : [a.gateway]));
-  const emergency = out.emergency.value.length > 0 && out.emergencyGateway.value !== undefined ? [out.emergencyGateway.value] : [];
+  const survival = out.onTimeout.value.flatMap((a) => (a.kind === 'announce' ? [] : a.gateways));
+  const emergency = out.emergency.value.length > 0 ? out.emergencyGateways.value : [];
   return unique([...emergency, ...survival]).filter((g) => branch.gateways.some((x) => x.name === g));
 }
 
 function survivalGateways(branch: Branch): string[] {
   const actions = branch.outbound?.onTimeout.value ?? [];
-  return unique(actions.flatMap((a) => (a.kind === 'announce' ? [] : [a.gateway]))).filter((g) => branch.gateways.some((x) => x.name === g));
+  return unique(actions.flatMap((a) => (a.kind === 'announce' ? [] : a.gateways))).filter((g) => branch.gateways.some((x) => x.name === g));
 }
 
 /** The phones a ring target (phone or group) reaches, in ring order. */
@@ -96,7 +97,7 @@ function freeNumber(branch: Branch, first: number): string {
     ...(branch.outbound?.emergency.value ?? []),
   ]);
   let n = first;
-  while (taken.has(String(n))) n++;
+  while (taken.has(String(n)) || takenByPattern(branch, String(n))) n++;
   return String(n);
 }
 
@@ -142,9 +143,27 @@ function bounded(group: CallGroup, events: readonly ScenarioEvent[], all: readon
 }
 
 /**
+ * The local calls verify places: from `caller` to the first other phone's extension and
+ * to the first group's number, whatever `local-calls` says (with `off` they may break SURV087).
+ */
+export function localCallKinds(branch: Branch, caller: string, via: readonly string[], max: number): CallKind[] {
+  const emergency = new Set(branch.outbound?.emergency.value ?? []);
+  const phone = branch.phones.find((p) => p.name !== caller && p.extension.value !== undefined && !emergency.has(p.extension.value));
+  const group = branch.groups.find((g) => g.number.value !== undefined && !emergency.has(g.number.value));
+  const targets = [
+    ...(phone ? [{ number: phone.extension.value!, phones: [phone.name] }] : []),
+    ...(group ? [{ number: group.number.value!, phones: phonesOf(branch, group.name) }] : []),
+  ];
+  return targets.map((t) => {
+    const event: ScenarioEvent = { kind: 'call', caller, callerKind: 'phone', target: t.number, targetIsPhone: false, atMs: 0, origin: { kind: 'default' } };
+    return bounded('local', [event], dims(branch, [...via, ...survivalGateways(branch), ...t.phones.filter((p) => p !== caller)]), max);
+  });
+}
+
+/**
  * The calls verify places in `branch`, one per run: an ordinary outbound number from a
  * LAN phone (again once probing has settled, when the chain is probed), each emergency
- * number, an inbound call from each inbound gateway to the ring chain and to each DID,
+ * number, a local call to another phone's extension and to a group's number, an inbound call from each inbound gateway to the ring chain and to each DID,
  * and a REGISTER.
  */
 export function callKinds(branch: Branch, maxCombinations: number): CallKind[] {
@@ -164,6 +183,7 @@ export function callKinds(branch: Branch, maxCombinations: number): CallKind[] {
     for (const n of out.emergency.value) {
       kinds.push(bounded('emergency', [call(caller.name, 'phone', n)], dims(branch, [...outboundGateways(branch), ...via]), maxCombinations));
     }
+    kinds.push(...localCallKinds(branch, caller.name, via, maxCombinations));
   }
   const inbound = branch.inbound;
   if (inbound) {
@@ -171,7 +191,7 @@ export function callKinds(branch: Branch, maxCombinations: number): CallKind[] {
     const number = freeNumber(branch, 900000000);
     for (const gw of inbound.from.value.filter((g) => branch.gateways.some((x) => x.name === g))) {
       if (chain.length > 0) kinds.push(bounded('inbound', [call(gw, 'gateway', number)], dims(branch, chain), maxCombinations));
-      for (const did of inbound.dids) {
+      for (const did of [...inbound.dids, ...didPatternCalls(branch)]) {
         kinds.push(bounded('inbound', [call(gw, 'gateway', did.number)], dims(branch, phonesOf(branch, did.target)), maxCombinations));
       }
     }

@@ -12,7 +12,9 @@ export interface Span {
 
 /** The shape a literal token had in the source. */
 export type ValueType =
-  | 'name' | 'keyword' | 'number' | 'duration' | 'address' | 'uri' | 'string' | 'class' | 'percent';
+  | 'name' | 'keyword' | 'number' | 'duration' | 'address' | 'uri' | 'string' | 'class' | 'percent'
+  /** Digits then uppercase X, one per any digit: `9441231XX`. */
+  | 'pattern';
 
 /** One literal from the source: a name, a number, a duration, an address, a string... */
 export interface Value extends Span {
@@ -43,13 +45,15 @@ export type PropertyKey =
   // upstream (probe options are flattened to probe-*)
   | 'proxy' | 'probe' | 'probe-every' | 'probe-timeout' | 'probe-down-after' | 'probe-up-after' | 'probe-holdoff'
   // timers
-  | 'no-answer' | 'ringing' | 't1' | 't2' | 'budget'
+  | 'no-answer' | 'ringing' | 'trying' | 't1' | 't2' | 'budget'
   // register
   | 'forward' | 'with-path' | 'keep-local-copy'
   // rewrite
   | 'match' | 'strip' | 'prefix'
   // limits (the window after `per` is flattened to *-window, like probe options)
-  | 'per-source' | 'per-source-window' | 'outside' | 'outside-window' | 'max-expires' | 'max-contacts';
+  | 'per-source' | 'per-source-window' | 'outside' | 'outside-window' | 'max-expires' | 'max-contacts'
+  // tls
+  | 'certificate' | 'key' | 'ca';
 
 type Node = Span;
 
@@ -77,7 +81,7 @@ export interface ContainerNode extends Node {
 
 export type Setting =
   | EdgeNode | LanNode | GatewayNode | UpstreamNode | TimersNode | PhoneNode | GroupNode
-  | RegisterNode | LimitsNode | OutboundNode | InboundNode;
+  | RegisterNode | LimitsNode | OutboundNode | InboundNode | TlsNode;
 
 export interface ListenNode extends Node {
   readonly kind: 'Listen';
@@ -99,6 +103,21 @@ export interface GatewayNode extends Node {
   readonly kind: 'Gateway';
   readonly name: Value | undefined;
   readonly properties: readonly Property[];
+  /** Called-number rules for calls sent to this gateway (they replace the outbound block's). */
+  readonly rewrites: readonly RewriteNode[];
+  /** Calling-number presentation for calls sent to this gateway. */
+  readonly callerIds: readonly CallerIdNode[];
+}
+
+/** `caller-id NUMBER [for EXTENSION] [private]`: the calling number presented to a gateway. */
+export interface CallerIdNode extends Node {
+  readonly kind: 'CallerId';
+  /** The number presented (a number or a pattern whose Xs the extension's last digits fill). */
+  readonly number: Value | undefined;
+  /** The extensions it applies to (a number or a pattern); undefined for everyone else. */
+  readonly extensions: Value | undefined;
+  /** `private`: `Privacy: id`, the gateway withholds the number from the called party. */
+  readonly private: Span | undefined;
 }
 
 export interface UpstreamNode extends Node {
@@ -119,11 +138,15 @@ export interface PhoneNode extends Node {
   /** The fixed address after `at`; undefined for `registered` phones or on errors. */
   readonly address: Value | undefined;
   readonly registered: Span | undefined;
+  /** `transport udp|tcp|tls` after the address (or `registered`). */
+  readonly transport: Property | undefined;
 }
 
 export interface GroupNode extends Node {
   readonly kind: 'Group';
   readonly name: Value | undefined;
+  /** The group's extension number (`group shop 200 parallel [...]`), when written. */
+  readonly number: Value | undefined;
   readonly mode: Value | undefined;
   readonly members: readonly Value[];
   readonly ring: Value | undefined;
@@ -139,13 +162,25 @@ export interface LimitsNode extends Node {
   readonly properties: readonly Property[];
 }
 
+/** `tls { certificate "PATH"  key "PATH"  ca "PATH" }`: the files of the edge's TLS listen sockets. */
+export interface TlsNode extends Node {
+  readonly kind: 'Tls';
+  readonly properties: readonly Property[];
+}
+
 export interface OutboundNode extends Node {
   readonly kind: 'Outbound';
   readonly via: readonly Value[];
   readonly items: readonly OutboundItem[];
 }
 
-export type OutboundItem = OnTimeoutNode | PassNode | EmergencyNode | RewriteNode;
+export type OutboundItem = OnTimeoutNode | PassNode | EmergencyNode | RewriteNode | LocalCallsNode;
+
+/** `local-calls survival|always|off`: when a call to a branch extension stays in the branch. */
+export interface LocalCallsNode extends Node {
+  readonly kind: 'LocalCalls';
+  readonly mode: Value | undefined;
+}
 
 export interface OnTimeoutNode extends Node {
   readonly kind: 'OnTimeout';
@@ -157,7 +192,10 @@ export interface SurvivalActionNode extends Node {
   readonly keywordSpan: Span;
   readonly code: Value | undefined;
   readonly text: StringValue | undefined;
+  /** The first gateway of `targets` (undefined for an announcement or when none was written). */
   readonly target: Value | undefined;
+  /** `redirect 302 to lte, isdn`: the gateways in the order they are tried. */
+  readonly targets: readonly Value[];
 }
 
 export interface PassNode extends Node {
@@ -169,7 +207,10 @@ export interface PassNode extends Node {
 export interface EmergencyNode extends Node {
   readonly kind: 'Emergency';
   readonly numbers: readonly Value[];
+  /** The first gateway of `gateways`, when `direct to` was written. */
   readonly gateway: Value | undefined;
+  /** `direct to isdn, lte`: the gateways in the order they are tried. */
+  readonly gateways: readonly Value[];
 }
 
 export interface RewriteNode extends Node {
@@ -183,7 +224,7 @@ export interface InboundNode extends Node {
   readonly items: readonly InboundItem[];
 }
 
-export type InboundItem = RingChainNode | DidNode;
+export type InboundItem = RingChainNode | DidNode | RewriteNode;
 
 export interface RingStepNode extends Node {
   readonly kind: 'RingStep';
@@ -198,7 +239,9 @@ export interface RingChainNode extends Node {
 
 export interface DidNode extends Node {
   readonly kind: 'Did';
+  /** A number, or a pattern (`9441231XX`). */
   readonly number: Value | undefined;
+  /** A phone or group name, or an extension pattern (`1XX`: the called number's last digits). */
   readonly target: Value | undefined;
 }
 

@@ -19,6 +19,9 @@ export const keywordWords = [
   'stranger', 'sends', 'route', 'to-tag', 'receives', 'nothing',
   'limits', 'per-source', 'per', 'outside', 'max-expires', 'max-contacts',
   'udp', 'tcp', 'tls', 'bri', 'pri', 'fxo', 'trunk',
+  'local-calls', 'survival', 'always', 'off',
+  'caller-id', 'private',
+  'certificate', 'key', 'ca',
 ] as const;
 export type KeywordWord = (typeof keywordWords)[number];
 
@@ -34,7 +37,7 @@ export const gatewayKindWords = ['bri', 'pri', 'fxo', 'trunk'] as const satisfie
 
 /** The blocks of the language; `top` is the file itself. */
 export type BlockKind =
-  | 'top' | 'container' | 'gateway' | 'upstream' | 'timers' | 'register' | 'limits' | 'outbound' | 'on-timeout' | 'rewrite'
+  | 'top' | 'container' | 'gateway' | 'upstream' | 'timers' | 'register' | 'limits' | 'tls' | 'outbound' | 'on-timeout' | 'rewrite'
   | 'inbound' | 'scenario';
 
 export interface BlockSpec {
@@ -44,24 +47,27 @@ export interface BlockSpec {
   readonly statements: readonly string[];
   /** Each statement may be given once (a second is reported), so an editor need not offer it again. */
   readonly onceEach: boolean;
+  /** In an `onceEach` block, the statements that may still be given again (`caller-id` lines, `rewrite` rules). */
+  readonly repeatable?: readonly string[];
 }
 
 export const blocks: Readonly<Record<BlockKind, BlockSpec>> = {
   top: { openers: [], statements: ['branch', 'profile', 'scenario', 'use'], onceEach: false },
   container: {
     openers: ['branch', 'profile'],
-    statements: ['edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'limits', 'outbound', 'inbound'],
+    statements: ['edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'limits', 'tls', 'outbound', 'inbound'],
     onceEach: false,
   },
-  gateway: { openers: ['gateway'], statements: ['address', 'transport', 'kind', 'channels'], onceEach: true },
+  gateway: { openers: ['gateway'], statements: ['address', 'transport', 'kind', 'channels', 'probe', 'rewrite', 'caller-id'], onceEach: true, repeatable: ['rewrite', 'caller-id'] },
   upstream: { openers: ['upstream'], statements: ['proxy', 'transport', 'probe'], onceEach: true },
-  timers: { openers: ['timers'], statements: ['no-answer', 'ringing', 't1', 't2', 'budget'], onceEach: true },
+  timers: { openers: ['timers'], statements: ['no-answer', 'ringing', 'trying', 't1', 't2', 'budget'], onceEach: true },
   register: { openers: ['register'], statements: ['forward', 'keep local copy'], onceEach: true },
   limits: { openers: ['limits'], statements: ['per-source', 'outside', 'max-expires', 'max-contacts'], onceEach: true },
-  outbound: { openers: ['outbound'], statements: ['on timeout', 'pass', 'emergency', 'rewrite'], onceEach: false },
+  tls: { openers: ['tls'], statements: ['certificate', 'key', 'ca'], onceEach: true },
+  outbound: { openers: ['outbound'], statements: ['on timeout', 'pass', 'emergency', 'rewrite', 'local-calls'], onceEach: false },
   'on-timeout': { openers: ['on'], statements: ['announce', 'redirect', 'relay to'], onceEach: false },
   rewrite: { openers: ['rewrite'], statements: ['match', 'strip', 'prefix'], onceEach: true },
-  inbound: { openers: ['inbound'], statements: ['ring', 'did'], onceEach: false },
+  inbound: { openers: ['inbound'], statements: ['ring', 'did', 'rewrite'], onceEach: false },
   scenario: { openers: ['scenario'], statements: ['expect', 'network loss', 'seed', 'stranger'], onceEach: false },
 };
 
@@ -72,6 +78,13 @@ export const probeFields: readonly string[] = ['every', 'timeout', 'down after',
 export const groupModes: readonly { readonly word: KeywordWord; readonly detail: string }[] = [
   { word: 'parallel', detail: 'ring every member at once' },
   { word: 'serial', detail: 'ring members one after another' },
+];
+
+/** When a call from a phone of the branch to a number of the branch stays in the branch (`local-calls`). */
+export const localCallModes: readonly { readonly word: KeywordWord; readonly detail: string }[] = [
+  { word: 'survival', detail: 'default · only once the upstreams failed' },
+  { word: 'always', detail: 'never through the upstream' },
+  { word: 'off', detail: 'upstream and gateway, as any number' },
 ];
 
 /** The kinds of actor a scenario line starts with. */
@@ -117,7 +130,7 @@ export type NameKind = 'gateway' | 'upstream' | 'phone' | 'group';
 
 /** A duration's slot: the setting whose default and usual values apply. */
 export type DurationSlot =
-  | 'no-answer' | 'ringing' | 't1' | 't2' | 'budget' | 'every' | 'timeout' | 'holdoff' | 'ring' | 'for'
+  | 'no-answer' | 'ringing' | 'trying' | 't1' | 't2' | 'budget' | 'every' | 'timeout' | 'holdoff' | 'ring' | 'for'
   | 'time' | 'per' | 'max-expires';
 
 /** A value the user writes and no list can offer. */
@@ -201,11 +214,13 @@ export const follows: Partial<Readonly<Record<KeywordWord, readonly Follow[]>>> 
   direct: always(keyword('to')),
   then: always(keyword('ring', 'inbound')),
   ring: [{ when: { prev: [']'] }, next: [duration('ring')] }, { next: [names('phone', 'group')] }],
-  for: always(duration('for')),
+  for: [{ when: { prev2: 'caller-id' }, next: [literal('digits')] }, { next: [duration('for')] }],
+  'caller-id': always(literal('digits')),
   every: always(duration('every')),
   holdoff: always(duration('holdoff')),
   'no-answer': [{ when: outsideScenario, next: [duration('no-answer')] }],
   ringing: [{ when: outsideScenario, next: [duration('ringing')] }],
+  trying: [{ when: outsideScenario, next: [duration('trying')] }],
   t1: [{ when: outsideScenario, next: [duration('t1')] }],
   t2: [{ when: outsideScenario, next: [duration('t2')] }],
   budget: [{ when: outsideScenario, next: [duration('budget')] }],
@@ -258,7 +273,11 @@ export const follows: Partial<Readonly<Record<KeywordWord, readonly Follow[]>>> 
   // `edge listen udp ADDRESS`: an address comes next.
   udp: [{ when: { prev: ['listen', ','] }, next: [literal('address')] }],
   tcp: [{ when: { prev: ['listen', ','] }, next: [literal('address')] }],
-  tls: [{ when: { prev: ['listen', ','] }, next: [literal('address')] }],
+  // `tls {` opens the TLS settings of a branch.
+  tls: [{ when: { prev: ['listen', ','] }, next: [literal('address')] }, { when: { block: 'container' }, next: [literal('block')] }],
+  certificate: always(literal('string')),
+  key: always(literal('string')),
+  ca: always(literal('string')),
   gets: always({ kind: 'code', suggest: 'any' }),
   expect: always(names('phone', 'gateway', 'upstream')),
   marked: always(keyword('down', 'marked')),
@@ -288,6 +307,7 @@ export const follows: Partial<Readonly<Record<KeywordWord, readonly Follow[]>>> 
   limits: always(literal('block')),
   parallel: always(literal('members')),
   serial: always(literal('members')),
+  'local-calls': always({ kind: 'keywords', phrases: localCallModes.map((m) => m.word) }),
 };
 
 /**
@@ -304,6 +324,7 @@ export const afterValue: Partial<Readonly<Record<KeywordWord, readonly string[]>
   for: ['then'],
   redirect: ['to'],
   did: ['to'],
+  'caller-id': ['for', 'private'],
   emergency: ['direct to'],
   'per-source': ['per'],
   outside: ['per'],
@@ -343,11 +364,11 @@ export const keywordDocs: Readonly<Record<KeywordWord, KeywordDoc>> = {
   gateway: { syntax: 'gateway NAME { address ADDR  kind bri|pri|fxo|trunk  [channels N]  [transport T] }', text: 'A local SIP↔PSTN gateway: where survival calls go when the upstreams give no reply. Its channel count bounds the concurrent survival calls.', kamailio: 'the destination set in `$du` before `t_relay()` (or the host of a 3xx Contact)' },
   address: { syntax: 'address IP[:PORT]', text: 'The gateway\'s IP address and port (port default 5060).', default: 'port 5060' },
   kind: { syntax: 'kind bri|pri|fxo|trunk', text: 'The kind of PSTN line behind the gateway, which sets the default channel count: `bri` 2, `pri` 30, `fxo` 1, `trunk` (a SIP trunk) none (`channels` required). Required.' },
-  channels: { syntax: 'channels N', text: 'How many calls the gateway carries at once. A BRI line has 2 B channels, so for `bri` it must be a multiple of 2.', default: 'bri 2, pri 30, fxo 1; trunk: required' },
-  transport: { syntax: 'transport udp|tcp|tls', text: 'The transport to reach this peer over. For an upstream, the default is the proxy URI\'s `;transport=` parameter, else udp.', rfc: 'RFC 3261 §18 (transport layer)', default: 'udp' },
+  channels: { syntax: 'channels N', text: 'How many calls the gateway carries at once. A BRI line has 2 B channels, so for `bri` it must be a multiple of 2. The edge counts the calls holding each gateway, both directions (a call from the gateway holds one too): a full gateway is skipped without sending, and the next of a gateway list is tried; with none left the phone gets 503 No Gateway Available. Emergency calls are never held back by the count.', kamailio: 'dialog module: `dlg_manage()`, `set_dlg_profile("gw", "NAME")`, `get_profile_size("gw", "NAME", "$var(n)")` (`profiles_with_value`)', default: 'bri 2, pri 30, fxo 1; trunk: required' },
+  transport: { syntax: 'transport udp|tcp|tls', text: 'The transport to reach this peer over. For an upstream, the default is the proxy URI\'s `;transport=` parameter, else udp. For a phone, what it sends and is reached over (a registered phone: what it registers over); the edge must listen on it.', kamailio: '`;transport=` of the URI relayed to (a registered phone: the socket usrloc saved)', rfc: 'RFC 3261 §18 (transport layer)', default: 'udp' },
   upstream: { syntax: 'upstream NAME { proxy SIP-URI  [transport T]  [probe options ...] }', text: 'A central proxy or PBX. Calls from the LAN go to the upstreams of `via`, in order; when one gives no reply at all the next is tried.', kamailio: 'a dispatcher destination; failover by `t_on_failure` + `ds_next_dst()`' },
   proxy: { syntax: 'proxy SIP-URI', text: 'The upstream\'s SIP URI (`sip:` or `sips:`, host, port, `;transport=`). Required.', rfc: 'RFC 3261 §19.1 (SIP URIs)' },
-  probe: { syntax: 'probe options every D timeout D down after N up after N holdoff D', text: 'Keepalive probing with SIP OPTIONS. While an upstream is marked down, calls skip it and go straight to survival instead of each waiting its own no-answer.', kamailio: 'dispatcher `ds_ping_method="OPTIONS"`, `ds_ping_interval`, `ds_probing_threshold`, `ds_inactive_threshold`, `ds_probing_mode`', rfc: 'RFC 3261 §11 (OPTIONS)' },
+  probe: { syntax: 'probe options every D timeout D down after N up after N holdoff D', text: 'Keepalive probing with SIP OPTIONS, of an upstream or a gateway. While an upstream is marked down, calls skip it and go straight to survival instead of each waiting its own no-answer; while a gateway is, every gateway list skips it (a gateway takes no `holdoff`).', kamailio: 'dispatcher `ds_ping_method="OPTIONS"`, `ds_ping_interval`, `ds_probing_threshold`, `ds_inactive_threshold`, `ds_probing_mode`', rfc: 'RFC 3261 §11 (OPTIONS)' },
   options: { syntax: 'probe options ...', text: 'Probes are SIP OPTIONS requests; any final reply counts as alive.', kamailio: 'dispatcher `ds_ping_method="OPTIONS"`', rfc: 'RFC 3261 §11' },
   every: { syntax: 'every DURATION', text: 'The interval between two OPTIONS probes.', kamailio: 'dispatcher `ds_ping_interval`', default: '15s' },
   timeout: { syntax: 'timeout DURATION', text: 'How long one OPTIONS probe waits for a reply before it counts as failed.', kamailio: 'tm timeout of the probe transaction (`fr_timer` for the OPTIONS)', default: '2s' },
@@ -355,16 +376,16 @@ export const keywordDocs: Readonly<Record<KeywordWord, KeywordDoc>> = {
   up: { syntax: 'up after N', text: 'Successful probes in a row that mark the upstream up again.', kamailio: 'dispatcher `ds_inactive_threshold`', default: '3' },
   after: { syntax: 'down after N / up after N', text: 'The number of probes in a row before the upstream\'s state changes.', kamailio: 'dispatcher `ds_probing_threshold` / `ds_inactive_threshold`' },
   holdoff: { syntax: 'holdoff DURATION', text: 'The least time an upstream stays marked down before calls fail back to it, so a flapping link does not bounce calls back and forth. surv only: the exported routing enforces it.', default: '0s' },
-  timers: { syntax: 'timers { no-answer D  ringing D  t1 D  t2 D  budget D }', text: 'The transaction timers of the edge proxy and the post-dial budget. Merged field by field through profiles.', kamailio: 'tm module parameters' },
+  timers: { syntax: 'timers { no-answer D  ringing D  trying D  t1 D  t2 D  budget D }', text: 'The transaction timers of the edge proxy and the post-dial budget. Merged field by field through profiles.', kamailio: 'tm module parameters' },
   'no-answer': { syntax: 'no-answer DURATION', text: 'The time an upstream has to send any reply (even a 100 Trying) before it counts as gone and the next upstream, then survival, is tried.', kamailio: 'tm `fr_timer`', rfc: 'bounded by Timer B = 64×T1 (RFC 3261 §17.1.1.2)', default: '10s (Kamailio\'s own default is 30s)' },
-  ringing: { syntax: 'ringing DURATION', text: 'How long a call may ring once a provisional reply arrived. Must be at least no-answer.', kamailio: 'tm `fr_inv_timer`', default: '120s' },
+  ringing: { syntax: 'ringing DURATION', text: 'How long a call may ring once a provisional reply arrived (for a call to an upstream: a reply above 100). Must be at least no-answer and trying.', kamailio: 'tm `fr_inv_timer`', default: '120s' },
   t1: { syntax: 't1 DURATION', text: 'The retransmission base: an estimate of the round-trip time. INVITEs over UDP are resent at T1, 2×T1, 4×T1, ... (Timer A); Timer B is 64×T1.', kamailio: 'tm `retr_timer1`', rfc: 'RFC 3261 §17.1.1.1 (T1)', default: '500ms' },
   t2: { syntax: 't2 DURATION', text: 'The retransmission cap: the longest interval between retransmissions of non-INVITE requests and INVITE responses.', kamailio: 'tm `retr_timer2`', rfc: 'RFC 3261 §17.1.1.1 (T2), §17.1.2.2', default: '4s' },
   budget: { syntax: 'budget DURATION', text: 'The longest post-dial delay a user will accept. The worst case (every upstream of `via` timing out in turn: upstreams × no-answer) must fit in it. surv only.', default: '20s' },
-  phone: { syntax: 'phone NAME EXTENSION (at ADDRESS | registered)', text: 'A phone of the branch: its extension (the SIP user) and either a fixed address inside a LAN or `registered`.' },
+  phone: { syntax: 'phone NAME EXTENSION (at ADDRESS | registered) [transport udp|tcp|tls]', text: 'A phone of the branch: its extension (the SIP user), either a fixed address inside a LAN or `registered`, and the transport it speaks (default udp).' },
   at: { syntax: 'phone NAME EXT at ADDRESS', text: 'The phone\'s fixed IP address; it must lie inside a LAN of the branch.' },
   registered: { syntax: 'phone NAME EXT registered', text: 'The phone has no fixed address and is reached through its registration (in survival only with `keep local copy`).', kamailio: 'registrar `lookup("location")`' },
-  group: { syntax: 'group NAME parallel|serial [MEMBER, ...] [ring DURATION]', text: 'Phones rung together (`parallel`) or one after another (`serial`).', rfc: 'RFC 3261 §16.6 (forking)' },
+  group: { syntax: 'group NAME [NUMBER] parallel|serial [MEMBER, ...] [ring DURATION]', text: 'Phones rung together (`parallel`) or one after another (`serial`). With a NUMBER the group is an extension of the branch too (shared with the phones\' extensions): a phone dialling it in survival rings the members from the edge (`local-calls`).', rfc: 'RFC 3261 §16.6 (forking)' },
   parallel: { syntax: 'group NAME parallel [...]', text: 'Ring every member at once; the first to answer takes the call.', kamailio: 'parallel forking: one branch per member (`append_branch()`), `t_relay()`', rfc: 'RFC 3261 §16.6' },
   serial: { syntax: 'group NAME serial [...] ring D', text: 'Ring the members one after another, each for the group\'s ring time.', kamailio: 'serial forking: `t_load_contacts()` / `t_next_contacts()` with `t_set_fr()`' },
   ring: { syntax: 'ring TARGET [for DURATION] / group ... ring DURATION', text: 'In an inbound chain: ring a phone or group (for `for` time, default the group\'s ring time or 20s). After a group: the group\'s ring time.', kamailio: '`t_set_fr()` per step, next step in `failure_route`', default: '20s' },
@@ -386,27 +407,29 @@ export const keywordDocs: Readonly<Record<KeywordWord, KeywordDoc>> = {
   via: { syntax: 'via UPSTREAM, ...', text: 'The upstreams, tried in order. The worst post-dial delay is their number × no-answer.', kamailio: 'dispatcher set order; `ds_next_dst()` in `failure_route`' },
   on: { syntax: 'on timeout { [announce CODE "TEXT"]  redirect CODE to GW | relay to GW }', text: 'What happens when the last upstream timed out with no reply at all. A call that got any reply is never diverted.', kamailio: '`failure_route` with `t_branch_timeout()` and not `t_branch_replied()`', rfc: 'RFC 3261 §17.1.1.2 (Timer B)' },
   announce: { syntax: 'announce CODE "TEXT"', text: 'Send a provisional reply (101-199) whose reason phrase the phone may show, e.g. `181 "Survival Activated - please standby"`. Optional, and first.', kamailio: 'tm `t_reply()` with a 1xx', rfc: 'RFC 3261 §21.1 (provisional 1xx)' },
-  redirect: { syntax: 'redirect CODE to GATEWAY', text: 'Answer with a 3xx whose `Contact: sip:<dialled number>@<gateway>` makes the phone redial through the gateway. 302 is the interoperable choice; 380 is accepted with a warning.', kamailio: '`append_to_reply("Contact: ...")` + `t_reply("302", ...)`', rfc: 'RFC 3261 §21.3 (redirection 3xx), §8.1.3.4' },
-  relay: { syntax: 'relay to GATEWAY', text: 'The edge proxy itself sends the call on to the gateway; the phone sees no redirect.', kamailio: '`$du = "sip:gw"` + `t_relay()` in `failure_route`' },
+  redirect: { syntax: 'redirect CODE to GATEWAY, ...', text: 'Answer with a 3xx whose `Contact: sip:<dialled number>@<gateway>` makes the phone redial through the gateway: the first of the list that is not marked down and has a free channel (none: 503 No Gateway Available). 302 is the interoperable choice; 380 is accepted with a warning.', kamailio: '`append_to_reply("Contact: ...")` + `t_reply("302", ...)`', rfc: 'RFC 3261 §21.3 (redirection 3xx), §8.1.3.4' },
+  relay: { syntax: 'relay to GATEWAY, ...', text: 'The edge proxy itself sends the call on to the gateways in order; the phone sees no redirect. A gateway marked down or full is skipped; the next is tried on no reply, a failed send, 408, 486, 503 or 600. With none left: 503 No Gateway Available.', kamailio: '`$du = "sip:gw"` + `t_relay()` in `failure_route`, the next gateway from `failure_route` (`t_check_status("408|486|503|600")`); channels by dialog profiles' },
   to: { syntax: '... to NAME', text: 'The gateway (or, for `did`, the phone or group) the call goes to.' },
   pass: { syntax: 'pass all | pass CODE|CLASS, ...', text: 'The upstream final replies passed to the phone. A final reply not in the list is treated like a timeout (survival).', default: 'all', rfc: 'RFC 3261 §16.7 (response processing)' },
   all: { syntax: 'pass all', text: 'Every final reply of an upstream goes back to the phone unchanged.' },
-  emergency: { syntax: 'emergency NUMBER, ... [direct to GATEWAY]', text: 'Numbers that always go straight to a gateway, upstream or not, and are never rewritten.', default: 'the survival gateway, else the first gateway' },
-  direct: { syntax: 'emergency ... direct to GATEWAY', text: 'The gateway emergency calls go to.', default: 'the survival gateway, else the first gateway' },
-  rewrite: { syntax: 'rewrite { match PREFIX  strip N  prefix DIGITS }', text: 'Change numbers sent to a gateway in survival; the first rule whose `match` fits applies. Emergency numbers are never rewritten.', kamailio: 'core `strip()` / `prefix()` on `$rU`' },
+  emergency: { syntax: 'emergency NUMBER, ... [direct to GATEWAY, ...]', text: 'Numbers that always go straight to a gateway, upstream or not, and are never rewritten. The gateways are tried in order, as for the survival relay, but the edge\'s channel count never holds an emergency call back: a gateway with no line refuses it and the next is tried.', default: 'the survival gateways, else the first gateway' },
+  direct: { syntax: 'emergency ... direct to GATEWAY, ...', text: 'The gateways emergency calls go to, in order.', kamailio: '`$du` + `t_relay()`, the next from `failure_route`', default: 'the survival gateways, else the first gateway' },
+  rewrite: { syntax: 'rewrite { match PREFIX  strip N  prefix DIGITS }', text: 'Change a called number; the first rule whose `match` fits applies. In `outbound`: numbers sent to a gateway in survival. In `gateway NAME`: numbers sent to that gateway (they replace the outbound rules for it). In `inbound`: the number a gateway\'s call asks for, before the dids are matched. Emergency numbers are never rewritten.', kamailio: 'core `strip()` / `prefix()` on `$rU`', rfc: 'ITU-T E.164 (international numbers, `+` and country code)' },
+  'caller-id': { syntax: 'caller-id NUMBER [for EXTENSION] [private]', text: 'The calling number the gateway is told for calls the edge sends it: `caller-id +349441231XX for 1XX` (the caller\'s last digits fill the Xs), `caller-id +34944123000` for every other caller; the first that fits applies. `private` asks the gateway to withhold it (CLIR).', kamailio: 'textops `append_hf("P-Asserted-Identity: <sip:NUMBER@EDGE>")` after `remove_hf`, a match on `$fU`', rfc: 'RFC 3325 §9.1 (P-Asserted-Identity)' },
+  private: { syntax: 'caller-id NUMBER [for EXTENSION] private', text: 'Present the number to the gateway but ask it to withhold it from the called party (calling line identification restriction).', kamailio: 'textops `append_hf("Privacy: id")`', rfc: 'RFC 3323 §4.2, RFC 3325 §9.3 (Privacy: id)' },
   match: { syntax: 'match PREFIX', text: 'The rule applies to numbers starting with this prefix (no `match`: every number).', kamailio: '`$rU =~ "^PREFIX"`' },
   strip: { syntax: 'strip N', text: 'Remove the first N digits.', kamailio: 'core `strip(N)`' },
   prefix: { syntax: 'prefix DIGITS', text: 'Put these digits in front (after `strip`).', kamailio: 'core `prefix("DIGITS")`' },
   inbound: { syntax: 'inbound from GATEWAY, ... { ring TARGET [for D] then ring ...  did NUMBER to TARGET }', text: 'Calls arriving from the named gateways: ring the chain, step by step, or send a called number straight to a phone or group.', kamailio: 'dispatcher `ds_is_from_list()` to tell the gateway\'s calls apart' },
   then: { syntax: 'ring A [for D] then ring B', text: 'The next step of the ring chain, when the previous one was not answered in time.', kamailio: 'the next step in `failure_route`' },
-  did: { syntax: 'did NUMBER to TARGET', text: 'A called number (DID) sent straight to a phone or group instead of the ring chain.', kamailio: 'a match on `$rU`' },
+  did: { syntax: 'did NUMBER|PATTERN to TARGET|EXTENSION-PATTERN', text: 'A called number (DID) sent straight to a phone or group instead of the ring chain. A pattern (`did 9441231XX to front`) takes every number whose Xs are any digits; `did 9441231XX to 1XX` lets the last digits pick the extension. Exact dids first, then patterns in written order.', kamailio: 'a match on `$rU` (`=~ "^9441231[0-9]{2}$"` for a pattern)' },
   for: { syntax: 'ring TARGET for DURATION', text: 'How long this step rings before the next.', kamailio: '`t_set_fr()` (fr_inv_timer of the step)', default: 'the group\'s ring time, or 20s' },
   scenario: { syntax: 'scenario "TITLE" in BRANCH { states  events  expectations }', text: 'A named situation the simulator plays in one branch; scenarios are not exported to Kamailio.' },
   in: { syntax: 'scenario "TITLE" in BRANCH', text: 'The branch the scenario runs in.' },
   silent: { syntax: 'ACTOR silent', text: `The actor sends nothing at all: no 100, no final reply (${sim}).` },
   slow: { syntax: 'ACTOR slow DURATION', text: `Every reply of the actor is delayed by the duration (upstreams and gateways; ${sim}).` },
   answers: { syntax: 'ACTOR answers [CODE] [after DURATION]', text: `The actor answers calls, with CODE (default 200) after the delay (${sim}).` },
-  trying: { syntax: 'UPSTREAM trying', text: `The upstream sends 100 Trying, then nothing: the call is "replied", so it is never diverted (${sim}).` },
+  trying: { syntax: 'trying DURATION', text: 'How long a call to an upstream that answered only 100 Trying may wait for a ringing (18x) or final reply. When it runs out the upstream counts as silent: the next upstream, then survival, as for no reply at all. At most ringing.', kamailio: 'tm `fr_inv_timer` set with `t_set_fr()` on each relay to an upstream, raised to ringing by `t_set_fr()` in the `onreply_route` on a reply above 100', rfc: 'RFC 3261 §17.2.1 (a 100 Trying within 200 ms), §16.7 (provisional responses)', default: 'the no-answer value' },
   ignores: { syntax: 'UPSTREAM ignores invite / PHONE ignores redirect', text: `The upstream answers OPTIONS probes but not INVITEs; or the phone does not follow 3xx redirects (${sim}).` },
   invite: { syntax: 'UPSTREAM ignores invite', text: `The upstream answers OPTIONS (so probing says up) but never answers an INVITE (${sim}).` },
   flapping: { syntax: 'UPSTREAM flapping down DURATION up DURATION', text: `The upstream alternates between silent and up (${sim}).` },
@@ -432,10 +455,23 @@ export const keywordDocs: Readonly<Record<KeywordWord, KeywordDoc>> = {
   seed: { syntax: 'seed NUMBER', text: `The random seed, so a lossy scenario plays the same way every run (${sim}).`, default: '1' },
   udp: { syntax: 'udp', text: 'SIP over UDP: retransmissions by the T1/T2 timers. Port 5060.', rfc: 'RFC 3261 §18, §17.1.1.2' },
   tcp: { syntax: 'tcp', text: 'SIP over TCP: no retransmissions (a reliable transport). Port 5060.', rfc: 'RFC 3261 §18' },
-  tls: { syntax: 'tls', text: 'SIP over TLS (sips:). Port 5061.', kamailio: 'tls module', rfc: 'RFC 3261 §26.2, RFC 5630' },
+  tls: { syntax: 'tls / tls { certificate "PATH"  key "PATH"  [ca "PATH"] }', text: 'SIP over TLS (sips:). Port 5061. As a block: the files of the edge\'s TLS sockets, absolute paths on the router; required by `edge listen tls`.', kamailio: 'tls module (Debian `kamailio-tls-modules`): `enable_tls=yes`, `modparam("tls", "certificate" | "private_key" | "ca_list", ...)`', rfc: 'RFC 3261 §26.2, RFC 5630' },
+  certificate: { syntax: 'certificate "PATH"', text: 'The edge\'s certificate (PEM), an absolute path on the router. Required in `tls { }`.', kamailio: 'tls module parameter `certificate` (the default server domain)' },
+  key: { syntax: 'key "PATH"', text: 'The private key of the certificate (PEM), an absolute path on the router. Required in `tls { }`.', kamailio: 'tls module parameter `private_key`' },
+  ca: { syntax: 'ca "PATH"', text: 'The CA certificates (PEM) phones\' certificates are checked against, an absolute path. Without it phones are not asked for a certificate.', kamailio: 'tls module parameters `ca_list`, `verify_certificate` and `require_certificate`', default: 'none: no client certificate asked' },
   bri: { syntax: 'kind bri', text: 'ISDN Basic Rate Interface: 2 B channels per line, so channels must be a multiple of 2.', default: '2 channels' },
   pri: { syntax: 'kind pri', text: 'ISDN Primary Rate Interface (E1): 30 B channels.', default: '30 channels' },
   fxo: { syntax: 'kind fxo', text: 'An analogue line (FXO port): one call at a time per port.', default: '1 channel' },
+  'local-calls': {
+    syntax: 'local-calls survival|always|off',
+    text: 'Calls from a phone of the branch to a phone extension or group number of the branch. `survival` (default): they go upstream like any call, and once survival starts (no upstream answered) the edge rings the phone or group itself, exactly like an inbound call (a `registered` phone through the local copy of registrations), never a gateway; nobody reachable gives 480. `always`: the edge rings them at once, never upstream. `off`: they take the upstream and then the survival gateway like any number.',
+    kamailio: 'a match on `$rU` in `route[SURVIVE]` (or before the upstream, `always`), then `t_relay()` to the phones, `lookup("location")` for registered ones, `t_set_fr()` per ring step',
+    rfc: 'RFC 3261 §16.6 (forking)',
+    default: 'survival',
+  },
+  survival: { syntax: 'local-calls survival', text: 'Local calls go upstream like any call; only when the upstreams fail does the edge ring the branch\'s phone or group itself instead of a gateway.', kamailio: 'the local match in `route[SURVIVE]`' },
+  always: { syntax: 'local-calls always', text: 'Local calls never go upstream: the edge rings the branch\'s phone or group at once (the central PBX never sees them).', kamailio: 'the local match in `route[OUTBOUND]`, before the upstream' },
+  off: { syntax: 'local-calls off', text: 'No local calls: a call to a branch extension goes upstream and, in survival, to the gateway like any number (the PBX sees everything; verify reports SURV087 when a gateway can take one).' },
   trunk: { syntax: 'kind trunk', text: 'A SIP trunk to a carrier: `channels` is required (the contracted concurrent calls).', default: 'none: channels required' },
 };
 
@@ -452,6 +488,7 @@ export const contextualDocs: Partial<Record<KeywordWord, Partial<Record<KeywordC
     flapping: { syntax: 'flapping down DURATION up DURATION', text: `How long each working phase of the flapping lasts (${sim}).` },
   },
   'no-answer': { 'scenario-state': { syntax: 'PHONE no-answer', text: `The phone rings forever and nobody picks up (${sim}).` } },
+  trying: { 'scenario-state': { syntax: 'UPSTREAM trying', text: `The upstream sends 100 Trying, then nothing: after the branch's \`trying\` timer it counts as silent (next upstream, then survival) (${sim}).` } },
   redirect: { 'scenario-state': { syntax: 'PHONE ignores redirect', text: `The phone does not redial on a 3xx; survival by redirect fails for it (${sim}).` } },
   answers: { expect: { syntax: 'expect ACTOR answers [at TIME]', text: `The actor (a phone or a gateway) answers a call, at this time (${sim}).` } },
   at: { 'scenario-time': { syntax: '... at TIME', text: `The time since the start of the scenario (${sim}).` } },

@@ -13,3 +13,4 @@ export { keywordWords, type KeywordWord } from './lexer.js';
 export * as catalogue from './catalogue.js';
 export { defaults, defaultChannels } from './model/defaults.js';
 export { worstPostDialDelayMs, formatMs } from './validate/branch.js';
+export { patternFits } from './model/numbers.js';

@@ -26,6 +26,9 @@ export const Percent = createToken({ name: 'Percent', pattern: /\d+(?:\.\d+)?%/ 
 // Lenient on purpose (any dotted digits): `10.10.1` or `300.1.1.1` reach the checker,
 // which says precisely what is wrong, instead of a vague lexing error.
 export const Ipv4 = createToken({ name: 'Ipv4', pattern: /\d+(?:\.\d+)+(?::\d+)?(?:\/\d+)?/, categories: [Address] });
+// A number pattern: digits (optionally led by +) then uppercase X, one per any digit (`9441231XX`,
+// `+349441231XX`). Before ReplyClass and Duration, which would take `1XX` as a bad duration.
+export const NumberPattern = createToken({ name: 'NumberPattern', pattern: /\+?\d+X+(?![A-Za-z0-9_-])/, categories: [Literal] });
 export const ReplyClass = createToken({ name: 'ReplyClass', pattern: /[1-9]xx(?![A-Za-z0-9_-])/ , categories: [Literal] });
 // Any digits followed by letters is a duration; the checker names a bad unit.
 export const Duration = createToken({ name: 'Duration', pattern: /\d+[A-Za-z][A-Za-z0-9_]*/ , categories: [Literal] });
@@ -70,7 +73,7 @@ export const keywords = new Map<KeywordWord, TokenType>(
 export const K = Object.fromEntries(keywords) as Record<KeywordWord, TokenType>;
 
 export const allTokens: TokenType[] = [
-  WhiteSpace, Comment, StringLit, SipUri, Ipv6Bracketed, Ipv6, Percent, Ipv4, ReplyClass,
+  WhiteSpace, Comment, StringLit, SipUri, Ipv6Bracketed, Ipv6, Percent, Ipv4, NumberPattern, ReplyClass,
   Duration, NumberLit, Name, ...keywords.values(), LCurly, RCurly, LBracket, RBracket, Comma,
   Literal, Address, NameLike, Keyword, Transport, GatewayKind,
 ];

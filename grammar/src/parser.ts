@@ -2,23 +2,24 @@ import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IRec
 import type * as ast from './ast.js';
 import {
   allTokens, Literal, Address, Comma, Duration, GatewayKind, Keyword, K, NameLike, LBracket, LCurly, Name, NumberLit, Percent,
-  RBracket, RCurly, ReplyClass, SipUri, StringLit, Transport,
+  NumberPattern, RBracket, RCurly, ReplyClass, SipUri, StringLit, Transport,
 } from './lexer.js';
 import { decodeString } from './strings.js';
 
 /** Human names for grammar rules, used in "expected ..." messages (a test holds their keywords to the catalogue's blocks). */
 export const ruleDescriptions: Readonly<Record<string, string>> = {
   file: "'branch', 'profile', 'scenario' or 'use'",
-  setting: "a setting (edge, lan, gateway, upstream, timers, phone, group, register, limits, outbound, inbound)",
-  gatewayProperty: "a gateway property (address, transport, kind, channels)",
+  setting: "a setting (edge, lan, gateway, upstream, timers, phone, group, register, limits, tls, outbound, inbound)",
+  gatewayProperty: "a gateway property (address, transport, kind, channels, probe, rewrite, caller-id)",
   upstreamProperty: "an upstream property (proxy, transport, probe)",
-  timer: "a timer (no-answer, ringing, t1, t2, budget)",
+  timer: "a timer (no-answer, ringing, trying, t1, t2, budget)",
   registerProperty: "'forward' or 'keep local copy'",
   limit: "a limit (per-source, outside, max-expires, max-contacts)",
-  outboundItem: "'on timeout', 'pass', 'emergency' or 'rewrite'",
+  tlsFile: "'certificate', 'key' or 'ca'",
+  outboundItem: "'on timeout', 'pass', 'emergency', 'rewrite' or 'local-calls'",
   survivalAction: "'announce', 'redirect' or 'relay'",
   rewriteProperty: "'match', 'strip' or 'prefix'",
-  inboundItem: "'ring' or 'did'",
+  inboundItem: "'ring', 'did' or 'rewrite'",
   scenarioItem: "an actor state, a call, 'stranger', 'network', 'seed' or 'expect'",
   actorState: 'a state (up, silent, slow, answers, trying, ignores, flapping, busy, full, down, no-answer, unregistered)',
 };
@@ -29,14 +30,14 @@ export const ruleDescriptions: Readonly<Record<string, string>> = {
  */
 export const resumeTokens: ReadonlySet<TokenType> = new Set<TokenType>([
   'branch', 'profile', 'scenario', 'use', 'edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group',
-  'register', 'limits', 'outbound', 'inbound', 'on', 'pass', 'emergency', 'rewrite', 'did', 'expect', 'network', 'seed',
+  'register', 'limits', 'tls', 'outbound', 'inbound', 'on', 'pass', 'emergency', 'rewrite', 'local-calls', 'caller-id', 'did', 'expect', 'network', 'seed',
 ].map((w) => K[w as keyof typeof K]));
 
 /** What a block may hold, by the rule that parses the block, for "expected ... or '}'". */
 const blockContents: Record<string, string> = {
   container: ruleDescriptions['setting'] ?? '', gateway: ruleDescriptions['gatewayProperty'] ?? '',
   upstream: ruleDescriptions['upstreamProperty'] ?? '', timers: ruleDescriptions['timer'] ?? '',
-  register: ruleDescriptions['registerProperty'] ?? '', limits: ruleDescriptions['limit'] ?? '', outbound: ruleDescriptions['outboundItem'] ?? '',
+  register: ruleDescriptions['registerProperty'] ?? '', limits: ruleDescriptions['limit'] ?? '', tls: ruleDescriptions['tlsFile'] ?? '', outbound: ruleDescriptions['outboundItem'] ?? '',
   onTimeout: ruleDescriptions['survivalAction'] ?? '', rewrite: ruleDescriptions['rewriteProperty'] ?? '',
   inbound: ruleDescriptions['inboundItem'] ?? '', scenario: ruleDescriptions['scenarioItem'] ?? '',
 };
@@ -99,6 +100,11 @@ function isReal(token: IToken | undefined): token is IToken {
 }
 
 /** Subrules return placeholders while the grammar is recorded, and undefined after recovery. */
+/** A node's own copy of a list's first value: reparse shifts every span object once, so none may be shared. */
+function copyOf(v: ast.Value | undefined): ast.Value | undefined {
+  return v && { ...v };
+}
+
 function asArray<T>(value: T[] | undefined): T[] {
   return Array.isArray(value) ? value : [];
 }
@@ -124,6 +130,7 @@ function valueType(token: IToken): ast.ValueType {
   if (type === StringLit) return 'string';
   if (type === ReplyClass) return 'class';
   if (type === Percent) return 'percent';
+  if (type === NumberPattern) return 'pattern';
   if (type.CATEGORIES?.includes(Address)) return 'address';
   return 'keyword';
 }
@@ -293,6 +300,7 @@ class SurvParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.limits) },
     { ALT: () => this.SUBRULE(this.outbound) },
     { ALT: () => this.SUBRULE(this.inbound) },
+    { ALT: () => this.SUBRULE(this.tls) },
   ]));
 
   /** One literal token of any kind; the checker says whether it fits where it stands. */
@@ -329,10 +337,29 @@ class SurvParser extends EmbeddedActionsParser {
     const first = this.CONSUME(K['gateway']);
     const name = this.declName(this.CONSUME(NameLike));
     const properties: ast.Property[] = [];
+    const rewrites: ast.RewriteNode[] = [];
+    const callerIds: ast.CallerIdNode[] = [];
     this.CONSUME(LCurly);
-    this.MANY(() => { const p = this.SUBRULE(this.gatewayProperty); if (p) properties.push(p); });
+    this.MANY(() => this.OR([
+      { ALT: () => { const p = this.SUBRULE(this.gatewayProperty); if (p) properties.push(p); } },
+      { ALT: () => { const r = this.SUBRULE(this.rewrite); if (r) rewrites.push(r); } },
+      { ALT: () => { const c = this.SUBRULE(this.callerId); if (c) callerIds.push(c); } },
+      // Probed like an upstream: the same `probe options ...` (dispatcher), the same properties.
+      { ALT: () => { properties.push(...asArray(this.SUBRULE(this.probe))); } },
+    ]));
     this.closeBlock(first, `gateway '${name?.text ?? ''}'`);
-    return { kind: 'Gateway', name, properties, ...this.span(first) };
+    return { kind: 'Gateway', name, properties, rewrites, callerIds, ...this.span(first) };
+  });
+
+  /** `caller-id NUMBER [for EXTENSION] [private]`. */
+  private callerId = this.RULE('callerId', (): ast.CallerIdNode => {
+    const first = this.CONSUME(K['caller-id']);
+    const number = this.value(this.CONSUME(Literal));
+    let extensions: ast.Value | undefined;
+    let hidden: ast.Span | undefined;
+    this.OPTION(() => { this.CONSUME(K['for']); extensions = this.value(this.CONSUME1(Literal)); });
+    this.OPTION1(() => { hidden = this.spanOf(this.CONSUME(K['private'])); });
+    return { kind: 'CallerId', number, extensions, private: hidden, ...this.span(first) };
   });
 
   private gatewayProperty = this.RULE('gatewayProperty', (): ast.Property => this.OR([
@@ -410,6 +437,7 @@ class SurvParser extends EmbeddedActionsParser {
     const k = this.OR([
       { ALT: () => this.CONSUME(K['no-answer']) },
       { ALT: () => this.CONSUME(K['ringing']) },
+      { ALT: () => this.CONSUME(K['trying']) },
       { ALT: () => this.CONSUME(K['t1']) },
       { ALT: () => this.CONSUME(K['t2']) },
       { ALT: () => this.CONSUME(K['budget']) },
@@ -433,12 +461,15 @@ class SurvParser extends EmbeddedActionsParser {
         if (address) this.forgive(address, "expected 'at' before the phone's address (or 'registered')");
       } },
     ]);
-    return { kind: 'Phone', name, extension, address, registered, ...this.span(first) };
+    const transport = this.OPTION(() => this.SUBRULE(this.transportProperty));
+    return { kind: 'Phone', name, extension, address, registered, transport, ...this.span(first) };
   });
 
   private group = this.RULE('group', (): ast.GroupNode => {
     const first = this.CONSUME(K['group']);
     const name = this.declName(this.CONSUME(NameLike));
+    let number: ast.Value | undefined;
+    this.OPTION1(() => { number = this.value(this.CONSUME1(Literal)); });
     const mode = this.value(this.OR([
       { ALT: () => this.CONSUME(K['parallel']) },
       { ALT: () => this.CONSUME(K['serial']) },
@@ -449,7 +480,7 @@ class SurvParser extends EmbeddedActionsParser {
     this.CONSUME(RBracket);
     let ring: ast.Value | undefined;
     this.OPTION(() => { this.CONSUME(K['ring']); ring = this.value(this.CONSUME(Literal)); });
-    return { kind: 'Group', name, mode, members, ring, ...this.span(first) };
+    return { kind: 'Group', name, number, mode, members, ring, ...this.span(first) };
   });
 
   private register = this.RULE('register', (): ast.RegisterNode => {
@@ -487,6 +518,24 @@ class SurvParser extends EmbeddedActionsParser {
     this.MANY(() => { properties.push(...asArray(this.SUBRULE(this.limit))); });
     this.closeBlock(first, 'limits');
     return { kind: 'Limits', properties, ...this.span(first) };
+  });
+
+  private tls = this.RULE('tls', (): ast.TlsNode => {
+    const first = this.CONSUME(K['tls']);
+    const properties: ast.Property[] = [];
+    this.CONSUME(LCurly);
+    this.MANY(() => { properties.push(this.SUBRULE(this.tlsFile)); });
+    this.closeBlock(first, 'tls');
+    return { kind: 'Tls', properties, ...this.span(first) };
+  });
+
+  private tlsFile = this.RULE('tlsFile', (): ast.Property => {
+    const k = this.OR([
+      { ALT: () => this.CONSUME(K['certificate']) },
+      { ALT: () => this.CONSUME(K['key']) },
+      { ALT: () => this.CONSUME(K['ca']) },
+    ]);
+    return this.property(k, k.image as 'certificate' | 'key' | 'ca', k, this.value(this.CONSUME(Literal)));
   });
 
   /** `per-source N per D` gives two properties (count, then window), like `probe options`. */
@@ -530,7 +579,18 @@ class SurvParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.pass) },
     { ALT: () => this.SUBRULE(this.emergency) },
     { ALT: () => this.SUBRULE(this.rewrite) },
+    { ALT: () => this.SUBRULE(this.localCalls) },
   ]));
+
+  private localCalls = this.RULE('localCalls', (): ast.LocalCallsNode => {
+    const first = this.CONSUME(K['local-calls']);
+    const mode = this.value(this.OR([
+      { ALT: () => this.CONSUME(K['survival']) },
+      { ALT: () => this.CONSUME(K['always']) },
+      { ALT: () => this.CONSUME(K['off']) },
+    ]));
+    return { kind: 'LocalCalls', mode, ...this.span(first) };
+  });
 
   private onTimeout = this.RULE('onTimeout', (): ast.OnTimeoutNode => {
     const first = this.CONSUME(K['on']);
@@ -547,22 +607,29 @@ class SurvParser extends EmbeddedActionsParser {
       const k = this.CONSUME(K['announce']);
       const code = this.value(this.CONSUME1(Literal));
       const text = this.stringValue(this.CONSUME(StringLit));
-      return { kind: 'Announce' as const, keywordSpan: this.spanOf(k), code, text, target: undefined, ...this.span(k) };
+      return { kind: 'Announce' as const, keywordSpan: this.spanOf(k), code, text, target: undefined, targets: [], ...this.span(k) };
     } },
     { ALT: () => {
       const k = this.CONSUME(K['redirect']);
       const code = this.value(this.CONSUME2(Literal));
       this.CONSUME1(K['to']);
-      const target = this.refName(this.CONSUME1(NameLike));
-      return { kind: 'Redirect' as const, keywordSpan: this.spanOf(k), code, text: undefined, target, ...this.span(k) };
+      const targets = this.SUBRULE1(this.gatewayList);
+      return { kind: 'Redirect' as const, keywordSpan: this.spanOf(k), code, text: undefined, target: copyOf(targets[0]), targets, ...this.span(k) };
     } },
     { ALT: () => {
       const k = this.CONSUME(K['relay']);
       this.CONSUME2(K['to']);
-      const target = this.refName(this.CONSUME2(NameLike));
-      return { kind: 'Relay' as const, keywordSpan: this.spanOf(k), code: undefined, text: undefined, target, ...this.span(k) };
+      const targets = this.SUBRULE2(this.gatewayList);
+      return { kind: 'Relay' as const, keywordSpan: this.spanOf(k), code: undefined, text: undefined, target: copyOf(targets[0]), targets, ...this.span(k) };
     } },
   ]));
+
+  /** `lte, isdn`: gateways in the order they are tried (relay, redirect, emergency). */
+  private gatewayList = this.RULE('gatewayList', (): ast.Value[] => {
+    const list: ast.Value[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { const v = this.refName(this.CONSUME(NameLike)); if (v) list.push(v); } });
+    return list;
+  });
 
   private pass = this.RULE('pass', (): ast.PassNode => {
     const first = this.CONSUME(K['pass']);
@@ -581,13 +648,13 @@ class SurvParser extends EmbeddedActionsParser {
     const first = this.CONSUME(K['emergency']);
     const numbers: ast.Value[] = [];
     this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => { const v = this.value(this.CONSUME(NumberLit)); if (v) numbers.push(v); } });
-    let gateway: ast.Value | undefined;
+    let gateways: ast.Value[] = [];
     this.OPTION(() => {
       this.CONSUME(K['direct']);
       this.CONSUME(K['to']);
-      gateway = this.refName(this.CONSUME9(NameLike));
+      gateways = this.SUBRULE(this.gatewayList);
     });
-    return { kind: 'Emergency', numbers, gateway, ...this.span(first) };
+    return { kind: 'Emergency', numbers, gateway: copyOf(gateways[0]), gateways, ...this.span(first) };
   });
 
   private rewrite = this.RULE('rewrite', (): ast.RewriteNode => {
@@ -621,6 +688,7 @@ class SurvParser extends EmbeddedActionsParser {
   private inboundItem = this.RULE('inboundItem', (): ast.InboundItem | undefined => this.OR([
     { ALT: () => this.SUBRULE(this.ringChain) },
     { ALT: () => this.SUBRULE(this.did) },
+    { ALT: () => this.SUBRULE(this.rewrite) },
   ]));
 
   private ringChain = this.RULE('ringChain', (): ast.RingChainNode => {
@@ -646,7 +714,11 @@ class SurvParser extends EmbeddedActionsParser {
     const first = this.CONSUME(K['did']);
     const number = this.value(this.CONSUME(Literal));
     this.CONSUME(K['to']);
-    const target = this.refName(this.CONSUME9(NameLike));
+    const target = this.OR([
+      { ALT: () => this.refName(this.CONSUME9(NameLike)) },
+      // `did 9441231XX to 1XX`: the called number's last digits pick the extension.
+      { ALT: () => this.value(this.CONSUME(NumberPattern)) },
+    ]);
     return { kind: 'Did', number, target, ...this.span(first) };
   });
 

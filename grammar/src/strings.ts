@@ -189,5 +189,22 @@ export const maxExportDigits = 32;
 /** A duration Kamailio keeps in a 32-bit int of milliseconds. */
 export const maxExportMs = 2_000_000_000;
 
+/** The longest TLS file path the export writes into kamailio.cfg's tls parameters. */
+export const maxTlsPathLength = 255;
+
+/**
+ * Why `path` cannot be a file of `tls { }` (undefined when it can): Kamailio reads it on
+ * the router, so it is absolute; the export writes it into kamailio.cfg's tls parameters, and
+ * a plain path (letters, digits and `. _ / + @ -`) needs no escaping there or in a shell.
+ */
+export function tlsPathProblem(path: string): string | undefined {
+  if (!path.startsWith('/')) return `'${path}' is not an absolute path: Kamailio opens it on the router, so it starts with / (e.g. "/etc/kamailio/tls/cert.pem")`;
+  const bad = /[^A-Za-z0-9._/+@-]/.exec(path);
+  if (bad) return `contains ${JSON.stringify(bad[0])}: a TLS file path may hold letters, digits and . _ / + @ - only`;
+  if (path.length > maxTlsPathLength) return `has ${path.length} characters: the export writes at most ${maxTlsPathLength}`;
+  if (path.endsWith('/')) return `'${path}' is a folder: name the file`;
+  return undefined;
+}
+
 /** A DNS name: labels of letters, digits and inner hyphens, 63 characters a label, 253 in all. */
 export const dnsNamePattern = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;

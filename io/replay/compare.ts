@@ -1,11 +1,13 @@
 // The comparison of the simulator's trace with what crossed the wire around the real
 // Kamailio. Two ladders agree when their messages pair up one to one with, for each
 // pair, the same sender and receiver, the same method or code, the same CSeq method and
-// the same Contact target; when the pairs keep both ladders' order on every link
-// (sender -> receiver); and when each pair is within the tolerance in time.
+// the same Contact target, and for a reply the same reason phrase; when the pairs keep
+// both ladders' order on every link (sender -> receiver), except two messages of one
+// timer tick; and when each pair is within the tolerance in time.
 import { startLine } from '../../engines/simulate/message.js';
 import type { TraceEntry } from '../../engines/simulate/types.js';
 import type { WireEntry } from './live.js';
+import { fromWire } from './wire.js';
 
 /** One message of either ladder, as compared. */
 export interface Step {
@@ -20,9 +22,17 @@ export interface Step {
   readonly contact: string | undefined;
   /** The first line of the message (request line or status line). */
   readonly line: string;
+  /** An INVITE's numbers: its Request-URI and the calling identity it carries (P-Asserted-Identity, Privacy). */
+  readonly numbers?: string | undefined;
 }
 
-export type RowStatus = 'ok' | 'late' | 'early' | 'missing' | 'extra';
+export type RowStatus = 'ok' | 'late' | 'early' | 'missing' | 'extra' | 'reason' | 'numbers';
+
+/**
+ * Kamailio's timer grain (tm and the core timer tick 16 times a second): messages sent
+ * within one tick of each other have no order the simulator can be held to.
+ */
+export const tickMs = 62.5;
 
 export interface Row {
   readonly sim: Step | undefined;
@@ -38,6 +48,8 @@ export interface Comparison {
   readonly rows: readonly Row[];
   /** The largest |live - sim| over paired rows (0 with none). */
   readonly maxDeltaMs: number;
+  /** Pairs kept although they cross another pair of their link: both within one tick of each other on each side. */
+  readonly sameTickSwaps: number;
   /** Kamailio's probes (OPTIONS and their replies) after the simulator stopped probing: not compared. */
   readonly probesAfterHorizon: number;
   /** When the simulator stopped probing (its last OPTIONS), if it probed. */
@@ -50,16 +62,62 @@ const firstLine = (text: string) => text.slice(0, Math.max(0, text.indexOf('\r\n
 export function simSteps(trace: readonly TraceEntry[]): Step[] {
   return trace.filter((e) => e.lost !== true).map((e) => ({
     atMs: e.atMs, from: e.from, to: e.to, summary: e.summary, method: e.method, contact: e.message.contact?.[0]?.uri, line: startLine(e.message),
+    numbers: e.message.method === 'INVITE' ? numbersOf(e.message.uri, e.message.pai, e.message.privacy) : undefined,
   }));
 }
 
 /** Kamailio's side: what crossed the wire, read from the datagrams' text (live.ts parsed it on arrival). */
 export function liveSteps(wire: readonly WireEntry[]): Step[] {
-  return wire.map((e) => ({ atMs: e.atMs, from: e.from, to: e.to, summary: e.summary, method: e.method, contact: e.contact, line: firstLine(e.text) }));
+  return wire.map((e) => {
+    const invite = e.summary === 'INVITE' ? fromWire(e.text) : undefined;
+    return {
+      atMs: e.atMs, from: e.from, to: e.to, summary: e.summary, method: e.method, contact: e.contact, line: firstLine(e.text),
+      numbers: invite && numbersOf(invite.uri, invite.pai, invite.privacy),
+    };
+  });
+}
+
+/** What an INVITE says about numbers: the called one (its Request-URI) and the calling identity the edge presents. */
+function numbersOf(uri: string | undefined, pai: string | undefined, privacy: string | undefined): string {
+  return `${uri ?? ''}${pai === undefined ? '' : ` P-Asserted-Identity: ${pai}`}${privacy === undefined ? '' : ` Privacy: ${privacy}`}`;
 }
 
 const keyOf = (s: Step) => `${s.summary} ${s.method} ${s.contact ?? ''}`;
 const linkOf = (s: Step) => `${s.from}>${s.to}`;
+
+/** A reply's reason phrase (undefined for a request). */
+export function reasonOf(s: Step): string | undefined {
+  const m = /^SIP\/2\.0 \d{3} ?(.*)$/.exec(s.line);
+  return m ? m[1] : undefined;
+}
+
+/**
+ * After the in-order pairing, pairs two left-over messages of the same key when the
+ * only pairs they cross are of the same timer tick on both sides: two messages of one
+ * tick (a failure route's relay and a CANCEL, two branches' replies) leave Kamailio in
+ * an order that depends on which list its timer walks first, not on the design. A
+ * misorder across ticks still leaves both unpaired. Returns how many such pairs it made.
+ */
+function pairSameTick(sim: readonly Step[], live: readonly Step[], partner: (number | undefined)[]): number {
+  const taken = new Set(partner.filter((j): j is number => j !== undefined));
+  let swaps = 0;
+  for (let i = 0; i < sim.length; i++) {
+    if (partner[i] !== undefined) continue;
+    let best: number | undefined;
+    for (let j = 0; j < live.length; j++) {
+      if (taken.has(j) || keyOf(live[j]!) !== keyOf(sim[i]!)) continue;
+      const crossesOnlyTick = partner.every((pj, pi) => pj === undefined
+        || !((pi < i && pj > j) || (pi > i && pj < j))
+        || (Math.abs(sim[pi]!.atMs - sim[i]!.atMs) <= tickMs && Math.abs(live[pj]!.atMs - live[j]!.atMs) <= tickMs));
+      if (crossesOnlyTick && (best === undefined || Math.abs(live[j]!.atMs - sim[i]!.atMs) < Math.abs(live[best]!.atMs - sim[i]!.atMs))) best = j;
+    }
+    if (best === undefined) continue;
+    partner[i] = best;
+    taken.add(best);
+    swaps++;
+  }
+  return swaps;
+}
 
 /**
  * The pairing of one link's messages: the longest common subsequence of their keys (so
@@ -124,10 +182,13 @@ export function compare(sim: readonly Step[], live: readonly Step[], toleranceMs
   const links = new Set([...sim, ...kept].map(linkOf));
   const partnerOf = new Map<Step, Step>();
   const taken = new Set<Step>();
+  let sameTickSwaps = 0;
   for (const link of links) {
     const s = sim.filter((x) => linkOf(x) === link);
     const l = kept.filter((x) => linkOf(x) === link);
-    align(s, l).forEach((j, i) => {
+    const partner = align(s, l);
+    sameTickSwaps += pairSameTick(s, l, partner);
+    partner.forEach((j, i) => {
       if (j === undefined) return;
       partnerOf.set(s[i]!, l[j]!);
       taken.add(l[j]!);
@@ -138,7 +199,7 @@ export function compare(sim: readonly Step[], live: readonly Step[], toleranceMs
     const l = partnerOf.get(s);
     if (l === undefined) return { sim: s, live: undefined, deltaMs: undefined, status: 'missing', sortMs: s.atMs };
     const deltaMs = l.atMs - s.atMs;
-    const status: RowStatus = deltaMs > toleranceMs ? 'late' : deltaMs < -toleranceMs ? 'early' : 'ok';
+    const status: RowStatus = reasonOf(l) !== reasonOf(s) ? 'reason' : l.numbers !== s.numbers ? 'numbers' : deltaMs > toleranceMs ? 'late' : deltaMs < -toleranceMs ? 'early' : 'ok';
     return { sim: s, live: l, deltaMs, status, sortMs: s.atMs };
   });
   for (const l of kept) {
@@ -154,6 +215,7 @@ export function compare(sim: readonly Step[], live: readonly Step[], toleranceMs
     toleranceMs,
     rows: rows.map(({ sim: s, live: l, deltaMs, status }) => ({ sim: s, live: l, deltaMs, status })),
     maxDeltaMs: deltas.length > 0 ? Math.max(...deltas) : 0,
+    sameTickSwaps,
     probesAfterHorizon,
     probeHorizonMs,
   };

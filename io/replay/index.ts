@@ -33,6 +33,11 @@ export interface ReplayOptions {
   /** For both runs: ring and talk times, following redirects (SimulateOptions). */
   readonly simulate?: SimulateOptions;
   readonly kamailio?: string;
+  /**
+   * Called once the scenario has played, while Kamailio still runs, with its control
+   * socket (`kamcmd -s unix:PATH ...`): for the live tests that read its counters.
+   */
+  readonly beforeStop?: (controlSocket: string) => void | Promise<void>;
 }
 
 export interface ReplayResult {
@@ -83,6 +88,7 @@ export async function replay(branch: Branch, scenario: Scenario, options: Replay
     const last = simulation.trace.reduce((m, e) => Math.max(m, e.atMs), 0);
     const endMs = last + (options.settleMs ?? defaultSettleMs);
     await sleep(Math.max(0, endMs - (performance.now() - origin)));
+    await options.beforeStop?.(kamailio.controlSocket);
   } finally {
     live.close();
     await kamailio.stop();

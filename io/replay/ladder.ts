@@ -1,6 +1,6 @@
 // The two ladders of a replay side by side: simulator | kamailio, one row per message
 // pair, the time difference, and every disagreement marked `!!` with what is wrong.
-import type { Comparison, Row, Step } from './compare.js';
+import { tickMs, type Comparison, type Row, type Step } from './compare.js';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)}s`;
 
@@ -19,6 +19,8 @@ function cells(s: Step | undefined, contactAlways: boolean, nameWidth: number): 
 function verdict(r: Row): string {
   if (r.status === 'ok') return `${r.deltaMs! >= 0 ? '+' : ''}${Math.round(r.deltaMs!)} ms`;
   if (r.status === 'late' || r.status === 'early') return `${r.deltaMs! >= 0 ? '+' : ''}${Math.round(r.deltaMs!)} ms ${r.status}`;
+  if (r.status === 'reason') return `${r.deltaMs! >= 0 ? '+' : ''}${Math.round(r.deltaMs!)} ms, another reason phrase`;
+  if (r.status === 'numbers') return `${r.deltaMs! >= 0 ? '+' : ''}${Math.round(r.deltaMs!)} ms, other numbers: ${r.live!.numbers ?? ''}`;
   return r.status === 'missing' ? 'missing at kamailio' : 'extra at kamailio';
 }
 
@@ -46,12 +48,15 @@ export function summary(c: Comparison): string {
   const probes = c.probesAfterHorizon > 0
     ? `; ${c.probesAfterHorizon} probe message${c.probesAfterHorizon === 1 ? '' : 's'} after the simulator's last probe (${seconds(c.probeHorizonMs ?? 0)}) not compared`
     : '';
-  const timing = `max |live - sim| ${Math.round(c.maxDeltaMs)} ms (tolerance ${c.toleranceMs} ms)`;
+  const swaps = c.sameTickSwaps > 0 ? `; ${c.sameTickSwaps} in the other order within one ${tickMs} ms tick` : '';
+  const timing = `max |live - sim| ${Math.round(c.maxDeltaMs)} ms (tolerance ${c.toleranceMs} ms)${swaps}`;
   if (c.agree) return `agree: ${paired} messages, ${timing}${probes}`;
   const wrong = [
     count('missing') && `${count('missing')} missing at kamailio`,
     count('extra') && `${count('extra')} extra at kamailio`,
     count('late') + count('early') && `${count('late') + count('early')} outside the tolerance`,
+    count('reason') && `${count('reason')} with another reason phrase`,
+    count('numbers') && `${count('numbers')} INVITEs with other numbers (Request-URI, P-Asserted-Identity, Privacy)`,
   ].filter(Boolean).join(', ');
   return `DISAGREE: ${wrong}; ${paired} paired, ${timing}${probes}`;
 }

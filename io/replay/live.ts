@@ -2,7 +2,7 @@
 // played against a real Kamailio. This is the simulator's engine with two things
 // swapped: the clock is the wall clock (LiveClock), and a message an actor sends goes
 // out as a UDP datagram from the actor's own loopback address to Kamailio instead of to
-// the simulated edge proxy. Datagrams Kamailio sends an actor are parsed and handed to
+// the simulated edge proxy (a TCP phone: over its TCP connections, tcp.ts). Datagrams Kamailio sends an actor are parsed and handed to
 // it. So every actor decision (who answers what, when, retransmissions, following a
 // 302, hanging up) is the simulator's, not a copy of it. The simulated edge proxy still
 // exists (the engine builds it) but never speaks: the real Kamailio is the edge.
@@ -13,6 +13,7 @@ import type { Msg } from '../../engines/simulate/message.js';
 import type { SimulateOptions } from '../../engines/simulate/types.js';
 import { LiveClock } from './clock.js';
 import { isLoopback } from './guard.js';
+import { TcpActor } from './tcp.js';
 import { contactOf, fromWire, toWire } from './wire.js';
 
 /** One datagram that crossed the wire between an actor and Kamailio. */
@@ -29,6 +30,8 @@ export interface WireEntry {
   readonly status: number | undefined;
   /** The first Contact URI, if any. */
   readonly contact: string | undefined;
+  /** How it crossed: a datagram, or a message of a TCP connection. */
+  readonly transport: 'udp' | 'tcp';
   readonly text: string;
 }
 
@@ -40,6 +43,9 @@ export class LiveSimulation extends Simulation {
   /** Datagrams that could not be read as SIP (kept for the report, never acted on). */
   readonly unreadable: { readonly atMs: number; readonly to: string; readonly error: string }[] = [];
   private readonly sockets = new Map<string, Socket>();
+  private readonly streams = new Map<string, TcpActor>();
+  /** Kamailio's tcp listen address, when it has one. */
+  private readonly kamailioTcp: { readonly address: string; readonly port: number } | undefined;
   private readonly callOf = new Map<string, number>();
   private readonly kamailio: { readonly address: string; readonly port: number };
   /** Every `address:port` Kamailio listens on: it may send from any of them. */
@@ -49,6 +55,18 @@ export class LiveSimulation extends Simulation {
     super(branch, scenario, options);
     this.kamailio = { address: this.edge.host, port: this.edge.port };
     this.edgeSockets = new Set([`${this.edge.host}:${this.edge.port}`, ...branch.listens.value.map((l) => `${l.address}:${l.port}`)]);
+    const tcp = branch.listens.value.find((l) => l.transport === 'tcp');
+    this.kamailioTcp = tcp && { address: tcp.address, port: tcp.port };
+  }
+
+  /**
+   * Whether a connection from `address` is Kamailio's: it connects from 127.0.0.1, not from its
+   * listen address, unless told otherwise (kamailio-behaviour.md), and it is the only other
+   * party on these loopback addresses.
+   */
+  private fromKamailio(address: string): boolean {
+    const bare = address.replace(/^::ffff:/, '');
+    return bare === '127.0.0.1' || [...this.edgeSockets].some((s) => s.startsWith(`${bare}:`));
   }
 
   /** Where Kamailio listens (the edge's UDP listen address). */
@@ -66,6 +84,19 @@ export class LiveSimulation extends Simulation {
     // A stranger of a `sends` line is a node only once its sender exists.
     this.prepareSenders();
     for (const node of this.actors()) {
+      if (node.transport === 'TCP') {
+        if (!this.kamailioTcp) throw new Error(`${node.name} speaks TCP but Kamailio listens on no tcp address`);
+        const actor = new TcpActor(node.host, node.port, this.kamailioTcp, (text, remote) => {
+          this.heard(node, text, this.fromKamailio(remote.address) ? edgeName : `${remote.address}:${remote.port}`, 'tcp');
+        }, (error) => this.unreadable.push({ atMs: this.clock.elapsed(), to: node.name, error }));
+        try {
+          await actor.listen();
+        } catch (error) {
+          throw new Error(`cannot listen for ${node.name} on tcp ${node.host}:${node.port}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        this.streams.set(node.name, actor);
+        continue;
+      }
       const socket = createSocket('udp4');
       await new Promise<void>((resolve, reject) => {
         socket.once('error', (error) => reject(new Error(`cannot bind ${node.name} to ${node.host}:${node.port}: ${error.message}`)));
@@ -87,13 +118,18 @@ export class LiveSimulation extends Simulation {
     this.clock.stop();
     for (const s of this.sockets.values()) s.close();
     this.sockets.clear();
+    for (const t of this.streams.values()) t.close();
+    this.streams.clear();
   }
 
   private arrived(node: Node, data: Buffer, rinfo: RemoteInfo): void {
-    const atMs = this.clock.elapsed();
-    const text = data.toString('utf8');
     const source = `${rinfo.address}:${rinfo.port}`;
-    const from = this.edgeSockets.has(source) ? edgeName : source;
+    this.heard(node, data.toString('utf8'), this.edgeSockets.has(source) ? edgeName : source, 'udp');
+  }
+
+  /** One whole message for `node` (a datagram, or one message cut from a TCP stream). */
+  private heard(node: Node, text: string, from: string, transport: WireEntry['transport']): void {
+    const atMs = this.clock.elapsed();
     let m: Msg;
     try {
       m = fromWire(text);
@@ -102,7 +138,7 @@ export class LiveSimulation extends Simulation {
       this.unreadable.push({ atMs, to: node.name, error: `${why.split('\n')[0]} (${JSON.stringify(text.slice(0, 60))})` });
       return;
     }
-    this.wire.push(entry(atMs, from, node.name, m, text));
+    this.wire.push(entry(atMs, from, node.name, m, text, transport));
     // Only Kamailio's datagrams reach the actors: nothing else may play the edge.
     if (from !== edgeName) return;
     const call = this.callOf.get(m.callId) ?? -1;
@@ -115,18 +151,20 @@ export class LiveSimulation extends Simulation {
     if (from === this.edge) return true;
     if (to !== this.edge) throw new Error(`replay: ${from.name} sent to ${to.name}, not to the edge`);
     const socket = this.sockets.get(from.name);
-    if (!socket) return true;
+    const stream = this.streams.get(from.name);
+    if (!socket && !stream) return true;
     if (call >= 0 && !this.callOf.has(m.callId)) this.callOf.set(m.callId, call);
     const text = toWire(m);
-    this.wire.push(entry(this.clock.elapsed(), from.name, edgeName, m, text));
-    socket.send(text, this.kamailio.port, this.kamailio.address);
+    this.wire.push(entry(this.clock.elapsed(), from.name, edgeName, m, text, stream ? 'tcp' : 'udp'));
+    if (stream) stream.send(text);
+    else socket!.send(text, this.kamailio.port, this.kamailio.address);
     return true;
   }
 }
 
-function entry(atMs: number, from: string, to: string, m: Msg, text: string): WireEntry {
+function entry(atMs: number, from: string, to: string, m: Msg, text: string, transport: WireEntry['transport']): WireEntry {
   return {
     atMs, from, to, summary: m.status === undefined ? m.method ?? '?' : String(m.status), method: m.cseqMethod,
-    status: m.status, contact: contactOf(text), text,
+    status: m.status, contact: contactOf(text), transport, text,
   };
 }

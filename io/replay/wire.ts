@@ -106,6 +106,8 @@ export function fromWire(text: string): Msg {
     path: entries(text, 'Path'),
     supported: headerValues(text, 'Supported')[0],
     expires: num('Expires'),
+    pai: headerValues(text, 'P-Asserted-Identity')[0],
+    privacy: headerValues(text, 'Privacy')[0],
   };
 }
 

@@ -123,7 +123,7 @@ describe('surv export: refusal and atomicity', () => {
     const out = fresh();
     const run = surv(['export', join(dir, 'tls.surv'), '-t', 'debian', '-o', out]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/tls\.surv:29:26: error SURV033: TLS is not exported/);
+    expect(run.stderr).toMatch(/tls\.surv:29:26: error SURV033: TLS toward a gateway or an upstream is not exported/);
     expect(existsSync(out)).toBe(false);
   });
 

@@ -17,6 +17,7 @@ interface Doc {
     trace: { summary: string; status: number | null; text: string; from: string; to: string; atMs: number }[];
     calls: { postDialDelayMs: number | null; finals: { code: number; atMs: number }[] }[];
     marks: { atMs: number; actor: string; event: string }[];
+    events: { atMs: number; event: string; upstream: string | null; call: number; line: string }[];
     verdicts: { status: string; expectation: string; location: { file: string; line: number; column: number } | null }[];
   }[];
   summary: { scenarios: number; expectations: number; passed: number; failed: number; unsupported: number };
@@ -76,6 +77,17 @@ describe('surv simulate --json', () => {
   it('carries probing decisions as marks', () => {
     const { doc } = simulateJson(['examples/critical-branch.surv', '-s', 'PBX dies: probes mark it down, later calls go straight out']);
     expect(doc.scenarios[0]!.marks).toEqual([{ atMs: 32_000, actor: 'cloud', event: 'marked-down', cause: 'probe timed out: 2 failed probes in a row' }]);
+  });
+
+  it('carries the survival events with the line the exported proxy logs', () => {
+    const { doc } = simulateJson(['examples/bilbao.surv', '-s', 'cloud down, desk dials out']);
+    expect(doc.scenarios[0]!.events).toEqual([{
+      atMs: 10_000, event: 'survival-start', upstream: 'cloud', call: 0,
+      line: 'surv-event branch=bilbao event=survival-start direction=outbound upstream=cloud t=10.000 call-id=c1@10.222.237.11',
+    }, {
+      atMs: 10_000, event: 'survival-redirect', upstream: null, call: 0,
+      line: 'surv-event branch=bilbao event=survival-redirect direction=outbound gateway=pstn t=10.000 call-id=c1@10.222.237.11',
+    }]);
   });
 
   it('is stable: the same file gives the same bytes', () => {

@@ -33,7 +33,7 @@ describe('surv verify on examples/verify (goldens)', () => {
   it('relay-budget: the violation, its scenario and the totals', () => {
     const run = surv(['verify', 'relay-budget.surv'], verifyDir);
     expect(lines(run.stdout).slice(0, 7)).toEqual([
-      'relay-budget.surv:20:47: error SURV081: post-dial delay 20s is over the budget of 15s: desk calls 944000000; it hears nothing until 408 Request Timeout at 20s (cloud silent, pstn down)',
+      'relay-budget.surv:20:47: error SURV081: post-dial delay 20s is over the budget of 15s: desk calls 944000000; it hears nothing until 503 No Gateway Available at 20s (cloud silent, pstn down)',
       '# surv verify: SURV081 (post-dial-budget)',
       'scenario "SURV081 desk calls 944000000, cloud silent, pstn down" in relay-budget {',
       '  cloud silent',
@@ -49,9 +49,9 @@ describe('surv verify', () => {
   it('finds nothing in the good examples and exits 0, saying what it explored within which bound', () => {
     const run = surv(['verify', 'examples/bilbao.surv']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe('bilbao: explored 120 combinations, no violation; bound: 5 calls (1 outbound, 2 emergency, 1 inbound, 1 REGISTER), each alone; '
-      + 'every state of each actor it can reach (upstream 8, gateway 4, phone 4); at most 4,096 combinations per call (largest 32)\n');
-    expect(run.stderr).toMatch(/^no violations in 1 branch; 120 combinations explored in \d+ runs\n$/);
+    expect(run.stdout).toBe('bilbao: explored 248 combinations, no violation; bound: 6 calls (1 outbound, 2 emergency, 1 local, 1 inbound, 1 REGISTER), each alone; '
+      + 'every state of each actor it can reach (upstream 8, gateway 4, phone 4); at most 4,096 combinations per call (largest 128)\n');
+    expect(run.stderr).toMatch(/^no violations in 1 branch; 248 combinations explored in \d+ runs\n$/);
     for (const file of ['examples/two-head-offices.surv', 'examples/critical-branch.surv', 'examples/ipv6-branch.surv', 'examples/petrol-stations']) {
       expect(surv(['verify', file]).status, file).toBe(0);
     }
@@ -67,7 +67,7 @@ describe('surv verify', () => {
       appendFileSync(file, `\n${block[0]}`);
       const replay = surv(['simulate', 'relay-budget.surv', '--scenario', block[1]!], tmp.dir);
       expect(replay.status).toBe(0);
-      expect(lines(replay.stdout)).toContain('    #1 desk calls 944000000 at 0.000s: failed (408); finals 408 at 20.000s; post-dial delay 20.000s; path desk > edge > cloud > pstn');
+      expect(lines(replay.stdout)).toContain('    #1 desk calls 944000000 at 0.000s: failed (503); finals 503 at 20.000s; post-dial delay 20.000s; path desk > edge > cloud > pstn');
       // The design is unchanged, so verify still reports the same violation.
       expect(lines(surv(['verify', 'relay-budget.surv'], tmp.dir).stdout)[0]).toBe(lines(first.stdout)[0]);
     } finally {
@@ -78,7 +78,7 @@ describe('surv verify', () => {
   it('holds actors beyond --max-combinations at one state, and says so in the bound', () => {
     const run = surv(['verify', 'examples/critical-branch.surv', '--max-combinations', '64']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^hospital-north: explored 541 combinations, no violation; bound: .*at most 64 combinations per call \(largest 64\); beyond it held: ward-b no-answer, ward-c no-answer\n$/);
+    expect(run.stdout).toMatch(/^hospital-north: explored 577 combinations, no violation; bound: .*at most 64 combinations per call \(largest 64\); beyond it held: triage no-answer, ward-b no-answer, ward-c no-answer\n$/);
   });
 
   it('prints the diagnostics as surv check does and exits 1 for a file with errors', () => {

@@ -56,7 +56,7 @@ describe('replay comparison', () => {
     ]);
   });
 
-  it('two messages swapped on one link do not both pair', () => {
+  it('two messages of one timer tick in the other order on one link still pair: no disagreement', () => {
     const live = [
       step(1.6, 'desk1', 'edge', 'INVITE'),
       step(3.1, 'edge', 'desk1', '100', 'INVITE'),
@@ -64,8 +64,48 @@ describe('replay comparison', () => {
       step(1990.2, 'edge', 'desk1', '181', 'INVITE'),
     ];
     const c = compare(sim, live, 150);
+    expect(c.agree).toBe(true);
+    expect(c.sameTickSwaps).toBe(1);
+    expect(c.rows.map((r) => [r.status, r.sim?.summary, r.live?.summary, r.deltaMs?.toFixed(1)])).toEqual([
+      ['ok', 'INVITE', 'INVITE', '1.6'], ['ok', '100', '100', '3.1'], ['ok', '181', '181', '-9.8'], ['ok', '302', '302', '-10.4'],
+    ]);
+  });
+
+  it('a swap across ticks is a misorder: the crossing pair stays unpaired, missing and extra', () => {
+    // The 181 and 302 are one tick apart in the simulator's ladder; Kamailio sends them the other way round.
+    const spread = [step(0, 'edge', 'desk1', '181', 'INVITE'), step(500, 'edge', 'desk1', '302', 'INVITE', 'sip:944@127.0.2.3')];
+    const live = [step(5, 'edge', 'desk1', '302', 'INVITE', 'sip:944@127.0.2.3'), step(90, 'edge', 'desk1', '181', 'INVITE')];
+    const c = compare(spread, live, 150);
     expect(c.agree).toBe(false);
-    expect(c.rows.filter((r) => r.status !== 'ok')).toHaveLength(2);
+    expect(c.sameTickSwaps).toBe(0);
+    expect(c.rows.map((r) => r.status).sort()).toEqual(['extra', 'missing', 'ok']);
+  });
+
+  it('live messages more than one tick apart in the other order are a misorder even when the simulator sent both at once', () => {
+    const live = [
+      step(1.6, 'desk1', 'edge', 'INVITE'),
+      step(3.1, 'edge', 'desk1', '100', 'INVITE'),
+      step(1940, 'edge', 'desk1', '302', 'INVITE', 'sip:944@127.0.2.3'),
+      step(2010, 'edge', 'desk1', '181', 'INVITE'),
+    ];
+    const c = compare(sim, live, 150);
+    expect(c.agree).toBe(false);
+    expect(c.rows.filter((r) => r.status !== 'ok').map((r) => r.status).sort()).toEqual(['extra', 'missing']);
+  });
+
+  it('a reply with the same code and other words is a disagreement of its own', () => {
+    const simReply = [{ ...step(2000, 'edge', 'desk1', '500', 'INVITE'), line: 'SIP/2.0 500 Server Internal Error' }];
+    const liveReply = [{ ...step(1990, 'edge', 'desk1', '500', 'INVITE'), line: 'SIP/2.0 500 Service Unavailable' }];
+    const c = compare(simReply, liveReply, 150);
+    expect(c.agree).toBe(false);
+    expect(c.rows.map((r) => [r.status, r.deltaMs])).toEqual([['reason', -10]]);
+    expect(formatLadder(c).split('\n')).toEqual([
+      '     simulator                                         | kamailio                                        | live - sim',
+      '  !! 2.000s  edge  -> desk1  500 Server Internal Error | 1.990s  edge  -> desk1  500 Service Unavailable | -10 ms, another reason phrase',
+      '  DISAGREE: 1 with another reason phrase; 1 paired, max |live - sim| 10 ms (tolerance 150 ms)',
+    ]);
+    // Same words: agreement.
+    expect(compare(simReply, [{ ...liveReply[0]!, line: 'SIP/2.0 500 Server Internal Error' }], 150).agree).toBe(true);
   });
 
   it('outside the tolerance is late or early, both ways', () => {

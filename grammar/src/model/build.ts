@@ -7,8 +7,9 @@ import { BranchReporter, defaultOrigin, sourceOrigin } from './reporter.js';
 import { defaults, defaultChannels } from './defaults.js';
 import type { MergedBranch, MergedNamed, Src } from './merge.js';
 import { suggestion } from './names.js';
+import { callerIdRules, patternFits, patternText, rewriteRules } from './numbers.js';
 import type {
-  Branch, Gateway, Group, InboundPolicy, Limits, Listen, Network, Origin, OutboundPolicy, Phone, Probe, Rate, RegisterPolicy,
+  Branch, CallerIdRule, DidPattern, Gateway, Group, InboundPolicy, Limits, Listen, TlsSettings, LocalCallsMode, Network, Origin, OutboundPolicy, Phone, Probe, Rate, RegisterPolicy,
   ReplyPattern, RewriteRule, RingStep, Setting, SurvivalAction, Timers, Upstream,
 } from './types.js';
 import type { SymbolCollector, SymbolKind } from './symbols.js';
@@ -74,6 +75,7 @@ export class BranchBuilder {
       timers: this.timers(),
       register: this.register(outbound),
       limits: this.limits(),
+      tls: this.tls(),
       outbound,
       inbound: this.inbound(),
     };
@@ -227,7 +229,17 @@ export class BranchBuilder {
       const fixed = String(Math.max(2, Math.round(channels.value / 2) * 2));
       this.report('warning', 'SURV056', `an ISDN BRI has 2 channels per line, so ${channels.value} is not a whole number of BRIs`, channelsSrc.uri, channelsSrc.node.value ?? channelsSrc.node, { data: { replacements: [fixed] } });
     }
-    return { name: g.name, origin, address, transport, kind, channels };
+    // Number rules win whole where the nearest level writes any, like the outbound block's.
+    const rewriteSrc = [...g.decls].reverse().find((d) => d.node.rewrites.length > 0);
+    const rewrite: Setting<readonly RewriteRule[]> | undefined = rewriteSrc && {
+      value: rewriteRules(this.values, rewriteSrc.node.rewrites.map((node) => ({ node, uri: rewriteSrc.uri }))),
+      origin: sourceOrigin(rewriteSrc.uri, rewriteSrc.node.rewrites[0]!),
+    };
+    const callerSrc = [...g.decls].reverse().find((d) => d.node.callerIds.length > 0);
+    const callerIds: Setting<readonly CallerIdRule[]> = callerSrc
+      ? { value: callerIdRules(this.values, callerSrc), origin: sourceOrigin(callerSrc.uri, callerSrc.node.callerIds[0]!) }
+      : { value: [], origin: defaultOrigin };
+    return { name: g.name, origin, address, transport, kind, channels, rewrite, callerIds, probe: this.probe((key) => p(key)) };
   }
 
   private upstream(u: MergedNamed<ast.UpstreamNode>): Upstream {
@@ -241,31 +253,36 @@ export class BranchBuilder {
       : proxy.value?.transportParam || proxy.value?.secure
         ? { value: proxy.value.transportParam ?? 'tls', origin: proxy.origin }
         : { value: 'udp', origin: defaultOrigin };
-    let probe: Probe | undefined;
+    return { name: u.name, origin: this.declOrigin(u), proxy, transport, probe: this.probe(p) };
+  }
+
+  /** `probe options ...` of an upstream or a gateway: the same properties, the same defaults. */
+  private probe(p: (key: ast.PropertyKey) => Src<ast.Property> | undefined): Probe | undefined {
     const probeSrc = p('probe');
-    if (probeSrc) {
-      const d = defaults.probe;
-      const duration = (key: ast.PropertyKey, fallback: number) => this.setting(p(key), (values, v) => values.durationMs(v), fallback);
-      const count = (key: ast.PropertyKey, fallback: number) => this.setting(p(key), (values, v) => values.integer(v, 'a probe count', 1, 100), fallback);
-      probe = {
-        origin: sourceOrigin(probeSrc.uri, probeSrc.node),
-        everyMs: duration('probe-every', d.everyMs),
-        timeoutMs: duration('probe-timeout', d.timeoutMs),
-        downAfter: count('probe-down-after', d.downAfter),
-        upAfter: count('probe-up-after', d.upAfter),
-        holdoffMs: duration('probe-holdoff', d.holdoffMs),
-      };
-    }
-    return { name: u.name, origin: this.declOrigin(u), proxy, transport, probe };
+    if (!probeSrc) return undefined;
+    const d = defaults.probe;
+    const duration = (key: ast.PropertyKey, fallback: number) => this.setting(p(key), (values, v) => values.durationMs(v), fallback);
+    const count = (key: ast.PropertyKey, fallback: number) => this.setting(p(key), (values, v) => values.integer(v, 'a probe count', 1, 100), fallback);
+    return {
+      origin: sourceOrigin(probeSrc.uri, probeSrc.node),
+      everyMs: duration('probe-every', d.everyMs),
+      timeoutMs: duration('probe-timeout', d.timeoutMs),
+      downAfter: count('probe-down-after', d.downAfter),
+      upAfter: count('probe-up-after', d.upAfter),
+      holdoffMs: duration('probe-holdoff', d.holdoffMs),
+    };
   }
 
   private timers(): Timers {
     const t = this.merged.timers;
     const d = defaults.timers;
     const duration = (key: ast.PropertyKey, fallback: number) => this.setting(t.get(key), (values, v) => values.durationMs(v), fallback);
+    const noAnswerMs = duration('no-answer', d.noAnswerMs);
     return {
-      noAnswerMs: duration('no-answer', d.noAnswerMs),
+      noAnswerMs,
       ringingMs: duration('ringing', d.ringingMs),
+      // After a bare 100 Trying an upstream gets as long as one that sent nothing, unless told otherwise.
+      tryingMs: duration('trying', noAnswerMs.value),
       t1Ms: duration('t1', d.t1Ms),
       t2Ms: duration('t2', d.t2Ms),
       budgetMs: duration('budget', d.budgetMs),
@@ -301,6 +318,26 @@ export class BranchBuilder {
     };
   }
 
+  private tls(): TlsSettings | undefined {
+    const m = this.merged;
+    // Field by field like limits: a profile can hold the CA, each branch its own certificate.
+    const props = new Map<ast.PropertyKey, Src<ast.Property>>();
+    let nearest: Src<ast.TlsNode> | undefined;
+    for (const level of [...m.profiles].reverse().concat(m.container)) {
+      for (const s of level.node.settings) {
+        if (s.kind !== 'Tls') continue;
+        nearest = { node: s, uri: level.uri };
+        for (const p of s.properties) props.set(p.key, { node: p, uri: level.uri });
+      }
+    }
+    if (!nearest) return undefined;
+    const file = (key: 'certificate' | 'key' | 'ca') => this.setting(props.get(key), (values, v) => values.tlsPath(v, key), undefined);
+    return {
+      origin: sourceOrigin(nearest.uri, { start: nearest.node.start, end: nearest.node.start + 'tls'.length }),
+      certificate: file('certificate'), key: file('key'), ca: file('ca'),
+    };
+  }
+
   private phone(src: Src<ast.PhoneNode>): Phone {
     const node = src.node;
     const values = this.values.at(src.uri);
@@ -312,6 +349,9 @@ export class BranchBuilder {
       extension: { value: extension, origin: sourceOrigin(src.uri, node.extension ?? node) },
       address: { value: address, origin: sourceOrigin(src.uri, node.address ?? node) },
       registered: node.registered !== undefined,
+      transport: node.transport
+        ? { value: values.transport(node.transport.value) ?? 'udp', origin: sourceOrigin(src.uri, node.transport.value ?? node.transport) }
+        : { value: 'udp', origin: defaultOrigin },
     };
   }
 
@@ -321,6 +361,8 @@ export class BranchBuilder {
     const ringSrc = [...(this.merged.replaced.get(node.name?.text ?? '') ?? [])].reverse()
       .find((d): d is Src<ast.GroupNode> => d.node.kind === 'Group' && d.node.ring !== undefined);
     const ringMs = ringSrc?.node.ring ? this.values.at(ringSrc.uri).durationMs(ringSrc.node.ring) : undefined;
+    // A group with a number is an extension of the branch: dialling it uses it.
+    if (node.number && node.name) this.markUsed('group', node.name.text);
     const members: string[] = [];
     for (const member of node.members) {
       const name = this.resolve(member, src.uri, ['phone'], `group '${node.name?.text ?? ''}'`);
@@ -330,6 +372,7 @@ export class BranchBuilder {
       name: node.name?.text ?? '',
       origin: sourceOrigin(src.uri, node.name ?? node),
       mode: { value: node.mode?.text === 'serial' ? 'serial' : 'parallel', origin: sourceOrigin(src.uri, node.mode ?? node) },
+      number: { value: node.number ? this.values.at(src.uri).digits(node.number, 'a group number') : undefined, origin: sourceOrigin(src.uri, node.number ?? node) },
       members: { value: members, origin: sourceOrigin(src.uri, node) },
       ringMs: { value: ringMs ?? defaults.groupRingMs, origin: ringSrc?.node.ring ? sourceOrigin(ringSrc.uri, ringSrc.node.ring) : defaultOrigin },
     };
@@ -358,12 +401,13 @@ export class BranchBuilder {
           const reason = action.text ? values.headerText(action.text, 'the announcement text') : undefined;
           if (code !== undefined && reason !== undefined) actions.push({ kind: 'announce', code, reason, origin });
         } else {
-          const gateway = this.resolve(action.target, out.onTimeout.uri, ['gateway'], `'${action.kind.toLowerCase()}'`);
+          const list = this.gatewayList(action.targets, out.onTimeout.uri, `'${action.kind.toLowerCase()}'`);
+          const gateway = list[0];
           if (action.kind === 'Redirect') {
             const code = values.replyCode(action.code);
-            if (code !== undefined && gateway) actions.push({ kind: 'redirect', code, gateway, origin });
+            if (code !== undefined && gateway) actions.push({ kind: 'redirect', code, gateway, gateways: list, origin });
           } else if (gateway) {
-            actions.push({ kind: 'relay', gateway, origin });
+            actions.push({ kind: 'relay', gateway, gateways: list, origin });
           }
         }
       }
@@ -372,7 +416,7 @@ export class BranchBuilder {
     }
     const pass = this.pass(out.pass);
     const emergencyNumbers: string[] = [];
-    let emergencyGateway: Setting<string | undefined> = { value: undefined, origin: defaultOrigin };
+    let emergencyGateways: Setting<readonly string[]> = { value: [], origin: defaultOrigin };
     if (out.emergency) {
       const e = out.emergency;
       const values = this.values.at(e.uri);
@@ -380,32 +424,21 @@ export class BranchBuilder {
         const digits = values.digits(n, 'an emergency number');
         if (digits) emergencyNumbers.push(digits);
       }
-      if (e.node.gateway) {
-        emergencyGateway = { value: this.resolve(e.node.gateway, e.uri, ['gateway'], "'emergency ... direct to'"), origin: sourceOrigin(e.uri, e.node.gateway) };
+      const first = e.node.gateways[0];
+      const last = e.node.gateways[e.node.gateways.length - 1];
+      if (first && last) {
+        emergencyGateways = { value: this.gatewayList(e.node.gateways, e.uri, "'emergency ... direct to'"), origin: sourceOrigin(e.uri, { start: first.start, end: last.end }) };
       } else {
         const survivalGateway = actions.find((a) => a.kind !== 'announce');
-        const fallback = survivalGateway?.gateway ?? gateways[0]?.name;
-        if (fallback) this.markUsed('gateway', fallback);
-        emergencyGateway = { value: fallback, origin: defaultOrigin };
-        if (!fallback) {
+        const fallback = survivalGateway?.gateways ?? (gateways[0] ? [gateways[0].name] : []);
+        for (const g of fallback) this.markUsed('gateway', g);
+        emergencyGateways = { value: fallback, origin: defaultOrigin };
+        if (fallback.length === 0) {
           this.report('error', 'SURV054', 'emergency numbers need a gateway, and this branch has none: they could not be dialled in an outage', e.uri, { start: e.node.start, end: e.node.start + 'emergency'.length });
         }
       }
     }
-    const rewrite: RewriteRule[] = [];
-    for (const r of out.rewrite ?? []) {
-      const values = this.values.at(r.uri);
-      const props = new Map(r.node.properties.map((p) => [p.key, p]));
-      const match = props.get('match');
-      const strip = props.get('strip');
-      const prefix = props.get('prefix');
-      rewrite.push({
-        match: (match ? values.digits(match.value, 'a number prefix') : undefined) ?? '',
-        strip: (strip ? values.integer(strip.value, 'a digit count', 0, 32) : undefined) ?? 0,
-        prefix: (prefix ? values.digits(prefix.value, 'a number prefix') : undefined) ?? '',
-        origin: sourceOrigin(r.uri, r.node),
-      });
-    }
+    const rewrite: RewriteRule[] = rewriteRules(this.values, out.rewrite ?? []);
     const firstVia = from.node.via[0];
     const lastVia = from.node.via[from.node.via.length - 1];
     return {
@@ -415,9 +448,26 @@ export class BranchBuilder {
       onTimeout: { value: actions, origin: out.onTimeout ? sourceOrigin(out.onTimeout.uri, out.onTimeout.node) : defaultOrigin },
       pass,
       emergency: { value: emergencyNumbers, origin: out.emergency ? sourceOrigin(out.emergency.uri, out.emergency.node) : defaultOrigin },
-      emergencyGateway,
+      emergencyGateway: { value: emergencyGateways.value[0], origin: emergencyGateways.origin },
+      emergencyGateways,
       rewrite: { value: rewrite, origin: out.rewrite?.[0] ? sourceOrigin(out.rewrite[0].uri, out.rewrite[0].node) : defaultOrigin },
+      localCalls: localCallsSetting(out.localCalls),
     };
+  }
+
+  /** The gateways a list names, in order; a name given twice is reported (SURV036) and kept once. */
+  private gatewayList(refs: readonly ast.Value[], uri: string, what: string): string[] {
+    const names: string[] = [];
+    for (const ref of refs) {
+      const name = this.resolve(ref, uri, ['gateway'], what);
+      if (!name) continue;
+      if (names.includes(name)) {
+        this.report('error', 'SURV036', `gateway '${name}' is named twice in ${what}: it would be tried again after it failed`, uri, ref, { data: { name } });
+        continue;
+      }
+      names.push(name);
+    }
+    return names;
   }
 
   private pass(src: Src<ast.PassNode> | undefined): Setting<'all' | readonly ReplyPattern[]> {
@@ -482,18 +532,54 @@ export class BranchBuilder {
       }
     }
     const dids: { number: string; target: string; origin: Origin }[] = [];
+    const didPatterns: DidPattern[] = [];
     for (const d of inbound.dids.values()) {
       const values = this.values.at(d.uri);
-      const number = values.digits(d.node.number, 'a DID number');
+      if (d.node.number?.type === 'pattern') {
+        didPatterns.push(...this.didPattern(d));
+        continue;
+      }
+      // The block check's conversion, so a bad number is reported once, in its words.
+      const number = values.numberPattern(d.node.number, 'a DID number')?.prefix;
+      if (d.node.target?.type === 'pattern') continue; // SURV047: a pattern target needs a pattern did
       const target = this.resolve(d.node.target, d.uri, ['phone', 'group'], "'did'");
       if (number && target) dids.push({ number, target, origin: sourceOrigin(d.uri, d.node) });
     }
+    const normalise = inbound.rewrite;
     return {
       origin: sourceOrigin(inbound.from.uri, inbound.from.node),
       from: { value: from, origin: sourceOrigin(inbound.from.uri, inbound.from.node) },
       chain: { value: steps, origin: inbound.chain ? sourceOrigin(inbound.chain.uri, inbound.chain.node) : defaultOrigin },
       dids,
+      didPatterns,
+      normalise: normalise?.[0]
+        ? { value: rewriteRules(this.values, normalise), origin: sourceOrigin(normalise[0].uri, normalise[0].node) }
+        : { value: [], origin: defaultOrigin },
     };
+  }
+
+  /** `did PATTERN to NAME` or `did PATTERN to EXTENSION-PATTERN` (X counts are the block check's, SURV047). */
+  private didPattern(d: Src<ast.DidNode>): DidPattern[] {
+    const values = this.values.at(d.uri);
+    const pattern = values.numberPattern(d.node.number, 'a DID number');
+    const origin = sourceOrigin(d.uri, d.node);
+    const t = d.node.target;
+    if (!pattern || !t) return [];
+    if (t.type !== 'pattern') {
+      const target = this.resolve(t, d.uri, ['phone', 'group'], "'did'");
+      return target ? [{ pattern, target, extension: undefined, origin }] : [];
+    }
+    const extension = values.numberPattern(t, 'an extension');
+    if (!extension || extension.digits !== pattern.digits) return [];
+    // The extensions the inbound routes ring: phones' and groups' numbers.
+    const numbers = [
+      ...[...this.merged.phones.values()].map((p) => p.node.extension?.text),
+      ...[...this.merged.groups.values()].map((g) => g.node.number?.text),
+    ];
+    if (!numbers.some((n) => n !== undefined && patternFits(extension, n))) {
+      this.report('warning', 'SURV049', `no phone or group of this branch has an extension ${patternText(extension)}: every call to ${patternText(pattern)} rings the ring chain`, d.uri, t);
+    }
+    return [{ pattern, target: undefined, extension, origin }];
   }
 
   /** Entity kind of a name in this branch (for scenarios). */
@@ -504,4 +590,11 @@ export class BranchBuilder {
   names(): ReadonlyMap<string, EntityKind> {
     return this.kinds;
   }
+}
+
+/** `local-calls`, default `survival`: an existing design keeps internal calls local in an outage with no new setting. */
+function localCallsSetting(src: Src<ast.LocalCallsNode> | undefined): Setting<LocalCallsMode> {
+  const word = src?.node.mode?.text;
+  const value: LocalCallsMode = word === 'always' || word === 'off' ? word : 'survival';
+  return { value, origin: src ? sourceOrigin(src.uri, src.node) : defaultOrigin };
 }

@@ -45,12 +45,15 @@ export interface MergedOutbound {
   pass: Src<ast.PassNode> | undefined;
   emergency: Src<ast.EmergencyNode> | undefined;
   rewrite: Src<ast.RewriteNode>[] | undefined;
+  localCalls?: Src<ast.LocalCallsNode> | undefined;
 }
 
 export interface MergedInbound {
   from: Src<ast.InboundNode>;
   chain: Src<ast.RingChainNode> | undefined;
   readonly dids: Map<string, Src<ast.DidNode>>;
+  /** The inbound normalisation: the nearest block's `rewrite` rules win whole, like the outbound ones. */
+  rewrite?: Src<ast.RewriteNode>[] | undefined;
 }
 
 /** The chain of profiles `container` uses, nearest first; reports unknown names and cycles. */
@@ -163,6 +166,7 @@ function mergeOutbound(merged: MergedBranch, node: ast.OutboundNode, uri: string
       case 'OnTimeout': out.onTimeout = { node: item, uri }; break;
       case 'Pass': out.pass = { node: item, uri }; break;
       case 'Emergency': out.emergency = { node: item, uri }; break;
+      case 'LocalCalls': out.localCalls = { node: item, uri }; break;
       case 'Rewrite':
         if (!rewriteSeen) { out.rewrite = []; rewriteSeen = true; }
         out.rewrite?.push({ node: item, uri });
@@ -173,7 +177,7 @@ function mergeOutbound(merged: MergedBranch, node: ast.OutboundNode, uri: string
 }
 
 function mergeInbound(merged: MergedBranch, node: ast.InboundNode, uri: string): void {
-  const inbound = merged.inbound ?? { from: { node, uri }, chain: undefined, dids: new Map() };
+  const inbound: MergedInbound = merged.inbound ?? { from: { node, uri }, chain: undefined, dids: new Map() };
   inbound.from = { node, uri };
   const chains = node.items.filter((i): i is ast.RingChainNode => i.kind === 'RingChain');
   const first = chains[0];
@@ -184,6 +188,8 @@ function mergeInbound(merged: MergedBranch, node: ast.InboundNode, uri: string):
     inbound.chain = chains.length === 1 ? { node: first, uri }
       : { node: { kind: 'RingChain', steps: chains.flatMap((c) => c.steps), start: first.start, end: last.end }, uri };
   }
+  const rewrites = node.items.filter((i): i is ast.RewriteNode => i.kind === 'Rewrite');
+  if (rewrites.length > 0) inbound.rewrite = rewrites.map((r) => ({ node: r, uri }));
   const here = new Set<string>();
   for (const item of node.items) {
     if (item.kind !== 'Did' || !item.number) continue;

@@ -286,11 +286,14 @@ function buildExpectation(
     return who ? { kind: 'receives-nothing', actor: who.name, origin } : undefined;
   }
   if (item.what === 'marked-down') {
-    const who = actor(item.actor, ['upstream'], "what is 'marked down'");
+    // A probed gateway is marked down as an upstream is.
+    const who = actor(item.actor, ['upstream', 'gateway'], "what is 'marked down'");
     const atMs = values.durationMs(item.at);
     if (!who || atMs === undefined) return undefined;
-    if (!branch.upstreams.find((u) => u.name === who.name)?.probe) {
-      reporter.error('SURV072', `upstream '${who.name}' is not probed, so it is never marked down: add 'probe options' to it`, uri, item.actor ?? item);
+    const probed = [...branch.upstreams, ...branch.gateways].find((u) => u.name === who.name)?.probe;
+    if (!probed) {
+      const kind = branch.gateways.some((g) => g.name === who.name) ? 'gateway' : 'upstream';
+      reporter.error('SURV072', `${kind} '${who.name}' is not probed, so it is never marked down: add 'probe options' to it`, uri, item.actor ?? item);
       return undefined;
     }
     return { kind: 'marked-down', actor: who.name, atMs, origin };

@@ -44,6 +44,12 @@ export interface Gateway {
   readonly transport: Setting<TransportName>;
   readonly kind: Setting<GatewayKindName | undefined>;
   readonly channels: Setting<number | undefined>;
+  /** Called-number rules for calls sent to this gateway; undefined when it has none (the outbound block's apply). */
+  readonly rewrite: Setting<readonly RewriteRule[]> | undefined;
+  /** Calling-number presentation, first match wins; empty: the caller's own From goes unchanged. */
+  readonly callerIds: Setting<readonly CallerIdRule[]>;
+  /** OPTIONS keepalive probing, as for an upstream (`probe options ...` in the gateway block). */
+  readonly probe: Probe | undefined;
 }
 
 export interface Probe {
@@ -76,6 +82,8 @@ export interface SipTarget {
 export interface Timers {
   readonly noAnswerMs: Setting<number>;
   readonly ringingMs: Setting<number>;
+  /** How long an upstream that sent only 100 Trying has for a ringing or final reply; default: the no-answer value. */
+  readonly tryingMs: Setting<number>;
   readonly t1Ms: Setting<number>;
   readonly t2Ms: Setting<number>;
   readonly budgetMs: Setting<number>;
@@ -88,12 +96,16 @@ export interface Phone {
   /** A fixed address, or undefined for `registered` phones. */
   readonly address: Setting<HostPort | undefined>;
   readonly registered: boolean;
+  /** What the phone sends over and is reached over (a registered phone: what it registers over). */
+  readonly transport: Setting<TransportName>;
 }
 
 export interface Group {
   readonly name: string;
   readonly origin: Origin;
   readonly mode: Setting<'parallel' | 'serial'>;
+  /** The group's extension number, shared with the phones' extensions (a local call target). */
+  readonly number: Setting<string | undefined>;
   readonly members: Setting<readonly string[]>;
   readonly ringMs: Setting<number>;
 }
@@ -112,6 +124,15 @@ export interface Rate {
   readonly windowS: number;
 }
 
+/** The files of the edge's TLS sockets (`tls { ... }`), absolute paths on the router. */
+export interface TlsSettings {
+  /** The nearest `tls` block (where a missing file is reported). */
+  readonly origin: Origin;
+  readonly certificate: Setting<string | undefined>;
+  readonly key: Setting<string | undefined>;
+  readonly ca: Setting<string | undefined>;
+}
+
 /** Flood limits and the bounds of the local registration copy (`limits { ... }`). */
 export interface Limits {
   /** Requests per window from one source address (pike `reqs_density_per_unit` / `sampling_time_unit`). */
@@ -126,8 +147,9 @@ export interface Limits {
 
 export type SurvivalAction =
   | { readonly kind: 'announce'; readonly code: number; readonly reason: string; readonly origin: Origin }
-  | { readonly kind: 'redirect'; readonly code: number; readonly gateway: string; readonly origin: Origin }
-  | { readonly kind: 'relay'; readonly gateway: string; readonly origin: Origin };
+  /** `gateway` is the first of `gateways`, the gateways in the order they are tried. */
+  | { readonly kind: 'redirect'; readonly code: number; readonly gateway: string; readonly gateways: readonly string[]; readonly origin: Origin }
+  | { readonly kind: 'relay'; readonly gateway: string; readonly gateways: readonly string[]; readonly origin: Origin };
 
 /** A reply code (`404`) or class (`5xx`) that passes through. */
 export type ReplyPattern = { readonly code: number } | { readonly class: number };
@@ -136,6 +158,33 @@ export interface RewriteRule {
   readonly match: string;
   readonly strip: number;
   readonly prefix: string;
+  readonly origin: Origin;
+}
+
+/** A number, or a number with trailing Xs (`9441231XX`: prefix `9441231`, 2 any digits). */
+export interface NumberPattern {
+  readonly prefix: string;
+  /** How many Xs: 0 for a plain number. */
+  readonly digits: number;
+}
+
+/** `caller-id NUMBER [for EXTENSION] [private]` in a gateway block. */
+export interface CallerIdRule {
+  /** The number presented; its Xs are filled with the caller's last digits. */
+  readonly number: NumberPattern;
+  /** The callers (by extension) it applies to; undefined: every caller. */
+  readonly extensions: NumberPattern | undefined;
+  readonly private: boolean;
+  readonly origin: Origin;
+}
+
+/** `did PATTERN to TARGET|EXTENSION-PATTERN`: a range of called numbers. */
+export interface DidPattern {
+  readonly pattern: NumberPattern;
+  /** The phone or group every number of the range goes to; undefined when `extension` picks. */
+  readonly target: string | undefined;
+  /** `to 1XX`: the called number's last digits after this prefix make the extension. */
+  readonly extension: NumberPattern | undefined;
   readonly origin: Origin;
 }
 
@@ -148,10 +197,17 @@ export interface OutboundPolicy {
   /** `all`, or the patterns that pass; other final replies are treated like timeouts. */
   readonly pass: Setting<'all' | readonly ReplyPattern[]>;
   readonly emergency: Setting<readonly string[]>;
-  /** Gateway for emergency numbers (resolved default: survival gateway, else first gateway). */
+  /** Gateway for emergency numbers (resolved default: survival gateway, else first gateway): the first of `emergencyGateways`. */
   readonly emergencyGateway: Setting<string | undefined>;
+  /** The gateways emergency calls try in order (default: the survival list, else the first gateway). */
+  readonly emergencyGateways: Setting<readonly string[]>;
   readonly rewrite: Setting<readonly RewriteRule[]>;
+  /** When a call to a phone extension or group number of the branch stays in the branch. */
+  readonly localCalls: Setting<LocalCallsMode>;
 }
+
+/** `survival`: in survival the edge rings the local target instead of a gateway; `always`: never upstream; `off`: like any number. */
+export type LocalCallsMode = 'survival' | 'always' | 'off';
 
 export interface RingStep {
   readonly target: string;
@@ -164,6 +220,10 @@ export interface InboundPolicy {
   readonly from: Setting<readonly string[]>;
   readonly chain: Setting<readonly RingStep[]>;
   readonly dids: readonly { readonly number: string; readonly target: string; readonly origin: Origin }[];
+  /** Tried in written order after the exact dids. */
+  readonly didPatterns: readonly DidPattern[];
+  /** How a gateway's called number is normalised before any did is matched (`rewrite` in `inbound`). */
+  readonly normalise: Setting<readonly RewriteRule[]>;
 }
 
 export interface Branch {
@@ -181,6 +241,8 @@ export interface Branch {
   readonly groups: readonly Group[];
   readonly register: RegisterPolicy;
   readonly limits: Limits;
+  /** `tls { ... }`, merged field by field through profiles; undefined when no block gives one. */
+  readonly tls: TlsSettings | undefined;
   readonly outbound: OutboundPolicy | undefined;
   readonly inbound: InboundPolicy | undefined;
 }

@@ -4,16 +4,16 @@
 import ipaddr from 'ipaddr.js';
 import sip from 'sip';
 import type { Span, Value } from '../ast.js';
-import { textProblem } from '../strings.js';
+import { textProblem, tlsPathProblem } from '../strings.js';
 import type { Reporter } from './reporter.js';
-import type { GatewayKindName, HostPort, Network, SipTarget, TransportName } from './types.js';
+import type { GatewayKindName, HostPort, Network, NumberPattern, SipTarget, TransportName } from './types.js';
 
 const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 function describe(v: Value): string {
   const what: Record<Value['type'], string> = {
     name: 'name', keyword: 'keyword', number: 'number', duration: 'duration', address: 'address',
-    uri: 'SIP URI', string: 'string', class: 'reply class', percent: 'percentage',
+    uri: 'SIP URI', string: 'string', class: 'reply class', percent: 'percentage', pattern: 'number pattern',
   };
   return `${what[v.type]} '${v.text}'`;
 }
@@ -108,6 +108,17 @@ export class Values {
     return v.text;
   }
 
+  /** A number, or digits then Xs (`9441231XX`), each X any digit. */
+  numberPattern(v: Value | undefined, what: string): NumberPattern | undefined {
+    if (!v) return undefined;
+    if (v.type === 'pattern') {
+      const x = v.text.indexOf('X');
+      return { prefix: v.text.slice(0, x), digits: v.text.length - x };
+    }
+    if (v.type !== 'number') return this.invalid(v, `expected ${what} (digits, optionally led by +, with Xs at the end for any digits), found ${describe(v)}`, 'SURV061');
+    return { prefix: v.text, digits: 0 };
+  }
+
   /** A SIP reply code 100-699. */
   replyCode(v: Value | undefined): number | undefined {
     return this.integer(v, 'a SIP reply code', 100, 699);
@@ -117,6 +128,14 @@ export class Values {
     if (!v) return undefined;
     if (v.text === 'udp' || v.text === 'tcp' || v.text === 'tls') return v.text;
     return this.invalid(v, `expected a transport (udp, tcp or tls), found ${describe(v)}`);
+  }
+
+  /** A file of `tls { }`: a quoted absolute path the export writes as it is. */
+  tlsPath(v: Value | undefined, what: string): string | undefined {
+    if (!v) return undefined;
+    if (v.type !== 'string') return this.invalid(v, `expected the ${what} file as a quoted absolute path such as "/etc/kamailio/tls/${what}.pem", found ${describe(v)}`, 'SURV018');
+    const problem = tlsPathProblem(v.text);
+    return problem === undefined ? v.text : this.invalid(v, `the ${what} file ${problem}`, 'SURV018');
   }
 
   gatewayKind(v: Value | undefined): GatewayKindName | undefined {

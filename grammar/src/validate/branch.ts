@@ -3,7 +3,9 @@
 import ipaddr from 'ipaddr.js';
 import type { Branch, Origin, Setting } from '../model/types.js';
 import { dnsNamePattern, maxExportDigits, maxExportMs, maxExportNameLength } from '../strings.js';
+import { checkLocalNumbers } from './local-calls.js';
 import type { BranchReporter } from './reporter.js';
+import { checkTransports } from './transports.js';
 
 export function formatMs(ms: number): string {
   if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
@@ -18,6 +20,8 @@ export function checkBranch(branch: Branch, site: BranchReporter): void {
   checkTimers(branch, site);
   checkBudget(branch, site);
   checkPhones(branch, site);
+  checkLocalNumbers(branch, site);
+  checkTransports(branch, site);
   checkProbes(branch, site);
   checkExportable(branch, site);
 }
@@ -25,6 +29,8 @@ export function checkBranch(branch: Branch, site: BranchReporter): void {
 function checkTimers(branch: Branch, site: BranchReporter): void {
   const t = branch.timers;
   const named: [string, Setting<number>][] = [['no-answer', t.noAnswerMs], ['ringing', t.ringingMs], ['t1', t.t1Ms], ['t2', t.t2Ms], ['budget', t.budgetMs]];
+  // A default trying is the no-answer value: checked as no-answer, never reported twice.
+  if (t.tryingMs.origin.kind === 'source') named.push(['trying', t.tryingMs]);
   let sane = true;
   for (const [name, setting] of named) {
     if (setting.value <= 0 || setting.value > maxDurationMs) {
@@ -48,6 +54,7 @@ function checkTimers(branch: Branch, site: BranchReporter): void {
       data: { replacements: [formatMs(t.noAnswerMs.value)] },
     });
   }
+  checkTrying(t, site);
   if (t.t2Ms.value < t.t1Ms.value) {
     site.at('error', 'SURV044', `T2 ${formatMs(t.t2Ms.value)} is below T1 ${formatMs(t.t1Ms.value)}: retransmissions would never back off`, t.t2Ms.origin, {
       data: { replacements: [formatMs(t.t1Ms.value)] },
@@ -55,10 +62,38 @@ function checkTimers(branch: Branch, site: BranchReporter): void {
   }
 }
 
-/** Worst post-dial delay: every upstream of the chain times out in turn before survival. */
+/**
+ * A written `trying`: at most ringing, and at least T1, or a working upstream's 18x
+ * would miss it. A default one is the no-answer value, which SURV041/SURV043 hold.
+ */
+function checkTrying(t: Branch['timers'], site: BranchReporter): void {
+  const trying = t.tryingMs;
+  if (trying.origin.kind !== 'source') return;
+  if (trying.value > t.ringingMs.value) {
+    site.at('error', 'SURV039', `trying ${formatMs(trying.value)} is longer than ringing ${formatMs(t.ringingMs.value)} (fr_inv_timer): a call whose upstream sent only 100 Trying would wait longer than one that rings`, trying.origin, {
+      data: { replacements: [formatMs(t.ringingMs.value)] },
+    });
+  }
+  if (trying.value < t.t1Ms.value) {
+    site.at('error', 'SURV068', `trying ${formatMs(trying.value)} is below T1 ${formatMs(t.t1Ms.value)}: the upstream's 180 takes at least a round trip to the far phone, so calls to a working upstream would go to survival`, trying.origin, {
+      data: { replacements: [formatMs(t.t1Ms.value)] },
+    });
+  }
+}
+
+/**
+ * The longest one upstream can hold a caller in silence before the next is tried: no
+ * reply at all for no-answer, or a 100 Trying at once (RFC 3261 §17.2.1: within 200 ms)
+ * and nothing more for trying.
+ */
+export function silentUpstreamMs(branch: Branch): number {
+  return Math.max(branch.timers.noAnswerMs.value, branch.timers.tryingMs.value);
+}
+
+/** Worst post-dial delay: every upstream of the chain times out in turn (silent, or 100 then nothing) before survival. */
 export function worstPostDialDelayMs(branch: Branch): number {
   const hops = Math.max(1, branch.outbound?.via.value.length ?? 0);
-  return hops * branch.timers.noAnswerMs.value;
+  return hops * silentUpstreamMs(branch);
 }
 
 function checkBudget(branch: Branch, site: BranchReporter): void {
@@ -67,9 +102,13 @@ function checkBudget(branch: Branch, site: BranchReporter): void {
   const budget = branch.timers.budgetMs.value;
   if (worst <= budget) return;
   const hops = branch.outbound.via.value.length;
-  const how = hops > 1 ? `${hops} upstreams × no-answer ${formatMs(branch.timers.noAnswerMs.value)}` : `no-answer ${formatMs(branch.timers.noAnswerMs.value)}`;
-  const related = [branch.timers.noAnswerMs.origin, branch.timers.budgetMs.origin].flatMap((o) =>
-    o.kind === 'source' ? [{ uri: o.uri, span: { start: o.start, end: o.end }, message: o === branch.timers.budgetMs.origin ? 'budget set here' : 'no-answer set here' }] : []);
+  // The longer of the two waits makes the worst case: name that one.
+  const byTrying = branch.timers.tryingMs.value > branch.timers.noAnswerMs.value;
+  const timer = byTrying ? branch.timers.tryingMs : branch.timers.noAnswerMs;
+  const name = byTrying ? 'trying' : 'no-answer';
+  const how = hops > 1 ? `${hops} upstreams × ${name} ${formatMs(timer.value)}` : `${name} ${formatMs(timer.value)}`;
+  const related = [timer.origin, branch.timers.budgetMs.origin].flatMap((o) =>
+    o.kind === 'source' ? [{ uri: o.uri, span: { start: o.start, end: o.end }, message: o === branch.timers.budgetMs.origin ? 'budget set here' : `${name} set here` }] : []);
   const via = branch.outbound.via.origin;
   // With the default budget there is no budget text: point at the chain of upstreams instead.
   const where = branch.timers.budgetMs.origin.kind === 'source' ? branch.timers.budgetMs.origin : branch.outbound.viaSpan ?? via;
@@ -104,7 +143,7 @@ function checkPhones(branch: Branch, site: BranchReporter): void {
   }
 }
 
-const noTls = "TLS is not exported: Debian's base kamailio package has no tls module (kamailio-tls-modules) and the certificates are site-specific";
+const noTls = "TLS toward a gateway or an upstream is not exported: the tls settings are the edge's own sockets, which face the phones";
 
 /**
  * What `surv export` would refuse in a branch that is otherwise valid (engines/export/
@@ -116,14 +155,8 @@ function checkExportable(branch: Branch, site: BranchReporter): void {
   checkExportBounds(branch, site);
 }
 
+/** tls listen sockets and tls phones are checked with the TLS settings (transports.ts); the peers' TLS is not exported. */
 function checkTls(branch: Branch, site: BranchReporter): void {
-  for (const l of branch.listens.value) {
-    if (l.transport !== 'tls' || l.origin.kind !== 'source') continue;
-    // A listen's span starts at its transport word.
-    site.at('error', 'SURV033', `${noTls}; listen on udp or tcp`, { uri: l.origin.uri, span: { start: l.origin.start, end: l.origin.start + 'tls'.length } }, {
-      data: { replacements: ['udp', 'tcp'] },
-    });
-  }
   for (const g of branch.gateways) {
     if (g.transport.value !== 'tls') continue;
     site.at('error', 'SURV033', `${noTls}; reach gateway '${g.name}' over udp or tcp`, g.transport.origin.kind === 'source' ? g.transport.origin : g.origin, {
@@ -198,7 +231,14 @@ function checkExportBounds(branch: Branch, site: BranchReporter): void {
 }
 
 function checkProbes(branch: Branch, site: BranchReporter): void {
-  for (const upstream of branch.upstreams) {
+  for (const gateway of branch.gateways) {
+    const holdoff = gateway.probe?.holdoffMs;
+    // dispatcher's dst-up is the only signal a gateway gets: the config keeps no hold-off for it.
+    if (holdoff?.origin.kind === 'source') {
+      site.at('error', 'SURV037', `gateway '${gateway.name}': a probed gateway takes calls again as soon as probes say it is up ('up after N'); holdoff is for upstreams`, holdoff.origin);
+    }
+  }
+  for (const upstream of [...branch.upstreams, ...branch.gateways]) {
     const probe = upstream.probe;
     if (!probe) continue;
     if (probe.timeoutMs.value >= probe.everyMs.value) {

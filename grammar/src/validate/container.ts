@@ -4,6 +4,7 @@
 import type * as ast from '../ast.js';
 import type { Values } from '../model/values.js';
 import type { Reporter } from './reporter.js';
+import { checkCallerIds, checkInboundNumbers, checkRewriteOrder } from './numbers.js';
 
 /**
  * `convertValues` is false for branches: building the branch's model converts every
@@ -23,7 +24,7 @@ export function checkContainer(node: ast.ContainerNode, uri: string, values: Val
         names.set(setting.name.text, setting.name);
       }
     }
-    if (setting.kind === 'Timers' || setting.kind === 'Register' || setting.kind === 'Limits' || setting.kind === 'Outbound' || setting.kind === 'Inbound') {
+    if (setting.kind === 'Timers' || setting.kind === 'Register' || setting.kind === 'Limits' || setting.kind === 'Tls' || setting.kind === 'Outbound' || setting.kind === 'Inbound') {
       const first = once.get(setting.kind);
       if (first) {
         reporter.error('SURV014', `only one '${setting.kind.toLowerCase()}' block is allowed per ${node.kind === 'Branch' ? 'branch' : 'profile'}`, uri, { start: setting.start, end: setting.start + setting.kind.length }, {
@@ -40,10 +41,10 @@ export function checkContainer(node: ast.ContainerNode, uri: string, values: Val
 const written: Record<ast.PropertyKey, string> = {
   address: 'address', transport: 'transport', kind: 'kind', channels: 'channels', proxy: 'proxy', probe: 'probe options',
   'probe-every': 'every', 'probe-timeout': 'timeout', 'probe-down-after': 'down after', 'probe-up-after': 'up after',
-  'probe-holdoff': 'holdoff', 'no-answer': 'no-answer', ringing: 'ringing', t1: 't1', t2: 't2', budget: 'budget',
+  'probe-holdoff': 'holdoff', 'no-answer': 'no-answer', ringing: 'ringing', trying: 'trying', t1: 't1', t2: 't2', budget: 'budget',
   forward: 'forward', 'with-path': 'with path', 'keep-local-copy': 'keep local copy', match: 'match', strip: 'strip', prefix: 'prefix',
   'per-source': 'per-source', 'per-source-window': 'per', outside: 'outside', 'outside-window': 'per',
-  'max-expires': 'max-expires', 'max-contacts': 'max-contacts',
+  'max-expires': 'max-expires', 'max-contacts': 'max-contacts', certificate: 'certificate', key: 'key', ca: 'ca',
 };
 
 /** Keys that are the second half of another key's statement: a repeat is reported once, at the first half. */
@@ -72,7 +73,7 @@ function checkProperty(prop: ast.Property, values: Values): void {
     case 'proxy': values.sipUri(prop.value); break;
     case 'probe-down-after': case 'probe-up-after': values.integer(prop.value, 'a probe count', 1, 100); break;
     case 'probe-every': case 'probe-timeout': case 'probe-holdoff':
-    case 'no-answer': case 'ringing': case 't1': case 't2': case 'budget':
+    case 'no-answer': case 'ringing': case 'trying': case 't1': case 't2': case 'budget':
       values.durationMs(prop.value); break;
     case 'match': case 'prefix': values.digits(prop.value, 'a number prefix'); break;
     case 'strip': values.integer(prop.value, 'a digit count', 0, 32); break;
@@ -82,6 +83,7 @@ function checkProperty(prop: ast.Property, values: Values): void {
     case 'outside-window': values.limitSeconds(prop.value, "the outside rate's window", 1, 60); break;
     case 'max-expires': values.limitSeconds(prop.value, 'max-expires', 60, 86_400); break;
     case 'max-contacts': values.limitCount(prop.value, 'max-contacts', 1, 100); break;
+    case 'certificate': case 'key': case 'ca': values.tlsPath(prop.value, prop.key); break;
     default: break;
   }
 }
@@ -98,17 +100,24 @@ function checkSetting(setting: ast.Setting, uri: string, values: Values, reporte
     case 'Lan':
       if (convert) for (const n of setting.networks) values.network(n);
       break;
-    case 'Gateway': case 'Upstream': case 'Timers': case 'Register': case 'Limits':
+    case 'Gateway': case 'Upstream': case 'Timers': case 'Register': case 'Limits': case 'Tls':
       duplicateProperties(setting.properties, uri, reporter);
       if (convert) for (const p of setting.properties) checkProperty(p, values);
+      if (setting.kind === 'Gateway') {
+        for (const r of setting.rewrites) checkRewriteBlock(r, uri, values, reporter);
+        checkRewriteOrder(setting.rewrites, uri, reporter);
+        checkCallerIds(setting.callerIds, uri, values, reporter);
+      }
       break;
     case 'Phone':
       if (!convert) break;
       values.digits(setting.extension, 'an extension');
       if (setting.address) values.hostPort(setting.address, 5060);
+      if (setting.transport) values.transport(setting.transport.value);
       break;
     case 'Group': {
       if (setting.ring) ringTime(setting.ring, uri, values, reporter);
+      if (convert && setting.number) values.digits(setting.number, 'a group number');
       if (setting.members.length === 0) {
         reporter.error('SURV032', `group '${setting.name?.text ?? ''}' has no members`, uri, setting.name ?? setting, { data: { name: setting.name?.text ?? '', missing: 'members' } });
       }
@@ -135,8 +144,8 @@ function checkSetting(setting: ast.Setting, uri: string, values: Values, reporte
             });
           }
           chain = item;
-        } else {
-          values.digits(item.number, 'a DID number');
+        } else if (item.kind === 'Did') {
+          values.numberPattern(item.number, 'a DID number');
           const first = item.number ? dids.get(item.number.text) : undefined;
           if (item.number && first) {
             reporter.error('SURV014', `DID ${item.number.text} is mapped twice in this inbound policy`, uri, item.number, {
@@ -145,11 +154,19 @@ function checkSetting(setting: ast.Setting, uri: string, values: Values, reporte
           } else if (item.number) {
             dids.set(item.number.text, item);
           }
+        } else {
+          checkRewriteBlock(item, uri, values, reporter);
         }
       }
+      checkInboundNumbers(setting, uri, reporter);
       break;
     }
   }
+}
+
+function checkRewriteBlock(node: ast.RewriteNode, uri: string, values: Values, reporter: Reporter): void {
+  duplicateProperties(node.properties, uri, reporter);
+  for (const p of node.properties) checkProperty(p, values);
 }
 
 /** A ring time: positive and at most an hour, like every timer. */
@@ -166,7 +183,7 @@ function checkOutbound(node: ast.OutboundNode, uri: string, values: Values, repo
     if (item.kind !== 'Rewrite') {
       const first = seen.get(item.kind);
       if (first) {
-        const word = item.kind === 'OnTimeout' ? 'on timeout' : item.kind.toLowerCase();
+        const word = item.kind === 'OnTimeout' ? 'on timeout' : item.kind === 'LocalCalls' ? 'local-calls' : item.kind.toLowerCase();
         reporter.error('SURV014', `'${word}' is given twice in this outbound policy`, uri, { start: item.start, end: item.start + word.length }, {
           related: [{ uri, span: { start: first.start, end: first.start + word.length }, message: 'first given here' }],
         });
@@ -175,11 +192,9 @@ function checkOutbound(node: ast.OutboundNode, uri: string, values: Values, repo
     }
     if (item.kind === 'OnTimeout') checkOnTimeout(item, uri, values, reporter);
     if (item.kind === 'Emergency') for (const n of item.numbers) values.digits(n, 'an emergency number');
-    if (item.kind === 'Rewrite') {
-      duplicateProperties(item.properties, uri, reporter);
-      for (const p of item.properties) checkProperty(p, values);
-    }
+    if (item.kind === 'Rewrite') checkRewriteBlock(item, uri, values, reporter);
   }
+  checkRewriteOrder(node.items.filter((i): i is ast.RewriteNode => i.kind === 'Rewrite'), uri, reporter);
 }
 
 function checkOnTimeout(node: ast.OnTimeoutNode, uri: string, values: Values, reporter: Reporter): void {
@@ -209,7 +224,8 @@ function checkOnTimeout(node: ast.OnTimeoutNode, uri: string, values: Values, re
       }
     }
     if (diversion) {
-      reporter.error('SURV057', `'${diversion.kind.toLowerCase()}' already ends the call's survival path; only one 'redirect' or 'relay' is allowed`, uri, action.keywordSpan);
+      const same = action.kind === diversion.kind ? `; to try several gateways in order, name them in one list: '${diversion.kind.toLowerCase()} ${diversion.kind === 'Redirect' ? `${diversion.code?.text ?? '302'} ` : ''}to ${[...diversion.targets, ...action.targets].map((t) => t.text).join(', ')}'` : '';
+      reporter.error('SURV057', `'${diversion.kind.toLowerCase()}' already ends the call's survival path; only one 'redirect' or 'relay' is allowed${same}`, uri, action.keywordSpan);
     }
     diversion ??= action;
   }

@@ -297,6 +297,28 @@ function quickFixes(fixes: Fixes, ctx: DocumentContext, diagnostics: readonly Di
     else if (code === 'SURV054') fixEmergencyGateway(fixes, ctx, d);
     else if (code === 'SURV058') fixNoSurvival(fixes, ctx, d, data);
     else if (code === 'SURV005') fixReservedName(fixes, ctx, d, data);
+    else if (code === 'SURV057') fixMergeGatewayLists(fixes, ctx, d);
+  }
+}
+
+/** SURV057 on a second `relay` (or `redirect`) right after one of the same kind: one list, in the order written. */
+function fixMergeGatewayLists(fixes: Fixes, ctx: DocumentContext, d: Diagnostic): void {
+  const at = offsetAt(ctx.file, d.range.start);
+  for (const { setting } of settingsOf(fixes)) {
+    if (setting.kind !== 'Outbound') continue;
+    for (const item of setting.items) {
+      if (item.kind !== 'OnTimeout') continue;
+      const i = item.actions.findIndex((a) => a.keywordSpan.start === at);
+      const first = item.actions[i - 1];
+      const second = item.actions[i];
+      if (!first || !second || first.kind !== second.kind || first.kind === 'Announce') continue;
+      const have = new Set(first.targets.map((t) => t.text));
+      const more = second.targets.map((t) => t.text).filter((t) => !have.has(t));
+      const last = first.targets[first.targets.length - 1];
+      if (!last) continue;
+      const all = [...first.targets.map((t) => t.text), ...more].join(', ');
+      fixes.quickFix(`Try the gateways in one list: '${all}'`, d, [fixes.edit(last.end, second.end, more.length > 0 ? `, ${more.join(', ')}` : '')], true);
+    }
   }
 }
 
@@ -312,10 +334,12 @@ function refactors(fixes: Fixes, ctx: DocumentContext, range: Range): void {
         if (item.kind !== 'OnTimeout') continue;
         for (const action of item.actions) {
           if (!touches(action) || !action.target) continue;
+          // The whole gateway list goes with it.
+          const list = action.targets.map((t) => t.text).join(', ');
           if (action.kind === 'Redirect') {
-            fixes.refactor(`Convert redirect to relay to '${action.target.text}'`, [fixes.edit(action.start, action.end, `relay to ${action.target.text}`)]);
+            fixes.refactor(`Convert redirect to relay to '${list}'`, [fixes.edit(action.start, action.end, `relay to ${list}`)]);
           } else if (action.kind === 'Relay') {
-            fixes.refactor(`Convert relay to redirect 302 to '${action.target.text}'`, [fixes.edit(action.start, action.end, `redirect 302 to ${action.target.text}`)]);
+            fixes.refactor(`Convert relay to redirect 302 to '${list}'`, [fixes.edit(action.start, action.end, `redirect 302 to ${list}`)]);
           }
         }
       }

@@ -41,6 +41,8 @@ const listValues = new Set<string>([...catalogue.transportWords.map((t) => t.wor
 const durationSlots: Record<catalogue.DurationSlot, { readonly values: readonly string[]; readonly defaultValue?: string }> = {
   'no-answer': { values: ['10s', '5s', '8s', '15s'], defaultValue: formatMs(defaults.timers.noAnswerMs) },
   ringing: { values: ['120s', '45s', '60s', '90s'], defaultValue: formatMs(defaults.timers.ringingMs) },
+  // Its default is the no-answer value, so the branch's own is offered first.
+  trying: { values: ['10s', '5s', '8s', '15s'], defaultValue: formatMs(defaults.timers.noAnswerMs) },
   t1: { values: ['500ms', '1s'], defaultValue: formatMs(defaults.timers.t1Ms) },
   t2: { values: ['4s', '8s'], defaultValue: formatMs(defaults.timers.t2Ms) },
   budget: { values: ['20s', '10s', '15s', '30s'], defaultValue: formatMs(defaults.timers.budgetMs) },
@@ -159,7 +161,8 @@ class Completer {
     let words = blockKeywords(block);
     if (onceEach(block)) {
       const written = new Set(blockTokens(this.where, innermost(this.where)).map((t) => wordOf(t)).filter((w) => w !== undefined));
-      words = words.filter((w) => !written.has(w.split(' ')[0] as KeywordWord));
+      const again = new Set(block === 'unknown' ? [] : catalogue.blocks[block].repeatable ?? []);
+      words = words.filter((w) => again.has(w) || !written.has(w.split(' ')[0] as KeywordWord));
     }
     items.keywords(words);
     if (block === 'top') this.topSnippets();
@@ -227,6 +230,7 @@ class Completer {
     items.snippet('register block', 'register { forward ' + this.choice(1, 'upstream', 'cloud') + ' with path }', 'REGISTERs up with a Path header');
     const l = defaults.limits;
     items.snippet('limits block', `limits { per-source \${1:${l.perSource.count}} per \${2:${l.perSource.windowS}s}  outside \${3:${l.outside.count}} per \${4:${l.outside.windowS}s}  max-expires \${5:${formatMs(l.maxExpiresS * 1000)}}  max-contacts \${6:${l.maxContacts}} }`, 'flood limits and the registration copy\'s bounds');
+    items.snippet('tls block', 'tls { certificate "${1:/etc/kamailio/tls/cert.pem}"  key "${2:/etc/kamailio/tls/key.pem}" }', 'the certificate and key of the edge\'s tls listen addresses');
     items.snippet('outbound block', 'outbound from lan via ' + this.choice(1, 'upstream', 'cloud') + ' {\n  on timeout { announce 181 "${2:Survival Activated - please standby}"  redirect 302 to ' + this.choice(3, 'gateway', 'pstn') + ' }\n}', 'upstreams in order, then survival');
     items.snippet('inbound block', 'inbound from ' + this.choice(1, 'gateway', 'pstn') + ' { ring ${2:' + this.firstName('group', this.firstName('phone', 'reception')) + '} }', 'incoming PSTN calls');
   }
@@ -266,7 +270,7 @@ class Completer {
       const first = w.label.split(' ')[0] as KeywordWord;
       this.items.add({
         label: w.label, kind: CompletionItemKind.Keyword, detail: w.detail,
-        documentation: { kind: MarkupKind.Markdown, value: keywordMarkdown(first, first === 'down' || first === 'up' || first === 'no-answer' ? 'scenario-state' : undefined) },
+        documentation: { kind: MarkupKind.Markdown, value: keywordMarkdown(first, first === 'down' || first === 'up' || first === 'no-answer' || first === 'trying' ? 'scenario-state' : undefined) },
       });
     }
   }
@@ -310,6 +314,11 @@ class Completer {
 
   /** Completion after a keyword, from what the catalogue says follows it there; false to fall back to the start of a statement. */
   private afterKeyword(w1: KeywordWord): boolean {
+    // `phone NAME EXT registered [transport T]`: the optional transport, then the next statement.
+    if (w1 === 'registered' && this.block === 'container' && !this.freshLine) {
+      this.items.keyword('transport');
+      return false;
+    }
     const follow = catalogue.followAt(w1, (when) => this.holds(when));
     if (!follow) return false;
     for (const next of follow.next) this.offer(next);
@@ -419,6 +428,8 @@ class Completer {
       switch (this.listHead().word) {
         case 'via': this.names('upstream'); break;
         case 'from': this.names('gateway'); break;
+        // `relay to lte, `, `redirect 302 to lte, `, `direct to isdn, `: the next gateway of the list.
+        case 'to': this.names('gateway'); break;
         case 'pass': this.passValues(false); break;
         case 'listen': this.items.values(catalogue.transportWords.map((t) => ({ label: t.word }))); break;
         default: break;
@@ -427,6 +438,11 @@ class Completer {
     }
     if (type === 'RBracket') {
       if (!this.freshLine) items.keyword('ring', 'group');
+      return false;
+    }
+    // `phone NAME EXT at ADDRESS [transport T]`: the optional transport, then the next statement.
+    if ((type === 'Ipv4' || type === 'Ipv6' || type === 'Ipv6Bracketed') && w2 === 'at' && block === 'container' && !this.freshLine) {
+      items.keyword('transport');
       return false;
     }
     if (type === 'String') {
@@ -440,11 +456,12 @@ class Completer {
       if (type === 'Name' && (w2 === 'branch' || w2 === 'profile')) items.keywords(tails(w2));
       return type === 'Name' || type === 'Number';
     }
+    // `group NAME NUMBER`: the mode follows the group's number too.
+    if ((type === 'Name' && w2 === 'group') || (type === 'Number' && w3 === 'group')) {
+      items.values(catalogue.groupModes.map((m) => ({ label: m.word, detail: m.detail, kind: CompletionItemKind.Keyword })));
+      return true;
+    }
     if (type === 'Name') {
-      if (w2 === 'group') {
-        items.values(catalogue.groupModes.map((m) => ({ label: m.word, detail: m.detail, kind: CompletionItemKind.Keyword })));
-        return true;
-      }
       if (w2 === 'gateway' || w2 === 'upstream' || w2 === 'phone' || w2 === 'via' || w2 === 'from') return true;
       if (w2 === 'forward') {
         if (!this.freshLine) items.keywords(tails(w2));
@@ -479,6 +496,14 @@ class Completer {
         if (!this.freshLine) items.keywords(tails('emergency'));
         return false;
       }
+    }
+    // `caller-id NUMBER [for EXTENSION] [private]`: the rest of the line, then the gateway's statements.
+    if ((type === 'Number' || type === 'NumberPattern') && block === 'gateway' && !this.freshLine) {
+      const words = blockTokens(this.where, innermost(this.where)).map((t) => wordOf(t));
+      const afterFor = w2 === 'for' && words.lastIndexOf('caller-id') > words.lastIndexOf('private');
+      if (w2 === 'caller-id') items.keywords(tails(w2));
+      else if (afterFor) items.keywords(['private']);
+      if (w2 === 'caller-id' || afterFor) return false;
     }
     if (block === 'upstream' && blockTokens(this.where, innermost(this.where)).some((t) => wordOf(t) === 'probe')) {
       // Still on the probe line: its remaining fields, then the upstream's.

@@ -66,18 +66,23 @@ function propertyStatements(properties: readonly ast.Property[]): LayoutNode[] {
   return properties.filter((p, i) => i === 0 || !continuationKeys.has(p.key)).map(leaf);
 }
 
+const rewriteLayout = (r: ast.RewriteNode): LayoutNode => block(r, false, propertyStatements(r.properties));
+
 function settingLayout(s: ast.Setting): LayoutNode {
   switch (s.kind) {
-    case 'Gateway': case 'Upstream': case 'Timers': case 'Register': case 'Limits':
+    case 'Gateway':
+      // Properties, `rewrite` blocks and `caller-id` lines, in written order.
+      return block(s, false, [...propertyStatements(s.properties), ...s.rewrites.map(rewriteLayout), ...s.callerIds.map(leaf)].sort((a, b) => a.start - b.start));
+    case 'Upstream': case 'Timers': case 'Register': case 'Limits': case 'Tls':
       return block(s, false, propertyStatements(s.properties));
     case 'Outbound':
       return block(s, true, s.items.map((item) => {
         if (item.kind === 'OnTimeout') return block(item, false, item.actions.map(leaf));
-        if (item.kind === 'Rewrite') return block(item, false, propertyStatements(item.properties));
+        if (item.kind === 'Rewrite') return rewriteLayout(item);
         return leaf(item);
       }));
     case 'Inbound':
-      return block(s, false, s.items.map(leaf));
+      return block(s, false, s.items.map((item) => (item.kind === 'Rewrite' ? rewriteLayout(item) : leaf(item))));
     default:
       return leaf(s);
   }

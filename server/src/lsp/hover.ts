@@ -13,7 +13,7 @@ import { keywordMarkdown, type KeywordContext } from './knowledge/keywords.js';
 import { branchesUsing, branchOf, describeOrigin, durationText, fileLabel, findProfile, settingText } from './knowledge/names.js';
 import { replyMarkdown } from './knowledge/reply-codes.js';
 
-type TimerKey = 'no-answer' | 'ringing' | 't1' | 't2' | 'budget';
+type TimerKey = 'no-answer' | 'ringing' | 'trying' | 't1' | 't2' | 'budget';
 const timerKeys = new Set<string>(catalogue.blocks.timers.statements);
 /** `probe options` and every word of its fields. */
 const probeKeys = new Set<string>(['probe', 'options', ...catalogue.probeFields.flatMap((f) => f.split(' '))]);
@@ -100,7 +100,7 @@ class HoverBuilder {
       case 'timeout': return w1 === 'on' ? 'on-timeout' : undefined;
       case 'down': return scenario ? (w1 === 'marked' ? 'marked' : w1 === 'flapping' ? 'flapping' : 'scenario-state') : undefined;
       case 'up': return scenario ? (wordOf(this.p2) === 'down' ? 'flapping' : 'scenario-state') : undefined;
-      case 'no-answer': case 'redirect': case 'after': return scenario ? 'scenario-state' : undefined;
+      case 'no-answer': case 'redirect': case 'after': case 'trying': return scenario ? 'scenario-state' : undefined;
       case 'answers': return scenario && wordOf(this.p2) === 'expect' ? 'expect' : undefined;
       case 'at': return scenario ? 'scenario-time' : undefined;
       case 'from': return scenario ? 'scenario-state' : w1 === 'inbound' ? 'inbound' : w1 === 'outbound' ? 'outbound' : undefined;
@@ -168,7 +168,9 @@ class HoverBuilder {
     const hops = Math.max(1, via.length);
     const budget = b.timers.budgetMs.value;
     const fits = worst <= budget ? 'within' : '**over**';
-    let text = `worst post-dial delay ${hops} upstream${hops === 1 ? '' : 's'}${via.length ? ` (${via.join(', ')})` : ''} × no-answer ${this.dur(b.timers.noAnswerMs)} = **${durationText(worst)}**, ${fits} the budget of ${this.dur(b.timers.budgetMs)} (${this.origin(b.timers.budgetMs.origin)})`;
+    // An upstream holds a caller for the longer of no-answer (silent) and trying (100, then nothing).
+    const [name, timer] = b.timers.tryingMs.value > b.timers.noAnswerMs.value ? ['trying', b.timers.tryingMs] : ['no-answer', b.timers.noAnswerMs];
+    let text = `worst post-dial delay ${hops} upstream${hops === 1 ? '' : 's'}${via.length ? ` (${via.join(', ')})` : ''} × ${name} ${this.dur(timer)} = **${durationText(worst)}**, ${fits} the budget of ${this.dur(b.timers.budgetMs)} (${this.origin(b.timers.budgetMs.origin)})`;
     if (withTimerB) text += `; Timer B (64×T1) = ${durationText(64 * b.timers.t1Ms.value)}`;
     return text;
   }
@@ -241,8 +243,12 @@ class HoverBuilder {
       item('channels', gateway.channels.value, gateway.channels.origin, gateway.kind.value ? `default for ${gateway.kind.value}` : 'default');
       item('transport', gateway.transport.value, gateway.transport.origin);
       const roles: string[] = [];
-      if (b.outbound?.onTimeout.value.some((a2) => a2.kind !== 'announce' && a2.gateway === name)) roles.push('survival gateway');
-      if (b.outbound?.emergencyGateway.value === name && b.outbound.emergency.value.length > 0) roles.push(`emergency ${b.outbound.emergency.value.join(', ')}`);
+      // Its place in a list says whether it is the first choice or a fallback.
+      const place = (list: readonly string[]) => (list.length > 1 ? ` (${list.indexOf(name) + 1} of ${list.length}: ${list.join(', ')})` : '');
+      const survival = b.outbound?.onTimeout.value.find((a2) => a2.kind !== 'announce' && a2.gateways.includes(name));
+      if (survival && survival.kind !== 'announce') roles.push(`survival gateway${place(survival.gateways)}`);
+      const emergency = b.outbound?.emergencyGateways.value ?? [];
+      if (emergency.includes(name) && b.outbound!.emergency.value.length > 0) roles.push(`emergency ${b.outbound!.emergency.value.join(', ')}${place(emergency)}`);
       if (b.inbound?.from.value.includes(name)) roles.push('inbound calls');
       if (roles.length) lines.push('', `Used for: ${roles.join('; ')}.`);
       if (gateway.kind.value && gateway.channels.value === undefined && defaultChannels[gateway.kind.value] === undefined) lines.push('', 'A trunk needs `channels`.');
@@ -313,7 +319,7 @@ class HoverBuilder {
 
 function timerSetting(b: Branch, key: TimerKey): Setting<number> {
   const t = b.timers;
-  return { 'no-answer': t.noAnswerMs, ringing: t.ringingMs, t1: t.t1Ms, t2: t.t2Ms, budget: t.budgetMs }[key];
+  return { 'no-answer': t.noAnswerMs, ringing: t.ringingMs, trying: t.tryingMs, t1: t.t1Ms, t2: t.t2Ms, budget: t.budgetMs }[key];
 }
 
 function hostPort(address: string, family: 4 | 6, port: number): string {

@@ -73,7 +73,8 @@ export function inlayHints(ctx: DocumentContext, range: Range): InlayHint[] {
     const label = `worst post-dial ${span(worsts)} (budget ${span(budgets)})`;
     const first = branches[0] as Branch;
     const hops = Math.max(1, first.outbound?.via.value.length ?? 0);
-    const how = `${hops} upstream${hops === 1 ? '' : 's'} × no-answer ${dur(first.timers.noAnswerMs)} (${origin(first.timers.noAnswerMs.origin)}); budget ${dur(first.timers.budgetMs)} (${origin(first.timers.budgetMs.origin)})`;
+    const [name, timer] = first.timers.tryingMs.value > first.timers.noAnswerMs.value ? ['trying', first.timers.tryingMs] : ['no-answer', first.timers.noAnswerMs];
+    const how = `${hops} upstream${hops === 1 ? '' : 's'} × ${name} ${dur(timer)} (${origin(timer.origin)}); budget ${dur(first.timers.budgetMs)} (${origin(first.timers.budgetMs.origin)})`;
     const tooltip = branches.length === 1
       ? `Branch ${first.name}: ${how}`
       : `Over the ${branches.length} branches using this policy; branch ${first.name}: ${how}`;

@@ -47,7 +47,7 @@ function is(token: IToken, name: string): boolean {
   return token.tokenType.name === name || (token.tokenType.CATEGORIES?.some((c) => c.name === name) ?? false);
 }
 
-const numeric = new Set(['Number', 'Duration', 'Percent', 'ReplyClass']);
+const numeric = new Set(['Number', 'NumberPattern', 'Duration', 'Percent', 'ReplyClass']);
 
 type Role = 'property' | 'state' | SymbolKind;
 

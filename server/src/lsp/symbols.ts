@@ -68,7 +68,8 @@ function settingSymbol(file: ParseResult, s: ast.Setting): DocumentSymbol | unde
       return s.name ? make(file, s, s.name, s.name.text, lspSymbolKind.upstream, propertyText(s.properties, 'proxy')) : undefined;
     case 'Phone': {
       const where = s.address ? `at ${s.address.text}` : s.registered ? 'registered' : '';
-      return s.name ? make(file, s, s.name, s.name.text, lspSymbolKind.phone, [s.extension?.text, where].filter(Boolean).join(' ')) : undefined;
+      const transport = s.transport?.value ? `transport ${s.transport.value.text}` : undefined;
+      return s.name ? make(file, s, s.name, s.name.text, lspSymbolKind.phone, [s.extension?.text, where, transport].filter(Boolean).join(' ')) : undefined;
     }
     case 'Group': {
       const detail = `${s.mode?.text ?? ''} [${s.members.map((m) => m.text).join(', ')}]`.trim();
@@ -80,6 +81,8 @@ function settingSymbol(file: ParseResult, s: ast.Setting): DocumentSymbol | unde
       return make(file, s, keywordSpan, 'register', SymbolKind.Struct, propertyText(s.properties, 'forward') ? `forward ${propertyText(s.properties, 'forward')}` : undefined);
     case 'Limits':
       return make(file, s, keywordSpan, 'limits', SymbolKind.Struct);
+    case 'Tls':
+      return make(file, s, keywordSpan, 'tls', SymbolKind.Struct, propertyText(s.properties, 'certificate'));
     case 'Outbound':
       return make(file, s, keywordSpan, 'outbound', SymbolKind.Struct, s.via.length > 0 ? `via ${s.via.map((v) => v.text).join(', ')}` : undefined);
     case 'Inbound':

@@ -1,17 +1,12 @@
-// SURV033: what the export cannot write (TLS, TCP without a tcp listen address, values
+// SURV033: what the export cannot write (TLS toward a peer, TCP without a tcp listen address, values
 // beyond kamailio.cfg's bounds), reported by check at the word to change.
 import { describe, it } from 'vitest';
 import { BASE, edit, expectDiagnostic, expectNoDiagnostics, type Files } from './helper.js';
 
-const TLS = "TLS is not exported: Debian's base kamailio package has no tls module (kamailio-tls-modules) and the certificates are site-specific";
+const TLS = "TLS toward a gateway or an upstream is not exported: the tls settings are the edge's own sockets, which face the phones";
 
-describe('SURV033 TLS is not exported', () => {
-  it('reports a tls listen address at its transport word', () => {
-    expectDiagnostic(edit(BASE, 'edge listen udp 10.222.237.1:5060', 'edge listen udp 10.222.237.1:5060, «tls» 10.222.237.1:5061'), {
-      code: 'SURV033', severity: 'error', message: `${TLS}; listen on udp or tcp`, data: { replacements: ['udp', 'tcp'] },
-    });
-  });
-
+// A tls listen address is exported with `tls { }` (transports.test.ts: SURV017).
+describe('SURV033 TLS toward a peer is not exported', () => {
   it('reports a gateway reached over tls at its transport value', () => {
     expectDiagnostic(edit(BASE, 'address 10.10.1.3', 'address 10.10.1.3  transport «tls»'), {
       code: 'SURV033', severity: 'error', message: `${TLS}; reach gateway 'pstn' over udp or tcp`, data: { replacements: ['udp', 'tcp'] },

@@ -53,8 +53,14 @@ const announce = (text: string) => design({ outbound: `on timeout { announce 181
  * error code check gives (undefined: clean, and it must export).
  */
 const hostile: Readonly<Record<string, readonly [text: string, firstError: string | undefined]>> = {
-  'edge listens on tls': [design({ edge: 'tls 10.1.0.1:5061' }), 'SURV033'],
-  'edge listens on udp and tls': [design({ edge: 'udp 10.1.0.1:5060, tls 10.1.0.1:5061' }), 'SURV033'],
+  'edge listens on tls': [design({ edge: 'tls 10.1.0.1:5061' }), 'SURV017'],
+  'edge listens on udp and tls': [design({ edge: 'udp 10.1.0.1:5060, tls 10.1.0.1:5061' }), 'SURV017'],
+  'edge listens on udp and tls, with the TLS files': [design({ edge: 'udp 10.1.0.1:5060, tls 10.1.0.1:5061', extra: '  tls { certificate "/etc/kamailio/tls/cert.pem"  key "/etc/kamailio/tls/key.pem" }\n' }), undefined],
+  'TLS files, a relative key': [design({ edge: 'udp 10.1.0.1:5060, tls 10.1.0.1:5061', extra: '  tls { certificate "/etc/kamailio/tls/cert.pem"  key "key.pem" }\n' }), 'SURV018'],
+  'TLS files, a quote in the key': [design({ edge: 'udp 10.1.0.1:5060, tls 10.1.0.1:5061', extra: '  tls { certificate "/etc/kamailio/tls/cert.pem"  key "/etc/k\\"ey.pem" }\n' }), 'SURV018'],
+  'a tls phone, tls listen and files': [design({ edge: 'udp 10.1.0.1:5060, tls 10.1.0.1:5061', extra: '  tls { certificate "/etc/kamailio/tls/cert.pem"  key "/etc/kamailio/tls/key.pem"  ca "/etc/kamailio/tls/ca.pem" }\n  phone till 102 at 10.1.0.12 transport tls\n' }), undefined],
+  'a tcp phone, no tcp listen': [design({ extra: '  phone till 102 at 10.1.0.12 transport tcp\n' }), 'SURV038'],
+  'a registered tcp phone, tcp listen': [design({ edge: 'udp 10.1.0.1:5060, tcp 10.1.0.1:5060', extra: '  phone till 102 registered transport tcp\n' }), undefined],
   'gateway over tls': [design({ gateway: 'address 10.1.0.3  transport tls' }), 'SURV033'],
   'upstream over tls': [design({ upstream: 'proxy sip:pbx.example.com  transport tls' }), 'SURV033'],
   'upstream sips: URI': [design({ upstream: 'proxy sips:pbx.example.com' }), 'SURV033'],

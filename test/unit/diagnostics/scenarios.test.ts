@@ -63,7 +63,7 @@ describe('SURV070 unknown or unfit actor', () => {
 
   it('reports a phone expected to be marked down', () => {
     expectDiagnostic(withScenario(body('expect «desk1» marked down at 30s')), {
-      code: 'SURV070', severity: 'error', message: "'desk1' is a phone; what is 'marked down' must be an upstream", data: { name: 'desk1' },
+      code: 'SURV070', severity: 'error', message: "'desk1' is a phone; what is 'marked down' must be an upstream or a gateway", data: { name: 'desk1' },
     });
   });
 });

@@ -49,19 +49,19 @@ describe('SURV002 syntax error', () => {
   it('reports an unknown word inside a block as not a setting, and keeps the settings after it', () => {
     expectDiagnostic(edit(BASE, '  lan 10.222.237.0/24', '  «foo» bar\n  lan 10.222.237.0/24'), {
       code: 'SURV002', severity: 'error',
-      message: "expected a setting (edge, lan, gateway, upstream, timers, phone, group, register, limits, outbound, inbound) or '}' but found 'foo'",
+      message: "expected a setting (edge, lan, gateway, upstream, timers, phone, group, register, limits, tls, outbound, inbound) or '}' but found 'foo'",
     });
   });
 
   it('says what a timers block holds when it meets an unknown word', () => {
     expectDiagnostic(edit(BASE, 'budget 15s }', 'budget 15s  «colour» 5s }'), {
-      code: 'SURV002', severity: 'error', message: "expected a timer (no-answer, ringing, t1, t2, budget) or '}' but found 'colour'",
+      code: 'SURV002', severity: 'error', message: "expected a timer (no-answer, ringing, trying, t1, t2, budget) or '}' but found 'colour'",
     });
   });
 
   it('says what a gateway block holds when it meets an unknown word', () => {
     expectDiagnostic(edit(BASE, 'kind bri  channels 2 }', 'kind bri  «colour» 2 }'), {
-      code: 'SURV002', severity: 'error', message: "expected a gateway property (address, transport, kind, channels) or '}' but found 'colour'",
+      code: 'SURV002', severity: 'error', message: "expected a gateway property (address, transport, kind, channels, probe, rewrite, caller-id) or '}' but found 'colour'",
     });
   });
 

@@ -1,4 +1,4 @@
-// Timers: SURV040 (out of range), SURV041 (no-answer < T1), SURV042 (no-answer >
+// Timers: SURV039 (trying > ringing), SURV068 (trying < T1), SURV040 (out of range), SURV041 (no-answer < T1), SURV042 (no-answer >
 // Timer B), SURV043 (ringing < no-answer), SURV044 (T2 < T1), SURV045 (post-dial
 // budget), SURV046 (probe timeout >= interval).
 import { describe, it } from 'vitest';
@@ -7,7 +7,42 @@ import { BASE, edit, edits, expectDiagnostic, expectNoDiagnostics, PROFILE, stat
 const TIMERS = 'timers { no-answer 10s  ringing 60s  budget 15s }';
 const timers = (body: string): string => edit(BASE, TIMERS, `timers { ${body} }`);
 
+describe('SURV039 trying longer than ringing', () => {
+  it('reports trying over ringing and offers ringing', () => {
+    expectDiagnostic(timers('no-answer 10s  ringing 60s  trying «90s»  budget 1h'), {
+      code: 'SURV039', severity: 'error',
+      message: 'trying 90s is longer than ringing 1m (fr_inv_timer): a call whose upstream sent only 100 Trying would wait longer than one that rings',
+      data: { replacements: ['1m'] },
+    });
+  });
+
+  it('accepts trying equal to ringing, and shorter than no-answer', () => {
+    expectNoDiagnostics(timers('no-answer 10s  ringing 15s  trying 15s  budget 15s'));
+    expectNoDiagnostics(timers('no-answer 10s  ringing 60s  trying 4s  budget 15s'));
+  });
+
+  it('leaves a default trying (the no-answer value) to SURV043', () => {
+    expectDiagnostic(timers('no-answer 10s  ringing «5s»  budget 15s'), { code: 'SURV043', severity: 'error' });
+  });
+});
+
+describe('SURV068 trying below T1', () => {
+  it('reports trying under the default T1 and offers T1', () => {
+    expectDiagnostic(timers('no-answer 10s  ringing 60s  trying «400ms»  budget 15s'), {
+      code: 'SURV068', severity: 'error',
+      message: "trying 400ms is below T1 500ms: the upstream's 180 takes at least a round trip to the far phone, so calls to a working upstream would go to survival",
+      data: { replacements: ['500ms'] },
+    });
+  });
+});
+
 describe('SURV040 timer out of range', () => {
+  it('rejects a zero trying, once', () => {
+    expectDiagnostic(timers('no-answer 10s  ringing 60s  trying «0s»  budget 15s'), {
+      code: 'SURV040', severity: 'error', message: 'trying must be more than 0 and at most 1h, not 0s',
+    });
+  });
+
   it('rejects a zero no-answer', () => {
     expectDiagnostic(timers('no-answer «0s»  ringing 60s  budget 15s'), {
       code: 'SURV040', severity: 'error', message: 'no-answer must be more than 0 and at most 1h, not 0s',
@@ -149,6 +184,18 @@ describe('SURV045 post-dial delay over budget', () => {
       code: 'SURV045', severity: 'error',
       message: "the worst post-dial delay is 8s (no-answer 8s), over the budget of 6s (in branch 'station-01')",
       data: { worstMs: 8000, budgetMs: 6000 }, related: ['no-answer set here', 'budget set here'],
+    });
+  });
+
+  it('counts trying per upstream when it is longer than no-answer (100 Trying, then nothing)', () => {
+    expectDiagnostic(edits(BASE,
+      [TIMERS, 'timers { no-answer 5s  ringing 60s  trying ‹8s›  budget «‹15s›» }'],
+      ['  timers', '  upstream backup { proxy sip:backup.example.com }\n  timers'],
+      ['via cloud', 'via cloud, backup'],
+    ), {
+      code: 'SURV045', severity: 'error',
+      message: 'the worst post-dial delay is 16s (2 upstreams × trying 8s), over the budget of 15s',
+      data: { worstMs: 16000, budgetMs: 15000 }, related: ['trying set here', 'budget set here'],
     });
   });
 

@@ -206,7 +206,7 @@ describe('SURV061 not a number', () => {
 
   it('reports a DID number that is a duration-like word', () => {
     expectDiagnostic(edit(BASE, 'ring reception }', 'ring reception\n    did «944x» to desk1\n  }'), {
-      code: 'SURV061', severity: 'error', message: "expected a DID number (digits, optionally led by +), found duration '944x'",
+      code: 'SURV061', severity: 'error', message: "expected a DID number (digits, optionally led by +, with Xs at the end for any digits), found duration '944x'",
     });
   });
 

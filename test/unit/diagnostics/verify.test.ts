@@ -45,13 +45,13 @@ describe('verify codes', () => {
     expect(verifyBranch(model(design()).branch).violations).toEqual([]);
   });
 
-  it('SURV080: a call with no final reply (a 30-minute ringing and an upstream that only sent 100 Trying)', () => {
-    const text = design((t) => t.replace('ringing 60s', 'ringing 30m'));
+  it('SURV080: a call with no final reply (a PSTN call ringing a phone nobody answers for 30 minutes)', () => {
+    const text = design((t) => t.replace('ring desk }', 'ring desk for 30m }'));
     const [v, ...rest] = verifyBranch(model(text).branch).violations;
     expect(rest).toEqual([]);
     expect(v).toMatchObject({
       code: 'SURV080', invariant: 'final-reply',
-      message: 'desk calls 944000000 gets no final reply within 10m; the last reply was 100 Trying at 0s (cloud trying)',
+      message: 'pstn calls 900000000 gets no final reply within 10m; the last reply was 180 Ringing at 0s (desk no-answer)',
       origin: at(text, 'lab'),
     });
   });
@@ -62,7 +62,21 @@ describe('verify codes', () => {
     expect(rest).toEqual([]);
     expect(v).toMatchObject({
       code: 'SURV081', invariant: 'post-dial-budget',
-      message: 'post-dial delay 20s is over the budget of 15s: desk calls 944000000; it hears nothing until 408 Request Timeout at 20s (cloud silent, pstn down)',
+      message: 'post-dial delay 20s is over the budget of 15s: desk calls 944000000; it hears nothing until 503 No Gateway Available at 20s (cloud silent, pstn down)',
+      origin: at(text, '15s'),
+    });
+  });
+
+  it('SURV081: an upstream that sends 100 Trying and then nothing holds the caller for trying, counted in the budget', () => {
+    // check's SURV045 counts trying (14 s fits 15 s); verify runs it: 100 at once, survival at
+    // 14 s, the relay to a gateway that is down waits its no-answer: the worst combination.
+    const text = design((t) => t.replace('budget 15s', 'trying 14s  budget 15s')
+      .replace('on timeout { announce 181 "Survival"  redirect 302 to pstn }', 'on timeout { relay to pstn }'));
+    const [v, ...rest] = verifyBranch(model(text).branch).violations;
+    expect(rest).toEqual([]);
+    expect(v).toMatchObject({
+      code: 'SURV081', invariant: 'post-dial-budget',
+      message: 'post-dial delay 24s is over the budget of 15s: desk calls 944000000; it hears nothing until 503 No Gateway Available at 24s (cloud trying, pstn down)',
       origin: at(text, '15s'),
     });
   });
@@ -85,6 +99,37 @@ describe('verify codes', () => {
       message: 'desk calls 112 (an emergency number) reaches no gateway that is up: it goes to lifeline (busy) while pstn is up (lifeline busy)',
       origin: at(text, 'lifeline', 'direct to'),
     });
+  });
+
+  it('SURV082: fixed by a list: lifeline busy, the call fails over to pstn', () => {
+    const text = design((t) => t.replace('emergency 112', 'emergency 112 direct to lifeline, pstn')
+      .replace('  gateway pstn {', '  gateway lifeline { address 10.1.0.4  kind fxo }\n  gateway pstn {')
+      .replace('inbound from pstn', 'inbound from pstn, lifeline'));
+    // Left: two silent gateways in turn are over the budget (SURV081), which is true.
+    expect(verifyBranch(model(text).branch).violations.map((v) => [v.code, v.message])).toEqual([
+      ['SURV081', 'post-dial delay 20s is over the budget of 15s: desk calls 112; it hears nothing until 503 No Gateway Available at 20s (lifeline down, pstn down)'],
+    ]);
+  });
+
+  it('SURV088: holds with gateway lists; fails on the edge from before them (first gateway only)', () => {
+    const text = design((t) => t.replace('announce 181 "Survival"  redirect 302 to pstn', 'announce 181 "Survival"  relay to pstn, lte')
+      .replace('  gateway pstn {', '  gateway lte { address 10.1.0.4  kind trunk  channels 2 }\n  gateway pstn {')
+      .replace('inbound from pstn', 'inbound from pstn, lte'));
+    const { branch } = model(text);
+    expect(verifyBranch(branch).violations.filter((v) => v.code === 'SURV088')).toEqual([]);
+    const broken = verifyBranch(branch, { gatewayLists: 'first-only' }).violations.filter((v) => v.code === 'SURV088');
+    expect(broken.map((v) => ({ ...v, scenario: undefined }))).toEqual([
+      {
+        branch: 'lab', code: 'SURV088', invariant: 'gateway-list-carries', scenario: undefined,
+        message: 'desk calls 944000000 gets 486 Busy Here at 10s while lte, of its relay list pstn, lte, is up with a free channel (cloud silent, pstn busy)',
+        origin: at(text, 'relay to pstn, lte'),
+      },
+      {
+        branch: 'lab', code: 'SURV088', invariant: 'gateway-list-carries', scenario: undefined,
+        message: 'desk calls 112 gets 486 Busy Here at 0s while lte, of its emergency list pstn, lte, is up with a free channel (pstn busy)',
+        origin: at(text, 'emergency 112'),
+      },
+    ]);
   });
 
   it('SURV083: an upstream whose proxy is the edge itself (calls and REGISTERs both loop)', () => {

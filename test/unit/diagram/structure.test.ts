@@ -163,6 +163,16 @@ describe('scenario views: forks, probing, failover', () => {
     const note = lines.indexOf('Note over edge: fr_inv_timer fired (ringing 45s after a provisional)#58; 408, no survival');
     expect(lines[note + 1]).toBe('edge-->>triage: 408 Request Timeout (46.000s)');
   });
+
+  it('notes trying running out on an upstream that sent only 100 Trying: the next upstream, then survival; the design names trying', () => {
+    const file = 'test/kamailio/fixtures/replay/trying.surv';
+    const lines = linesOf(viewOf(file, 'scenario:replay-trying:both trying: survival after trying twice').mermaid);
+    const first = lines.indexOf('Note over edge: fr_inv_timer fired on hq-a (only 100 Trying within trying 3s)#58; next upstream hq-b');
+    expect(lines[first + 1]).toBe('edge->>hq_b: INVITE 944000020 (3.000s)');
+    expect(lines).toContain('Note over edge: fr_inv_timer fired on hq-b (only 100 Trying within trying 3s)#58; survival');
+    expect(lines.filter((l) => l.includes('408, no survival'))).toEqual([]);
+    expect(viewOf(file, 'design:replay-trying').mermaid).toContain('no reply within no-answer 2s (or only 100 Trying within trying 3s) from each of hq-a, hq-b#58; survival');
+  });
 });
 
 describe('lost messages', () => {
@@ -211,6 +221,12 @@ describe('design views', () => {
       'phones->>edge: INVITE 112',
       'edge->>pstn: INVITE 112',
       'end',
+      'opt local call to 100 (phone reception)#58; in survival, the edge rings it, no gateway',
+      'phones->>edge: INVITE 100',
+      'Note over edge: upstream as any call#59; no upstream answered#58; survival',
+      'edge-->>phones: 181 Survival Activated - please standby',
+      'edge->>reception: INVITE 100',
+      'end',
       'opt incoming call from pstn',
       'pstn->>edge: INVITE number',
       'Note over edge: front rings in parallel for 20s',
@@ -234,6 +250,33 @@ describe('design views', () => {
     expect(of('INVITE 101')).toBe('ring front');
     expect(textAt(BILBAO, view.messages[1]!.origin)).toBe('cloud');
     expect(view.messages.every((m) => m.text === undefined && m.atMs === undefined)).toBe(true);
+  });
+
+  it('local calls: a numbered group forked by the edge in survival; with always, never upstream; with off, nothing', () => {
+    const design = (localCalls: string) => {
+      const text = readFileSync(resolve(root, BILBAO), 'utf8').replace('group front parallel', 'group front 200 parallel')
+        .replace('    emergency 112', `    ${localCalls}\n    emergency 112`);
+      const { model } = analyze([{ uri: BILBAO, text }], { symbols: false });
+      return linesOf(diagramsFor(model, { uri: BILBAO }).find((v) => v.id === 'design:bilbao')!.mermaid);
+    };
+    const survival = design('');
+    const at = survival.findIndex((l) => l.startsWith('opt local call'));
+    expect(survival.slice(at, at + 10)).toEqual([
+      'opt local call to 200 (group front)#58; in survival, the edge rings it, no gateway',
+      'phones->>edge: INVITE 200',
+      'Note over edge: upstream as any call#59; no upstream answered#58; survival',
+      'edge-->>phones: 181 Survival Activated - please standby',
+      'Note over edge: front rings in parallel for 20s',
+      'par to reception',
+      'edge->>reception: INVITE 100',
+      'and to desk1',
+      'edge->>desk1: INVITE 101',
+      'end',
+    ]);
+    const always = design('local-calls always');
+    expect(always.slice(always.findIndex((l) => l.startsWith('opt local call')), undefined)[0]).toBe('opt local call to 200 (group front)#58; never upstream, the edge rings it, no gateway');
+    expect(always).not.toContain('Note over edge: upstream as any call#59; no upstream answered#58; survival');
+    expect(design('local-calls off').some((l) => l.startsWith('opt local call'))).toBe(false);
   });
 
   it('two upstreams: one alternative per upstream that answers, then survival after each was silent', () => {
@@ -306,5 +349,15 @@ scenario "outage" in l {
     const note = lines.indexOf("Note over edge: dect registered from the edge's local copy (keep local copy)");
     expect(note).toBeGreaterThan(0);
     expect(lines[note + 1]).toMatch(/^edge-->>dect: 200 .*\(REGISTER\) \(\d+\.\d{3}s\)$/);
+  });
+});
+
+describe('a TCP phone in the ladders', () => {
+  it('says its transport under its address; a UDP phone says nothing more', () => {
+    const view = viewOf('test/kamailio/fixtures/replay/transports.surv', 'scenario:replay-transports:pstn rings the shop: till1 answers over tcp');
+    expect(participantsOf(view.mermaid).filter((p) => /till1|desk1/.test(p))).toEqual([
+      'participant till1 as till1<br/>127.0.23.10 over tcp',
+      'participant desk1 as desk1<br/>127.0.23.11',
+    ]);
   });
 });

@@ -37,9 +37,10 @@ describe('kamailio.cfg: header, globals and modules', () => {
 
   it('loads only modules of Debian\'s base kamailio package, and only those the design needs', () => {
     const loaded = (cfg: string) => code(cfg).filter((l) => l.startsWith('loadmodule')).map((l) => /"(\w+)\.so"/.exec(l)![1]);
-    const base = ['kex', 'corex', 'tm', 'tmx', 'sl', 'rr', 'pv', 'maxfwd', 'textops', 'siputils', 'xlog', 'sanity', 'ipops', 'ctl', 'cfg_rpc', 'pike', 'ratelimit'];
-    expect(loaded(bilbao)).toEqual([...base, 'path']);
-    expect(loaded(hospital)).toEqual([...base, 'path', 'usrloc', 'registrar', 'dispatcher']);
+    const base = ['kex', 'corex', 'tm', 'tmx', 'sl', 'rr', 'pv', 'maxfwd', 'textops', 'siputils', 'xlog', 'sanity', 'ipops', 'ctl', 'cfg_rpc', 'pike', 'ratelimit', 'statistics'];
+    // dialog: the gateways' channels are counted by dialog profiles.
+    expect(loaded(bilbao)).toEqual([...base, 'path', 'dialog']);
+    expect(loaded(hospital)).toEqual([...base, 'path', 'usrloc', 'registrar', 'dispatcher', 'dialog']);
     expect(code(bilbao).some((l) => l.startsWith('mpath'))).toBe(false);
   });
 
@@ -85,14 +86,64 @@ describe('kamailio.cfg: outbound calls and survival', () => {
     expect(next.trimEnd().endsWith('$avp(upstream) = 3;\n\troute(SURVIVE);\n}')).toBe(true);
   });
 
-  it('acts only on a branch timeout with no reply at all; a call that rang gets tm\'s 408', () => {
+  it('acts only on a branch timeout with no reply at all (or only 100 Trying); a call that rang gets tm\'s 408', () => {
     const failure = block(bilbao, 'failure_route[OUTBOUND_FAILED]');
-    expect(failure).toContain('if (t_branch_timeout()) {\n\t\tif (t_branch_replied()) {');
-    expect(failure).toMatch(/t_branch_replied\(\)\) \{\n(\t\t\t#.*\n)?\t\t\txlog[^\n]*\n\t\t\texit;/);
+    expect(failure).toContain('if (t_branch_timeout()) {\n\t\tif (t_branch_replied() && isflagset(24)) {');
+    expect(failure).toMatch(/isflagset\(24\)\) \{\n(\t\t\t#.*\n)?\t\t\txlog[^\n]*\n\t\t\texit;/);
     expect(failure).toContain('\t\troute(NEXT_UPSTREAM);');
     // pass all (the default): any final reply goes back unchanged.
     expect(failure.trimEnd().endsWith('\texit;\n}')).toBe(true);
     expect(failure).not.toContain('sleep');
+  });
+
+  it('the trying timer: each relay to an upstream waits trying after a bare 100; its first 18x raises it to ringing', () => {
+    expect(code(block(bilbao, 'route[UPSTREAM_TIMERS]'))).toEqual([
+      'route[UPSTREAM_TIMERS] {',
+      '$var(no_answer) = $(sel(cfg_get.survival.no_answer){s.int});',
+      '$var(trying) = $(sel(cfg_get.survival.trying){s.int});',
+      't_set_fr("$var(trying)", "$var(no_answer)");',
+      'resetflag(24);',
+      't_on_reply("UPSTREAM_REPLY");',
+      '}',
+    ]);
+    expect(code(block(bilbao, 'onreply_route[UPSTREAM_REPLY]'))).toEqual([
+      'onreply_route[UPSTREAM_REPLY] {',
+      'if ($rs > 100 && $rs < 200 && !isflagset(24)) {',
+      'setflag(24);',
+      '$var(no_answer) = $(sel(cfg_get.survival.no_answer){s.int});',
+      '$var(ringing) = $(sel(cfg_get.survival.ringing){s.int});',
+      't_set_fr("$var(ringing)", "$var(no_answer)");',
+      '}',
+      '}',
+    ]);
+    expect(block(bilbao, 'route[NEXT_UPSTREAM]')).toContain('\t\troute(UPSTREAM_TIMERS);\n\t\tt_on_failure("OUTBOUND_FAILED");');
+    // The live tunable, its default the no-answer value (bilbao writes none).
+    expect(bilbao).toContain('survival.trying = 10000 desc');
+  });
+
+  it('survival events: the plan\'s line in xlog with Kamailio\'s time and Call-ID, and a statistics counter each', () => {
+    expect(code(bilbao)).toEqual(expect.arrayContaining([
+      'modparam("statistics", "variable", "survival_calls")',
+      'modparam("statistics", "variable", "upstream_down")',
+      'modparam("statistics", "variable", "upstream_up")',
+    ]));
+    expect(code(block(bilbao, 'route[SURVIVE]')).slice(0, 3)).toEqual([
+      'route[SURVIVE] {',
+      'xlog("L_NOTICE", "surv-event branch=bilbao event=survival-start direction=outbound upstream=$avp(tried) t=$TV(Sn) call-id=$(ci{s.rmws})\\n");',
+      'update_stat("survival_calls", "+1");',
+    ]);
+    expect(block(bilbao, 'route[OUTBOUND]')).toContain('$avp(tried) = "none";');
+    expect(block(bilbao, 'route[NEXT_UPSTREAM]')).toContain('\t\t$avp(tried) = "cloud";');
+    const down = code(block(hospital, 'event_route[dispatcher:dst-down]'));
+    expect(down.filter((l) => l.includes('surv-event') || l.startsWith('update_stat'))).toEqual([
+      'xlog("L_NOTICE", "surv-event branch=hospital-north event=upstream-down upstream=cloud t=$TV(Sn)\\n");',
+      'update_stat("upstream_down", "+1");',
+    ]);
+    const up = code(block(hospital, 'event_route[dispatcher:dst-up]'));
+    expect(up.filter((l) => l.includes('surv-event') || l.startsWith('update_stat'))).toEqual([
+      'xlog("L_NOTICE", "surv-event branch=hospital-north event=upstream-up upstream=cloud t=$TV(Sn)\\n");',
+      'update_stat("upstream_up", "+1");',
+    ]);
   });
 
   it('a pass list: listed replies pass, the others count like a timeout', () => {
@@ -103,20 +154,29 @@ describe('kamailio.cfg: outbound calls and survival', () => {
   });
 
   it('redirect survival: the announce, then the 302 with Contact sip:NUMBER@GATEWAY', () => {
-    const survive = block(bilbao, 'route[SURVIVE]');
-    expect(code(survive)).toEqual([
-      'route[SURVIVE] {',
+    const survive = code(block(bilbao, 'route[SURVIVE]'));
+    // From the 484 test on: the announce, then the redirect to the first gateway of the list with a free channel.
+    const from = survive.findIndex((l) => l.startsWith('if (!($rU =~'));
+    expect(survive.slice(from).filter((l) => !/^\$var\(dialled\)|^route\(NUMBER_/.test(l))).toEqual([
       'if (!($rU =~ "^([A-Za-z0-9+*._~-]|%[0-9A-Fa-f]{2})+$")) {',
       'xlog("L_NOTICE", "call from $si: no upstream answered, dialled user not usable for survival: 484\\n");',
       't_reply("484", "Address Incomplete");',
       'exit;',
       '}',
-      'route(REWRITE);',
       '$var(reason) = $sel(cfg_get.survival.announce_1);',
       't_reply("181", "$var(reason)");',
+      '$var(gw_skip_full) = 1;',
+      'route(GW_FREE_1);',
+      'if ($var(gw_free) == 1) {',
       'xlog("L_NOTICE", "survival: no upstream answered a call to $rU from $si: 302 to gateway pstn\\n");',
+      'xlog("L_NOTICE", "surv-event branch=bilbao event=survival-redirect direction=outbound gateway=pstn t=$TV(Sn) call-id=$(ci{s.rmws})\\n");',
+      'update_stat("gateway_redirects", "+1");',
       'append_to_reply("Contact: <sip:$var(number)@10.10.1.3>\\r\\n");',
       't_reply("302", "Moved Temporarily");',
+      'exit;',
+      '}',
+      'xlog("L_NOTICE", "survival: no gateway of the redirect list is up with a free channel for $rU\\n");',
+      't_reply("503", "No Gateway Available");',
       'exit;',
       '}',
     ]);
@@ -127,26 +187,28 @@ describe('kamailio.cfg: outbound calls and survival', () => {
   });
 
   it('relay survival: the proxy sends the call to the gateway itself, the rewritten number in the R-URI', () => {
-    const survive = block(hospital, 'route[SURVIVE]');
-    expect(survive).toContain('\t$ru = "sip:" + $var(number) + "@10.40.0.3";\n\t$du = "sip:10.40.0.3:5060";\n\troute(TIMERS);\n\tif (!t_relay()) {\n\t\tt_reply("500", "Server Internal Error");');
-    expect(survive).not.toContain('t_on_failure');
+    const survive = code(block(hospital, 'route[SURVIVE]'));
+    // The relay list starts in GW_NEXT (test/unit/export/gateways.test.ts): $ru, $du, t_relay there.
+    expect(survive.slice(-6)).toEqual(['$avp(gwnumber) = $rU;', '$avp(gwlist) = 1;', '$avp(gw) = 0;', 'route(GW_NEXT);', 'exit;', '}']);
+    expect(code(block(hospital, 'route[GW_SEND_1]'))).toEqual(expect.arrayContaining(['$ru = "sip:" + $var(number) + "@10.40.0.3";', '$du = "sip:10.40.0.3:5060";', 't_on_failure("GW_FAILED");']));
   });
 
-  it('rewrite rules in order, first match wins; strip and prefix', () => {
-    const rewrite = block(hospital, 'route[REWRITE]');
+  it('rewrite rules in order, first match wins; strip and prefix (each gateway without rules of its own takes them)', () => {
+    const rewrite = block(hospital, 'route[NUMBER_1]');
+    expect(code(block(hospital, 'route[NUMBER_2]')).slice(1)).toEqual(code(rewrite).slice(1));
     expect(code(rewrite)).toEqual([
-      'route[REWRITE] {',
-      '$var(number) = $rU;',
-      'if ($(rU{s.len}) >= 1 && $(rU{s.substr,0,1}) == "0") {',
-      'if ($(rU{s.len}) > 1) {',
-      '$var(number) = $(rU{s.substr,1,0});',
+      'route[NUMBER_1] {',
+      '$var(number) = $var(dialled);',
+      'if ($(var(dialled){s.len}) >= 1 && $(var(dialled){s.substr,0,1}) == "0") {',
+      'if ($(var(dialled){s.len}) > 1) {',
+      '$var(number) = $(var(dialled){s.substr,1,0});',
       '}',
       'else {',
       '$var(number) = "";',
       '}',
       'return;',
       '}',
-      'if ($(rU{s.len}) >= 1 && $(rU{s.substr,0,1}) == "2") {',
+      'if ($(var(dialled){s.len}) >= 1 && $(var(dialled){s.substr,0,1}) == "2") {',
       '$var(number) = "94455" + $var(number);',
       'return;',
       '}',
@@ -158,13 +220,16 @@ describe('kamailio.cfg: outbound calls and survival', () => {
     const out = block(bilbao, 'route[OUTBOUND]');
     expect(out).toContain('if ($rU == "112" || $rU == "091") {');
     expect(out.indexOf('$rU == "112"')).toBeLessThan(out.indexOf('route(NEXT_UPSTREAM)'));
-    expect(out).toContain('$du = "sip:10.10.1.3:5060";');
+    // Down the emergency list (GW_NEXT, list 2): $du to the gateway there, the Request-URI kept.
+    expect(out).toContain('\t\t$avp(gwnumber) = $rU;\n\t\t$avp(gwlist) = 2;\n\t\t$avp(gw) = 0;\n\t\troute(GW_NEXT);');
+    expect(block(bilbao, 'route[GW_SEND_1]')).toContain('$du = "sip:10.10.1.3:5060";');
     expect(out).toContain('t_set_disable_internal_reply(1);');
   });
 
   it('a call to a local gateway (a phone following the 302) is relayed there without a failure route', () => {
     const inv = block(bilbao, 'route[INVITE]');
-    expect(inv).toContain('if (is_ip("$rd") && compare_ips("$rd", "10.10.1.3")) {\n\t\t$du = "sip:10.10.1.3:5060";\n\t\troute(TIMERS);\n\t\tt_relay();\n\t\texit;');
+    // Counted first: with both channels held, the edge's 503 (test/unit/export/gateways.test.ts).
+    expect(inv).toContain('\t\tset_dlg_profile("gw", "pstn");\n\t\t$du = "sip:10.10.1.3:5060";\n\t\troute(TIMERS);\n\t\tt_relay();\n\t\texit;');
   });
 
   it('Record-Route before the transaction is created; in-dialog requests loose-routed', () => {
@@ -299,9 +364,10 @@ describe('kamailio.cfg: inbound calls', () => {
   });
 
   it('hospital: did routes, then extensions, then the chain; the serial group is one step per member', () => {
-    const inbound = block(hospital, 'route[INBOUND]');
-    expect(inbound).toContain('if ($rU == "944552100") {\n\t\t$avp(inroute) = 1;');
-    expect(inbound).toContain('else if ($rU == "2000") {\n\t\t$avp(inroute) = 5;');
+    const inbound = block(hospital, 'route[INBOUND_EXACT]');
+    expect(block(hospital, 'route[INBOUND]')).toContain('\t$var(called) = $rU;\n\t$var(num) = $var(called);\n\troute(INBOUND_EXACT);');
+    expect(inbound).toContain('if ($var(num) == "944552100") {\n\t\t$avp(inroute) = 1;\n\t\treturn;');
+    expect(inbound).toContain('if ($var(num) == "2000") {\n\t\t$avp(inroute) = 5;\n\t\treturn;');
     expect(inbound.indexOf('944552400')).toBeLessThan(inbound.indexOf('"2000"'));
     const steps = [1, 2, 3, 4, 5].map((k) => code(block(hospital, `route[IN_0_${k}]`)).filter((l) => l.startsWith('$ru') || l.startsWith('append_branch')));
     expect(steps).toEqual([
@@ -401,10 +467,91 @@ describe('kamailio.cfg: designs the examples do not cover (test/kamailio/fixture
     const dids = cfg('dids-only');
     expect(block(dids, 'route[NEXT_UPSTREAM]')).toContain('$du = "sip:pbx-a.example.com:5060;transport=tcp";');
     expect(block(dids, 'route[NEXT_UPSTREAM]')).toContain('$du = "sip:[2001:db8:9::1]:5070";');
-    expect(code(block(dids, 'route[REWRITE]'))).toContain('if (1 == 1) {');
+    expect(code(block(dids, 'route[NUMBER_1]'))).toContain('if (1 == 1) {');
     expect(code(dids)).toContain('modparam("dispatcher", "ds_ping_interval", 10)');
     const bundle = buildBundle(a.branches.find((b) => b.name === 'dids-only')!, a.sources, { target: 'debian', toolVersion: '9.9.9' });
     expect(bundle.warnings).toEqual(["upstream b probes with other settings than a, but Kamailio's dispatcher has one setting for all: a's are used"]);
     expect(fileOf(bundle, 'README.txt')).toContain("NOTES\n  - upstream b probes with other settings than a");
+  });
+});
+
+describe('kamailio.cfg: local calls', () => {
+  const office = (localCalls = '') => cfgOf(`branch office {
+  edge listen udp 10.1.0.1:5060
+  lan 10.1.0.0/24
+  gateway pstn { address 10.1.0.3  kind bri  channels 2 }
+  upstream cloud { proxy sip:pbx.example.com:5060 }
+  phone desk 100 at 10.1.0.10
+  phone desk2 101 at 10.1.0.11
+  phone dect 120 registered
+  group front 200 parallel [desk, desk2] ring 5s
+  register { forward cloud with path  keep local copy }
+  outbound from lan via cloud {
+    ${localCalls}
+    on timeout { announce 181 "Survival Activated - please standby"  relay to pstn }
+    emergency 112
+  }
+  inbound from pstn { ring desk }
+}
+`);
+
+  it('local numbers are inbound routes numbered after the gateway\'s (chain 0, extensions 1-4, one a group number), matched exactly on $rU', () => {
+    const cfg = office();
+    expect(code(block(cfg, 'route[LOCAL_MATCH]'))).toEqual([
+      'route[LOCAL_MATCH] {', '$var(local) = -1;',
+      'if ($rU == "100") {', '$var(local) = 5;', '}',
+      'else if ($rU == "101") {', '$var(local) = 6;', '}',
+      'else if ($rU == "120") {', '$var(local) = 7;', '}',
+      'else if ($rU == "200") {', '$var(local) = 8;', '}',
+      '}',
+    ]);
+    expect(code(block(cfg, 'route[LOCAL_RING]'))).toEqual([
+      'route[LOCAL_RING] {', 'setflag(24);', '$avp(inroute) = $var(local);', '$avp(step) = 1;',
+      'xlog("L_NOTICE", "local call to $rU from $si: rung by the edge (inbound route $avp(inroute))\\n");',
+      'route(INBOUND_STEP);', '}',
+    ]);
+    // The ring steps are the inbound machinery's: a phone at its address, a registered one by lookup, a group forked.
+    expect(code(block(cfg, 'route[IN_8_1]'))).toEqual([
+      'route[IN_8_1] {', '$var(ring) = 5000;', '$ru = "sip:100@10.1.0.10";', 'append_branch("sip:101@10.1.0.11");', 'route(RING);', '}',
+    ]);
+    expect(block(cfg, 'route[IN_7_1]')).toContain('if (lookup("location", "sip:120@localhost")) {');
+    expect(block(cfg, 'route[INBOUND_STEP]')).toContain('else if ($avp(inroute) == 8) {\n\t\tif ($avp(step) == 1) {\n\t\t\troute(IN_8_1);');
+    // The group's number is an extension for calls from the gateway too.
+    expect(cfg).toContain('# extension 200 (group front), step 1: ring front (parallel: desk, desk2) for 5000 ms');
+  });
+
+  it('survival (the default): at the top of SURVIVE, the announcements, then the edge rings; never the gateway', () => {
+    const survive = code(block(office(), 'route[SURVIVE]'));
+    const at = survive.indexOf('route(LOCAL_MATCH);');
+    // Before the gateway actions: the 484 test on the dialled user comes after it.
+    expect(at).toBeLessThan(survive.findIndex((l) => l.includes('"484"')));
+    expect(survive.slice(at, at + 9)).toEqual([
+      'route(LOCAL_MATCH);', 'if ($var(local) >= 0) {',
+      'xlog("L_NOTICE", "surv-event branch=office event=local-call direction=local t=$TV(Sn) call-id=$(ci{s.rmws})\\n");',
+      'update_stat("local_calls", "+1");',
+      '$var(reason) = $sel(cfg_get.survival.announce_1);', 't_reply("181", "$var(reason)");',
+      'route(LOCAL_RING);', 'exit;', '}',
+    ]);
+    expect(block(office(), 'route[OUTBOUND]')).not.toContain('LOCAL_MATCH');
+  });
+
+  it('always: before the upstreams, in OUTBOUND, after the emergency numbers; SURVIVE has no local match', () => {
+    const cfg = office('local-calls always');
+    const outbound = block(cfg, 'route[OUTBOUND]');
+    expect(outbound.indexOf('"112"')).toBeLessThan(outbound.indexOf('route(LOCAL_MATCH);'));
+    expect(outbound.indexOf('route(LOCAL_MATCH);')).toBeLessThan(outbound.indexOf('route(UPSTREAM_STATE);'));
+    expect(outbound).toContain('route(LOCAL_MATCH);\n\tif ($var(local) >= 0) {\n\t\txlog("L_NOTICE", "surv-event branch=office event=local-call direction=local t=$TV(Sn) call-id=$(ci{s.rmws})\\n");\n\t\tupdate_stat("local_calls", "+1");\n\t\troute(LOCAL_RING);\n\t\texit;\n\t}');
+    expect(block(cfg, 'route[SURVIVE]')).not.toContain('LOCAL_MATCH');
+  });
+
+  it('off: no local routes at all; without an inbound policy, the ring machinery is written for local calls alone', () => {
+    const off = office('local-calls off');
+    expect(off).not.toContain('LOCAL_MATCH');
+    expect(off).not.toContain('route[IN_5_1]');
+    const alone = cfgOf(plain().replace('  inbound from pstn { ring desk }\n', ''));
+    expect(alone).not.toContain('route[INBOUND]');
+    expect(code(block(alone, 'route[LOCAL_MATCH]'))).toContain('$var(local) = 0;');
+    expect(alone).toContain('route[INBOUND_STEP] {');
+    expect(alone).toContain('failure_route[INBOUND_FAILED] {');
   });
 });

@@ -25,7 +25,7 @@ function outboundWith(patch: Partial<NonNullable<Branch['outbound']>>): Branch {
 }
 
 const announce = (reason: string) => outboundWith({
-  onTimeout: { value: [{ kind: 'announce', code: 181, reason, origin: branch.outbound!.origin }, { kind: 'redirect', code: 302, gateway: 'pstn', origin: branch.outbound!.origin }], origin: branch.outbound!.origin },
+  onTimeout: { value: [{ kind: 'announce', code: 181, reason, origin: branch.outbound!.origin }, { kind: 'redirect', code: 302, gateway: 'pstn', gateways: ['pstn'], origin: branch.outbound!.origin }], origin: branch.outbound!.origin },
 });
 
 const injections = ['"; exit; "', '\r\nX-Injected: yes', 'a\nb', '$(id)', '`id`', '#!define X', 'x\u0000y'];

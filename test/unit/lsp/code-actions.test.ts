@@ -114,6 +114,12 @@ describe('quick fixes from data.replacements', () => {
     fix(t('t1 2s  t2 1s  no-answer 10s  ringing 60s  budget 15s'), 'SURV044', t('t1 2s  t2 2s  no-answer 10s  ringing 60s  budget 15s'));
   });
 
+  it('SURV039 and SURV068: trying held to ringing and to T1', () => {
+    const t = (timers: string): string => line(bilbao, 'timers { no-answer 10s  ringing 60s  budget 15s }', `timers { ${timers} }`);
+    fix(t('no-answer 10s  ringing 60s  trying 90s  budget 15s'), 'SURV039', t('no-answer 10s  ringing 60s  trying 1m  budget 15s'));
+    fix(t('no-answer 10s  ringing 60s  trying 400ms  budget 15s'), 'SURV068', t('no-answer 10s  ringing 60s  trying 500ms  budget 15s'));
+  });
+
   it('SURV055: the default channel count of the kind', () => {
     const g = (props: string): string => line(bilbao, 'gateway pstn { address 10.10.1.3  kind bri  channels 2 }', `gateway pstn { ${props} }`);
     fix(g('address 10.10.1.3  kind pri  channels 0'), 'SURV055', g('address 10.10.1.3  kind pri  channels 30'));
@@ -131,6 +137,13 @@ describe('quick fixes from data.replacements', () => {
 });
 
 describe('quick fixes that edit the structure', () => {
+  it('SURV057: two relays become one list, in the order written', () => {
+    const two = line(bilbao, '  upstream cloud', '  gateway lte { address 10.10.1.4  kind trunk  channels 4 }\n  upstream cloud');
+    const text = line(two, 'redirect 302 to pstn }', 'relay to lte  relay to pstn, lte }');
+    const action = fix(text, 'SURV057', line(two, 'redirect 302 to pstn }', 'relay to lte, pstn }'));
+    expect(action.title).toBe("Try the gateways in one list: 'lte, pstn'");
+  });
+
   it('SURV015: removes an unused gateway, its whole line', () => {
     const text = line(bilbao, '  upstream cloud', '  gateway fax { address 10.10.1.4  kind fxo }\n  upstream cloud');
     const action = fix(text, 'SURV015', bilbao);
@@ -226,6 +239,14 @@ describe('refactors and filtering', () => {
     const [back] = refactorsAt(relayed, 'relay to');
     expect(back?.title).toBe("Convert relay to redirect 302 to 'pstn'");
     expect(apply(relayed, back)).toBe(bilbao);
+  });
+
+  it('converts a relay list to a redirect list, the whole list', () => {
+    const two = line(bilbao, '  upstream cloud', '  gateway lte { address 10.10.1.4  kind trunk  channels 4 }\n  upstream cloud');
+    const text = line(two, 'redirect 302 to pstn', 'relay to lte, pstn');
+    const [back] = refactorsAt(text, 'relay to');
+    expect(back?.title).toBe("Convert relay to redirect 302 to 'lte, pstn'");
+    expect(apply(text, back)).toBe(line(two, 'redirect 302 to pstn', 'redirect 302 to lte, pstn'));
   });
 
   it("writes out a gateway's default channel count", () => {

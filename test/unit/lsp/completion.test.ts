@@ -33,8 +33,8 @@ const inCritical = inExample(critical);
 
 const top = ['branch', 'profile', 'scenario', 'use', 'branch block', 'profile block', 'scenario block'];
 const container = [
-  'edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'limits', 'outbound', 'inbound',
-  'gateway block', 'upstream block', 'timers block', 'register block', 'limits block', 'outbound block', 'inbound block',
+  'edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'limits', 'tls', 'outbound', 'inbound',
+  'gateway block', 'upstream block', 'timers block', 'register block', 'limits block', 'tls block', 'outbound block', 'inbound block',
 ];
 
 describe('completion at the top level', () => {
@@ -62,7 +62,12 @@ describe('completion at the top level', () => {
 
 describe('completion inside a branch or profile', () => {
   it('at the start of a setting: the setting keywords and block snippets', () => inBilbao('lan 10.222.237.0/24\n')(container));
-  it('after a finished setting on the same line', () => completes(at(bilbao.text, 'phone desk1 101 at 10.222.237.11').replace('<|>', ' <|>'), {}, bilbao.uri)(container));
+  it('after a finished setting on the same line', () => completes(at(bilbao.text, 'group front parallel [reception, desk1] ring 20s').replace('<|>', ' <|>'), {}, bilbao.uri)(container));
+  it('after a phone\'s address or `registered`: its transport, then the settings', () => {
+    completes(at(bilbao.text, 'phone desk1 101 at 10.222.237.11').replace('<|>', ' <|>'), {}, bilbao.uri)(['transport', ...container]);
+    completes('branch b {\n  phone desk 101 registered <|>')(['transport', ...container]);
+    completes('branch b {\n  phone desk 101 at 10.0.0.2 transport <|>')(['udp', 'tcp', 'tls']);
+  });
   it('after `]`: the group ring time, then the settings', () => inBilbao('[reception, desk1] ')(['ring', ...container]));
   it('after `edge`: listen; after `listen`: transports', () => {
     completes('branch b {\n  edge <|>')(['listen']);
@@ -78,8 +83,8 @@ describe('completion inside a branch or profile', () => {
 });
 
 describe('completion inside nested blocks', () => {
-  it('gateway: the properties not written yet (before and after the cursor)', () => completes('branch b {\n  gateway pstn { address 10.10.1.3 <|> }\n}')(['transport', 'kind', 'channels']));
-  it('timers: the timers not written yet', () => inBilbao('timers { no-answer 10s ')(['t1', 't2']));
+  it('gateway: the properties not written yet (before and after the cursor)', () => completes('branch b {\n  gateway pstn { address 10.10.1.3 <|> }\n}')(['transport', 'kind', 'channels', 'probe', 'rewrite', 'caller-id']));
+  it('timers: the timers not written yet', () => inBilbao('timers { no-answer 10s ')(['trying', 't1', 't2']));
   it('upstream: proxy, transport, probe and the probe snippet', () => completes('branch b {\n  upstream u { <|> }\n}')(['proxy', 'transport', 'probe', 'probe options']));
   it('on the probe line: its remaining fields, then the upstream\'s', () =>
     completes('branch b {\n  upstream u { proxy sip:p.example.com probe options every 15s <|> }\n}')(['timeout', 'down after', 'up after', 'holdoff', 'transport']));
@@ -115,14 +120,20 @@ describe('completion inside nested blocks', () => {
     completes('branch b {\n  outbound from <|>')(['lan']);
     completes('branch b {\n  outbound from lan <|>')(['via']);
   });
-  it('outbound block: its items and snippets', () => inBilbao('outbound from lan via cloud {\n')(['on timeout', 'pass', 'emergency', 'rewrite', 'on timeout block', 'rewrite block']));
+  it('outbound block: its items and snippets', () => inBilbao('outbound from lan via cloud {\n')(['on timeout', 'pass', 'emergency', 'rewrite', 'local-calls', 'on timeout block', 'rewrite block']));
+  it('local-calls: its three modes', () => completes('branch b {\n  outbound from lan via c {\n    local-calls <|> }')(['survival', 'always', 'off']));
+  it('after a group\'s number: its modes', () => completes('branch b {\n  group shop 200 <|>')(['parallel', 'serial']));
   it('on timeout block: announce, redirect, relay to', () => completes('branch b {\n  outbound from lan via c {\n    on timeout { <|> }')(['announce', 'redirect', 'relay to']));
   it('after an emergency number: direct to, then the outbound items', () =>
-    inBilbao('emergency 112, 091 ')(['direct to', 'on timeout', 'pass', 'emergency', 'rewrite', 'on timeout block', 'rewrite block']));
+    inBilbao('emergency 112, 091 ')(['direct to', 'on timeout', 'pass', 'emergency', 'rewrite', 'local-calls', 'on timeout block', 'rewrite block']));
   it('rewrite block: the rules not written yet', () => inCritical('rewrite { match 0 ')(['prefix']));
-  it('inbound block: ring and did; after a ring target: for, then', () => {
-    completes('branch b {\n  inbound from g { <|> }')(['ring', 'did']);
-    inBilbao('ring front ')(['for', 'then', 'ring', 'did']);
+  it('after a caller-id number: for and private, then the gateway statements', () =>
+    completes('branch b {\n  gateway g { address 10.0.0.3 caller-id +34944123000 <|> }\n}')(['for', 'private', 'transport', 'kind', 'channels', 'probe', 'rewrite', 'caller-id']));
+  it('after caller-id ... for EXTENSION: private', () =>
+    completes('branch b {\n  gateway g { caller-id +349441231XX for 1XX <|> }\n}')(['private', 'address', 'transport', 'kind', 'channels', 'probe', 'rewrite', 'caller-id']));
+  it('inbound block: ring, did and rewrite; after a ring target: for, then', () => {
+    completes('branch b {\n  inbound from g { <|> }')(['ring', 'did', 'rewrite']);
+    inBilbao('ring front ')(['for', 'then', 'ring', 'did', 'rewrite']);
     inBilbao('ring front then ')(['ring']);
   });
 });
@@ -133,6 +144,12 @@ describe('completion of references', () => {
   it('relay to and direct to: the gateways', () => {
     inCritical('relay to ')(['isdn30', 'lifeline']);
     inCritical('direct to ')(['isdn30', 'lifeline']);
+  });
+  it('after a comma in a gateway list (relay, redirect, direct): the gateways', () => {
+    const two = 'branch b {\n  gateway lte { address 10.0.0.4  kind trunk  channels 4 }\n  gateway isdn { address 10.0.0.3  kind bri }\n  outbound from lan via u {\n';
+    completes(`${two}    on timeout { relay to lte, <|> }\n  }\n}`)(['lte', 'isdn']);
+    completes(`${two}    on timeout { redirect 302 to lte, <|> }\n  }\n}`)(['lte', 'isdn']);
+    completes(`${two}    emergency 112, 091 direct to isdn, <|>\n  }\n}`)(['lte', 'isdn']);
   });
   it('forward: the upstreams', () => inBilbao('forward ')(['cloud']));
   it('inbound from: the gateways', () => inCritical('inbound from ')(['isdn30', 'lifeline']));
@@ -181,6 +198,9 @@ describe('completion of values', () => {
   });
   it('durations after a timer key, the default first', () => {
     inBilbao('timers { no-answer ')(['10s', '5s', '8s', '15s']);
+    // trying defaults to the no-answer value, 10 s unless written.
+    completes('branch b {\n  timers { trying <|> }\n}')(['10s', '5s', '8s', '15s']);
+    expect(item('branch b {\n  timers { trying <|> }\n}', '10s')?.detail).toBe('default');
     expect(item(at(bilbao.text, 'timers { no-answer '), '10s', {}, bilbao.uri)?.detail).toBe('default');
     inCritical('probe options every ')(['15s', '10s', '30s', '60s']);
     inCritical('holdoff ')(['0s', '30s', '60s', '2m']);
@@ -229,10 +249,10 @@ describe('completion on broken text', () => {
   it('an unfinished last line: names from the tokens the parser dropped', () =>
     completes('branch b {\n  upstream cloud { proxy sip:a.example.com }\n  gateway pstn { kind fxo }\n  outbound from lan via <|>')(['cloud']));
   it('an unclosed nested block still knows where it is', () =>
-    completes('branch b {\n  gateway pstn { kind bri <|>\n  phone x 1 at 10.0.0.1\n}')(['address', 'transport', 'channels']));
+    completes('branch b {\n  gateway pstn { kind bri <|>\n  phone x 1 at 10.0.0.1\n}')(['address', 'transport', 'channels', 'probe', 'rewrite', 'caller-id']));
   const broken = example('examples/broken/syntax-errors.surv');
   it('a file with syntax errors: settings, references and values still work', () => {
-    inExample(broken)('timers { no-answer 10  ringing 60s ')(['t1', 't2', 'budget']);
+    inExample(broken)('timers { no-answer 10  ringing 60s ')(['trying', 't1', 't2', 'budget']);
     inExample(broken)('redirect 302 to ')(['pstn']);
     inExample(broken)('group front parallel [reception, ')(['reception', 'desk1']);
   });

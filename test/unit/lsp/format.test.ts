@@ -148,6 +148,40 @@ describe('format: the canonical layout', () => {
     expect(fmt(text)).toBe('branch b {\n  limits { per-source 30 per 2s  outside 200 per 1s  max-contacts 5 }\n  limits {\n    max-expires 1h\n    per-source 3 per 1s\n  }\n}\n');
   });
 
+  it('lays out a tls block like the other leaf blocks, and a phone\'s transport on its line', () => {
+    const text = 'branch b {\n  edge listen udp 10.0.0.1, tls   10.0.0.1:5061\n  tls {   certificate "/etc/k/cert.pem" key   "/etc/k/key.pem" }\n  tls {\n  ca "/etc/k/ca.pem"  certificate "/c.pem"\n}\n  phone   p 101 at 10.0.0.5   transport tls\n  phone q 102 registered transport  tcp\n}\n';
+    expect(expectCanonical(text)).toBe('branch b {\n  edge listen udp 10.0.0.1, tls 10.0.0.1:5061\n  tls { certificate "/etc/k/cert.pem"  key "/etc/k/key.pem" }\n  tls {\n    ca "/etc/k/ca.pem"\n    certificate "/c.pem"\n  }\n  phone p 101 at 10.0.0.5 transport tls\n  phone q 102 registered transport tcp\n}\n');
+  });
+
+  it('lays out a timers block with trying as one more timer, and keeps a trying upstream state apart', () => {
+    const text = 'branch b {\n  timers {  no-answer 10s   trying 8s\n ringing 60s }\n}\nscenario "s" in b {\n  cloud   trying\n}\n';
+    expect(expectCanonical(text)).toBe('branch b {\n  timers {\n    no-answer 10s\n    trying 8s\n    ringing 60s\n  }\n}\nscenario "s" in b {\n  cloud trying\n}\n');
+    expect(fmt('branch b {\n  timers { no-answer 10s  trying   8s  ringing 60s }\n}\n')).toBe('branch b {\n  timers { no-answer 10s  trying 8s  ringing 60s }\n}\n');
+  });
+
+  it('lays out a numbered group and local-calls as one statement each', () => {
+    const text = 'branch b {\n  group   shop 200   parallel [a,b]  ring 20s\n  outbound from lan via u { local-calls   always  pass all }\n}\n';
+    expect(expectCanonical(text)).toBe('branch b {\n  group shop 200 parallel [a, b] ring 20s\n  outbound from lan via u {\n    local-calls always\n    pass all\n  }\n}\n');
+  });
+
+  it('lays out number rules: rewrite blocks and caller-id lines in a gateway, rewrite and did patterns in inbound', () => {
+    const text = 'branch b {\n  gateway isdn {   address 10.0.0.3 kind bri rewrite {  match +34 strip 3 }   caller-id +349441231XX   for 1XX  caller-id +34944123000 private }\n'
+      + '  gateway lte { address 10.0.0.4  kind fxo  caller-id   +34944123000 private }\n'
+      + '  inbound from isdn { rewrite {match +34   strip 3} ring d did  9441231XX to 1XX did 944123100 to d }\n}\n';
+    expect(expectCanonical(text)).toBe('branch b {\n  gateway isdn {\n    address 10.0.0.3\n    kind bri\n    rewrite { match +34  strip 3 }\n'
+      + '    caller-id +349441231XX for 1XX\n    caller-id +34944123000 private\n  }\n  gateway lte { address 10.0.0.4  kind fxo  caller-id +34944123000 private }\n'
+      + '  inbound from isdn {\n    rewrite { match +34  strip 3 }\n    ring d\n    did 9441231XX to 1XX\n    did 944123100 to d\n  }\n}\n');
+  });
+
+  it('lays out gateway lists and a probed gateway: ", " between gateways, probe options one statement', () => {
+    const text = 'branch b {\n  gateway lte { address 10.0.0.4  kind trunk channels 4   probe options every 5s   down after 3 }\n'
+      + '  outbound from lan via u {\n    on timeout { announce 181 "S" relay to lte ,isdn }\n    emergency 112 ,091 direct to isdn,lte\n  }\n}\n';
+    expect(expectCanonical(text)).toBe('branch b {\n  gateway lte { address 10.0.0.4  kind trunk  channels 4  probe options every 5s down after 3 }\n'
+      + '  outbound from lan via u {\n    on timeout { announce 181 "S"  relay to lte, isdn }\n    emergency 112, 091 direct to isdn, lte\n  }\n}\n');
+    expect(fmt('branch b {\n  outbound from lan via u {\n    on timeout { redirect 302 to  lte,   isdn }\n  }\n}\n'))
+      .toBe('branch b {\n  outbound from lan via u {\n    on timeout { redirect 302 to lte, isdn }\n  }\n}\n');
+  });
+
   it('expands a one-line block that would pass 100 columns, and only then', () => {
     const line = (n: number): string => `  upstream u { proxy sip:${'p'.repeat(n)}.example.com  probe options every 15s }`;
     expect(line(36)).toHaveLength(100);

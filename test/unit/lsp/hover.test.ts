@@ -46,6 +46,7 @@ describe('hover on keywords', () => {
     onBilbao('ring<|>ing 60s')('tm `fr_inv_timer`');
     hovers('branch b {\n  timers { t<|>1 500ms  t2 4s }\n}')('tm `retr_timer1`', 'RFC 3261 §17.1.1.1');
     hovers('branch b {\n  timers { t1 500ms  t<|>2 4s }\n}')('tm `retr_timer2`');
+    hovers('branch b {\n  timers { try<|>ing 8s }\n}')('**trying**', 'tm `fr_inv_timer`', '`t_set_fr()`', '`onreply_route`', 'RFC 3261 §17.2.1', 'Default: the no-answer value');
   });
   it('probe: the dispatcher parameters', () =>
     onCritical('pro<|>be options')('dispatcher', '`ds_ping_interval`', '`ds_probing_threshold`', '`ds_inactive_threshold`'));
@@ -53,6 +54,21 @@ describe('hover on keywords', () => {
   it('lan: ipops is_in_subnet', () => onBilbao('  la<|>n 10.222')('ipops `is_in_subnet'));
   it('announce: a provisional reply, RFC 3261 §21.1', () => onBilbao('anno<|>unce')('RFC 3261 §21.1 (provisional 1xx)'));
   it('redirect: RFC 3261 §21.3', () => onBilbao('redi<|>rect 302')('RFC 3261 §21.3'));
+  it('caller-id and private: RFC 3325 P-Asserted-Identity, RFC 3323 Privacy: id, textops', () => {
+    const text = 'branch b {\n  gateway g { address 10.0.0.3  kind fxo  caller-<|>id +34944123000 private }\n}\n';
+    hovers(text)('RFC 3325 §9.1', '`append_hf("P-Asserted-Identity');
+    hovers(text.replace('caller-<|>id', 'caller-id').replace('private', 'priv<|>ate'))('RFC 3323 §4.2', 'Privacy: id');
+  });
+  it('rewrite in a gateway or inbound: the called number, E.164', () =>
+    hovers('branch b {\n  inbound from g { rewr<|>ite { match +34 strip 3 } }\n}\n')('ITU-T E.164', 'before the dids are matched'));
+  it('tls and a phone transport: the tls module parameters, the transport of a phone', () => {
+    hovers('branch b {\n  tls { cert<|>ificate "/etc/k/cert.pem"  key "/etc/k/key.pem" }\n}')('certificate "PATH"', 'tls module parameter `certificate`');
+    hovers('branch b {\n  tls { certificate "/etc/k/cert.pem"  k<|>ey "/etc/k/key.pem" }\n}')('key "PATH"', '`private_key`');
+    hovers('branch b {\n  tls { c<|>a "/etc/k/ca.pem" }\n}')('`ca_list`', 'Default: none: no client certificate asked');
+    hovers('branch b {\n  t<|>ls { ca "/etc/k/ca.pem" }\n}')('kamailio-tls-modules', '`enable_tls=yes`');
+    hovers('branch b {\n  phone p 101 at 10.0.0.5 trans<|>port tcp\n}')('For a phone, what it sends and is reached over', 'RFC 3261 §18');
+  });
+
   it('limits: the pike, ratelimit and registrar parameters, and the values in effect', () => {
     const text = (cursor: string) => at(`${bilbao.text.replace('register { forward cloud with path }', 'register { forward cloud with path }\n  limits { per-source 10 per 5s  max-contacts 3 }')}`, cursor);
     hovers(text('per-sou<|>rce'), {}, bilbao.uri)('pike `reqs_density_per_unit`', '`sampling_time_unit`', '- per-source 10 per 5s (line 42)', '- outside 200 per 1s (default)');
@@ -61,9 +77,15 @@ describe('hover on keywords', () => {
     hovers('branch b {\n  limits { out<|>side 200 per 1s }\n}')('ratelimit `pipe`', 'TAILDROP');
     hovers('branch b {\n  limits { max-exp<|>ires 1h }\n}')('registrar `max_expires`', 'Default: 1h');
   });
+  it('local-calls: the edge rings the phone itself, with lookup("location"), never a gateway', () => {
+    const text = 'branch b {\n  outbound from lan via c {\n    local-c<|>alls always\n  }\n}';
+    hovers(text)('local-calls survival|always|off', 'exactly like an inbound call', '`lookup("location")`', 'RFC 3261 §16.6', 'Default: survival');
+    hovers(text.replace('local-c<|>alls always', 'local-calls alw<|>ays'))('never go upstream');
+  });
   it('keep local copy: registrar and usrloc', () => onCritical('path  keep lo<|>cal copy')('registrar', 'usrloc'));
   it('a keyword that means something else in a scenario', () => {
     onBilbao('reception no-an<|>swer')('`PHONE no-answer`', 'rings forever');
+    hovers('branch b { }\nscenario "s" in b {\n  u try<|>ing\n}')('`UPSTREAM trying`', 'sends 100 Trying, then nothing', "branch's `trying` timer");
     hovers('branch b { }\nscenario "s" in b {\n  expect u marked do<|>wn at 3s\n}')('Probing marks the upstream down');
     hovers('branch b {\n  outbound from lan via u {\n    on time<|>out { relay to g }\n  }\n}')('**timeout** `on timeout');
   });
@@ -80,6 +102,11 @@ describe('hover on timers: effective value and worst post-dial delay', () => {
   it('a delay over the budget is called out', () =>
     hovers('branch b {\n  upstream a { proxy sip:a.example.com }\n  upstream c { proxy sip:c.example.com }\n  timers { bud<|>get 15s }\n  outbound from lan via a, c { }\n}')(
       '2 upstreams (a, c) × no-answer 10s = **20s**, **over** the budget of 15s'));
+  it('trying: its value (default: the no-answer value) and the delay counting the longer of the two', () => {
+    hovers('branch b {\n  upstream a { proxy sip:a.example.com }\n  timers { no-answer 5s  try<|>ing 8s  budget 15s }\n  outbound from lan via a { }\n}')(
+      '**trying 8s** (line 3)', '1 upstream (a) × trying 8s = **8s**, within the budget of 15s (line 3)');
+    onBilbao('no-<|>answer 10s')('× no-answer 10s = **10s**');
+  });
   it('t1 adds Timer B', () => hovers('branch b {\n  timers { t<|>1 1s }\n}')('Timer B (64×T1) = 64s'));
   it('in a profile: every branch using it, grouped by what they see', () =>
     hoverOn(profile)('no-<|>answer 8s')(

@@ -78,7 +78,7 @@ describe('examples/bilbao.surv', () => {
     expect(out?.via.value).toEqual(['cloud']);
     expect(out?.onTimeout.value.map(({ origin: _o, ...a }) => a)).toEqual([
       { kind: 'announce', code: 181, reason: 'Survival Activated - please standby' },
-      { kind: 'redirect', code: 302, gateway: 'pstn' },
+      { kind: 'redirect', code: 302, gateway: 'pstn', gateways: ['pstn'] },
     ]);
     expect(out?.pass).toEqual({ value: 'all', origin: DEFAULT });
     expect(out?.rewrite).toEqual({ value: [], origin: DEFAULT });

@@ -5,13 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT, analyzeText, branchOf, completeBranch, expectNoErrors, expectNoErrorsButExport, sourceIn } from './helpers.js';
 
 describe('timers', () => {
-  it('all five default: no-answer 10s, ringing 120s, t1 500ms, t2 4s, budget 20s', () => {
+  it('all six default: no-answer 10s, ringing 120s, trying the no-answer value, t1 500ms, t2 4s, budget 20s', () => {
     const a = analyzeText(completeBranch('b', 1));
     expectNoErrors(a);
     const t = branchOf(a, 'b').timers;
     expect(t).toEqual({
       noAnswerMs: { value: 10_000, origin: DEFAULT },
       ringingMs: { value: 120_000, origin: DEFAULT },
+      tryingMs: { value: 10_000, origin: DEFAULT },
       t1Ms: { value: 500, origin: DEFAULT },
       t2Ms: { value: 4_000, origin: DEFAULT },
       budgetMs: { value: 20_000, origin: DEFAULT },
@@ -26,6 +27,13 @@ describe('timers', () => {
     expect(t.noAnswerMs).toEqual({ value: 10_000, origin: DEFAULT });
     expect(t.t1Ms).toEqual({ value: 500, origin: DEFAULT });
     expect(t.budgetMs).toEqual({ value: 20_000, origin: DEFAULT });
+  });
+
+  it('trying defaults to the no-answer value in effect, a profile\'s or the branch\'s own', () => {
+    const t = branchOf(analyzeText(completeBranch('b', 1, '  timers { no-answer 6s }'), 't.surv'), 'b').timers;
+    expect(t.tryingMs).toEqual({ value: 6_000, origin: DEFAULT });
+    const written = branchOf(analyzeText(completeBranch('b', 1, '  timers { no-answer 6s  trying 4s }'), 't.surv'), 'b').timers;
+    expect(written.tryingMs).toEqual({ value: 4_000, origin: sourceIn('t.surv') });
   });
 });
 

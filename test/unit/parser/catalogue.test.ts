@@ -48,7 +48,7 @@ describe('the parser names the statements of the catalogue', () => {
   // Each block's rule, by the name its "expected ..." message is looked up with.
   const rules: Record<string, catalogue.BlockKind> = {
     file: 'top', setting: 'container', gatewayProperty: 'gateway', upstreamProperty: 'upstream', timer: 'timers',
-    registerProperty: 'register', limit: 'limits', outboundItem: 'outbound', survivalAction: 'on-timeout',
+    registerProperty: 'register', limit: 'limits', tlsFile: 'tls', outboundItem: 'outbound', survivalAction: 'on-timeout',
     rewriteProperty: 'rewrite', inboundItem: 'inbound',
   };
 

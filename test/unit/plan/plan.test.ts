@@ -62,19 +62,22 @@ describe('the routing plan', () => {
         stranger: { invite: 'refuse', register: 'refuse', other: 'refuse' },
       },
     });
-    const pstn = { name: 'pstn', address: { address: '10.10.1.3', family: 4, port: 5060 }, transport: 'udp', channels: 2, contactHost: '10.10.1.3' };
+    const pstn = { name: 'pstn', address: { address: '10.10.1.3', family: 4, port: 5060 }, transport: 'udp', channels: 2, contactHost: '10.10.1.3', callerIds: [] };
     expect(plan.outbound).toEqual({
       chain: [{ name: 'cloud', upstream: { index: 1, name: 'cloud', proxy: { uri: 'sip:pbx.example.com:5060', host: 'pbx.example.com', port: 5060, secure: false }, transport: 'udp' } }],
       actions: [
         { kind: 'announce', code: 181, reason: 'Survival Activated' },
-        { kind: 'redirect', code: 302, reason: 'Moved Temporarily', gatewayName: 'pstn', gateway: pstn, contactHost: '10.10.1.3' },
+        { kind: 'redirect', code: 302, reason: 'Moved Temporarily', gatewayName: 'pstn', gateway: pstn, contactHost: '10.10.1.3', gateways: [{ name: 'pstn', gateway: pstn, contactHost: '10.10.1.3' }] },
       ],
       pass: [{ code: 404 }, { class: 6 }],
-      emergency: { numbers: ['112', '091'], gatewayName: 'pstn', gateway: pstn },
+      emergency: { numbers: ['112', '091'], gatewayName: 'pstn', gateway: pstn, gateways: [{ name: 'pstn', gateway: pstn, contactHost: '10.10.1.3' }] },
       rewrite: [{ match: '0', strip: 1, prefix: '34' }],
+      // Its routes, exactly, in test/unit/plan/local.test.ts.
+      local: expect.objectContaining({ mode: 'survival' }),
     });
     expect(plan.register).toMatchObject({ forwardName: 'cloud', withPath: true, keepLocalCopy: true, forward: { name: 'cloud' } });
-    expect(plan.timers).toEqual({ noAnswerMs: 10_000, ringingMs: 60_000, t1Ms: 500, t2Ms: 4000 });
+    // trying is not written: the no-answer value.
+    expect(plan.timers).toEqual({ noAnswerMs: 10_000, ringingMs: 60_000, tryingMs: 10_000, t1Ms: 500, t2Ms: 4000 });
   });
 
   it('gives each inbound route its ring steps: the chain, then dids, then extensions', () => {
@@ -140,6 +143,13 @@ branch b {
     // No outbound policy: no domain of an upstream, so the phones use the edge's.
     const alone = buildRoutingPlan({ ...branchOf(bilbao), outbound: undefined });
     expect(alone.phoneDomain).toBeUndefined();
+  });
+
+  it('sends the LAN\'s other requests (MESSAGE, SUBSCRIBE...) along the outbound chain, else to every upstream in order', () => {
+    const two = bilbao.replace('upstream cloud { proxy sip:pbx.example.com:5060 }', 'upstream cloud { proxy sip:pbx.example.com:5060 }\n  upstream backup { proxy sip:10.0.0.9 }');
+    expect(buildRoutingPlan(branchOf(two)).otherVia).toEqual(['cloud']);
+    // No outbound policy: the phones still reach their PBX, as the exported route[OTHER] does.
+    expect(buildRoutingPlan({ ...branchOf(two), outbound: undefined }).otherVia).toEqual(['cloud', 'backup']);
   });
 
   it('is total: names that resolve to nothing stay names, for the simulator of a broken design', () => {

@@ -22,7 +22,9 @@ describe('reason phrases', () => {
     expect(Object.values(proxyReplies).map((r) => `${r.code} ${r.reason}`)).toEqual([
       '403 Forbidden', '403 Preloaded Route Refused', '403 Not From This Branch', '403 Relaying Denied', '200 OK', '404 Not Here',
       '404 Not Found', '404 No Inbound Route', '500 No Route', '480 Temporarily Unavailable', '408 Request Timeout',
-      '500 Server Internal Error', '480 Temporarily Unavailable',
+      '503 No Gateway Available', '480 Temporarily Unavailable',
+      // tm's remap of a 503 keeps the 503's words (t_reply.c relay_reply: error_text(503)).
+      '500 Service Unavailable',
     ]);
   });
 });

@@ -2,6 +2,7 @@
 // exhausted, an emergency call during an outage, probing down and back up with a hold-off.
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../../engines/simulate/index.js';
+import { startLine } from '../../../engines/simulate/message.js';
 import { causes, lines, scenarioOf, simulateText } from './helpers.js';
 
 const branch = (onTimeout: string, upstream = 'upstream cloud { proxy sip:pbx.example.com:5060 }', timers = 'no-answer 10s  ringing 30s  budget 40s') => `branch b {
@@ -85,16 +86,15 @@ describe('simulate: gateway channels exhausted (BRI, 2 channels, survival relay)
     expect(r.calls[1]).toMatchObject({ finals: [{ code: 200, atMs: 13000 }], path: ['desk2', 'edge', 'cloud', 'pstn'] });
   });
 
-  it('the third gets 503 from the gateway, which reaches the phone as tm\'s 500', () => {
+  it('the third is refused by the edge, which counts both channels in use: its own 503, nothing sent to the gateway', () => {
     expect(causes(r.trace, (t) => t.call === 2 && t.atMs === 12000)).toEqual([
       '12000 edge>desk3 181 | fr_timer fired on cloud (no reply at all); survival: announce',
-      '12000 edge>pstn INVITE | fr_timer fired on cloud (no reply at all); survival: relay to pstn',
-      '12000 pstn>edge 503 | pstn: all 2 channels in use',
-      '12000 edge>pstn ACK | ACK for 503',
-      '12000 edge>desk3 500 | 503 from pstn: tm remap_503_500',
-      '12000 desk3>edge ACK | ACK for 500',
+      '12000 edge>desk3 503 | fr_timer fired on cloud (no reply at all); survival (pstn full: 2 channels in use): no gateway left, 503',
+      '12000 desk3>edge ACK | ACK for 503',
     ]);
-    expect(r.calls[2]).toMatchObject({ finalCode: 500, answered: false });
+    expect(r.calls[2]).toMatchObject({ finalCode: 503, answered: false, path: ['desk3', 'edge', 'cloud'] });
+    const refused = r.trace.find((t) => t.call === 2 && t.to === 'desk3' && t.status === 503);
+    expect(refused && startLine(refused.message)).toBe('SIP/2.0 503 No Gateway Available');
   });
 
   it('a BYE frees the channel: the call at 20 s gets through at 30 s', () => {
@@ -133,8 +133,8 @@ describe('simulate: an emergency call during the outage (examples/critical-branc
       '6000 isdn30>edge 200 | BYE answered',
       '6000 edge>ward-b 200 | 200 to BYE relayed',
     ]);
-    // Not rewritten, and the Request-URI is left alone: the exported config sets only $du.
-    expect(r.trace[2]!.text.startsWith('INVITE sip:112@pbx.health.example.net SIP/2.0\r\n')).toBe(true);
+    // Not rewritten, but addressed to the gateway (as a relay is), never to the PBX's domain.
+    expect(r.trace[2]!.text.startsWith('INVITE sip:112@10.40.0.3 SIP/2.0\r\n')).toBe(true);
     expect(r.calls[0]).toMatchObject({ postDialDelayMs: 1000, finalCode: 200, path: ['ward-b', 'edge', 'isdn30'] });
   });
 });

@@ -2,6 +2,7 @@
 // when the upstream gives no reply at all; registered phones are reached through it.
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../../engines/simulate/sip.js';
+import { startLine } from '../../../engines/simulate/message.js';
 import { causes, lines, simulateText } from './helpers.js';
 
 const text = (body: string, register = 'register { forward cloud with path  keep local copy }', upstream = 'upstream cloud { proxy sip:pbx.example.com:5060 }') => `branch b {
@@ -94,6 +95,7 @@ describe('simulate: registrations', () => {
     const r = simulateText(text('  cloud answers 503 after 2s\n  desk1 registers'));
     expect(causes(r.trace, (t) => t.status !== undefined)).toEqual(['2000 cloud>edge 503 | cloud answers 503', '2000 edge>desk1 500 | 503 from cloud: tm remap_503_500']);
     expect(r.registrations).toEqual([{ phone: 'desk1', atMs: 0, code: 500, via: 'upstream' }]);
+    expect(r.trace.filter((t) => t.to === 'desk1').map((t) => startLine(t.message))).toEqual(['SIP/2.0 500 Service Unavailable']);
   });
 
   it('a 100 and then nothing still falls back on the local copy (the registrar never took it)', () => {
@@ -163,5 +165,14 @@ describe('simulate: registrations', () => {
     const r = simulateText(text('  dect registers\n  pstn calls 944000120 at 5s', 'register { forward cloud with path }').replace('ring dect for 20s then ring desk1', 'ring dect'));
     expect(r.registrations).toEqual([{ phone: 'dect', atMs: 0, code: 200, via: 'upstream' }]);
     expect(r.calls[0]).toMatchObject({ finalCode: 480, path: ['pstn', 'edge'] });
+  });
+
+  it('limits { max-expires }: the local copy answers with the capped expires and forgets the binding when it runs out', () => {
+    const capped = 'register { forward cloud with path  keep local copy }\n  limits { max-expires 1m }';
+    const r = simulateText(text('  cloud silent\n  dect registers\n  pstn calls 944000120 at 30s\n  pstn calls 944000121 at 70s', capped).replace('ring dect for 20s then ring desk1', 'ring dect'));
+    expect(r.trace.find((t) => t.to === 'dect' && t.summary === '200')!.text).toContain('Contact: <sip:120@dect.invalid>;expires=60\r\n');
+    expect(r.registrations).toEqual([{ phone: 'dect', atMs: 0, code: 200, via: 'local-copy' }]);
+    // Saved at 10 s (the fr_timer), kept 60 s: rung at 30 s, gone at 70 s.
+    expect(r.calls.map((c) => [c.startMs, c.finalCode])).toEqual([[30000, 200], [70000, 480]]);
   });
 });

@@ -68,12 +68,13 @@ describe('simulate: TCP upstreams', () => {
     ]);
   });
 
-  it('a 100 then nothing over TCP: 408 at fr_inv_timer; the CANCEL is sent once (no retransmission)', () => {
+  it('a 100 then nothing over TCP: failover to the next upstream at trying (default: no-answer); the CANCEL is sent once (no retransmission)', () => {
     const r = simulateText(text('  cloud trying\n  desk1 calls 944000000'));
-    expect(lines(r.trace, (t) => t.from === 'edge')).toEqual(['0 edge>desk1 100', '0 edge>cloud INVITE', '30000 edge>desk1 408', '30000 edge>cloud CANCEL']);
+    expect(lines(r.trace, (t) => t.from === 'edge').slice(0, 4)).toEqual(['0 edge>desk1 100', '0 edge>cloud INVITE', '10000 edge>backup INVITE', '10000 edge>cloud CANCEL']);
+    expect(r.trace.filter((t) => t.summary === 'CANCEL')).toHaveLength(1);
   });
 
-  it('a gateway down over TCP: the survival relay and an emergency call fail at once with tm\'s 477', () => {
+  it('a gateway down over TCP: an emergency call fails at once, and with no gateway left gets the edge\'s 503', () => {
     const gw = 'gateway pstn { address 10.10.1.3  transport tcp  kind bri  channels 2 }';
     const body = '  cloud down\n  backup down\n  pstn down\n  desk1 calls 112';
     const r = simulateText(text(body, gw));
@@ -81,12 +82,12 @@ describe('simulate: TCP upstreams', () => {
       '0 desk1>edge INVITE | scenario: call placed',
       '0 edge>desk1 100 | tm: auto 100 Trying',
       '0 edge>pstn INVITE LOST | emergency 112: direct to pstn; not delivered: pstn refused the TCP connection',
-      '0 edge>desk1 477 | t_relay to pstn failed (TCP connection refused): 477',
-      '0 desk1>edge ACK | ACK for 477',
+      '0 edge>desk1 503 | t_relay to pstn failed (TCP connection refused): no gateway left, 503',
+      '0 desk1>edge ACK | ACK for 503',
     ]);
   });
 
-  it('the survival relay to a gateway that refuses gets 500 (route[SURVIVE]: t_reply after a failed t_relay)', () => {
+  it('the survival relay to a gateway that refuses: the next of the list, and with none left the edge\'s 503', () => {
     const gw = 'gateway pstn { address 10.10.1.3  transport tcp  kind bri  channels 2 }';
     const relayed = text('  cloud down\n  backup down\n  pstn down\n  desk1 calls 944000000', gw).replace('redirect 302 to pstn', 'relay to pstn');
     const r = simulateText(relayed);
@@ -95,7 +96,7 @@ describe('simulate: TCP upstreams', () => {
       '0 edge>backup INVITE LOST | t_relay to cloud failed (TCP connection refused): serial failover to backup; not delivered: backup refused the TCP connection',
       '0 edge>desk1 181 | t_relay to backup failed (TCP connection refused); survival: announce',
       '0 edge>pstn INVITE LOST | t_relay to backup failed (TCP connection refused); survival: relay to pstn; not delivered: pstn refused the TCP connection',
-      '0 edge>desk1 500 | t_relay to pstn failed (TCP connection refused): 500',
+      '0 edge>desk1 503 | t_relay to pstn failed (TCP connection refused): no gateway left, 503',
     ]);
   });
 

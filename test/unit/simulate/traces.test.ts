@@ -121,24 +121,34 @@ describe('simulate: replies from a live upstream', () => {
     expect(r.calls[0]).toMatchObject({ answered: true, finalCode: 200, postDialDelayMs: 0, path: ['desk1', 'edge', 'cloud'] });
   });
 
-  it('100 then nothing: no retransmission, 408 at fr_inv_timer, CANCEL upstream, never survival', () => {
+  it('100 then nothing: no retransmission; at trying (default: the no-answer value) survival, then CANCEL upstream', () => {
     const r = custom('  cloud trying\n  desk1 calls 944000000');
-    expect(lines(r.trace, toCallerOrUpstream)).toEqual([
+    expect(lines(r.trace, (t) => t.call === 0 && (t.to === 'cloud' || t.from === 'cloud' || t.atMs < 10000 || t.status === 181 || t.status === 302))).toEqual([
       '0 desk1>edge INVITE', '0 edge>desk1 100', '0 edge>cloud INVITE', '0 cloud>edge 100',
-      '30000 edge>desk1 408', '30000 edge>cloud CANCEL', '30000 desk1>edge ACK',
-      '30500 edge>cloud CANCEL', '31500 edge>cloud CANCEL', '33500 edge>cloud CANCEL',
+      '10000 edge>desk1 181', '10000 edge>desk1 302', '10000 edge>cloud CANCEL',
+      '10500 edge>cloud CANCEL', '11500 edge>cloud CANCEL', '13500 edge>cloud CANCEL',
     ]);
-    expect(r.trace.some((t) => t.status === 302 || t.status === 181)).toBe(false);
-    expect(r.trace.find((t) => t.status === 408)!.cause).toContain('fr_inv_timer fired');
+    expect(r.trace.some((t) => t.status === 408)).toBe(false);
+    expect(r.trace.find((t) => t.status === 181)!.cause).toBe('fr_inv_timer fired on cloud (only 100 Trying within trying 10s); survival: announce');
   });
 
-  it('an unanswered CANCEL is resent only within no-answer (its fr_timer) and while the call lives (wt_timer, 5 s after the 408)', () => {
+  it('100 then nothing with trying 4s: survival at 4 s, not at no-answer or ringing', () => {
+    const r = custom('  cloud trying\n  desk1 calls 944000000', 'no-answer 10s  ringing 30s  trying 4s');
+    expect(lines(r.trace, (t) => t.status === 181 || t.status === 302 || t.summary === 'CANCEL').slice(0, 3)).toEqual(['4000 edge>desk1 181', '4000 edge>desk1 302', '4000 edge>cloud CANCEL']);
+  });
+
+  it('a 180 after trying ran out is too late; a 180 before it rings for ringing (408, no survival)', () => {
+    const rang = custom('  cloud answers 180 after 3s\n  desk1 calls 944000000', 'no-answer 4s  ringing 30s  trying 8s');
+    expect(lines(rang.trace, (t) => t.status === 180 || t.status === 408 || t.status === 181)).toEqual(['3000 cloud>edge 180', '3000 edge>desk1 180', '33000 edge>desk1 408']);
+  });
+
+  it('an unanswered CANCEL is resent only within no-answer (its fr_timer) and while the call lives (wt_timer, 5 s after the final reply)', () => {
     const cancels = (timers: string) => custom('  cloud trying\n  desk1 calls 944000000', timers).trace.filter((t) => t.summary === 'CANCEL').map((t) => t.atMs);
     // Measured on Kamailio 5.6 by the replay harness (test/kamailio/replay.test.ts).
-    expect(cancels('no-answer 2s  ringing 30s')).toEqual([30000, 30500, 31500]);
-    expect(cancels('no-answer 10s  ringing 30s')).toEqual([30000, 30500, 31500, 33500]);
+    expect(cancels('no-answer 2s  ringing 30s  trying 30s')).toEqual([30000, 30500, 31500]);
+    expect(cancels('no-answer 10s  ringing 30s  trying 30s')).toEqual([30000, 30500, 31500, 33500]);
     // 37.5 s would still be within a 20 s no-answer, but the transaction is gone at 35 s.
-    expect(cancels('no-answer 20s  ringing 30s')).toEqual([30000, 30500, 31500, 33500]);
+    expect(cancels('no-answer 20s  ringing 30s  trying 30s')).toEqual([30000, 30500, 31500, 33500]);
   });
 
   it('no 100 before a reply the edge makes itself without relaying (404 to a gateway not in inbound from, 500 No Route)', () => {

@@ -39,10 +39,11 @@ function replay(file: string, text: string, v: Violation) {
 
 describe('verify on the shipped examples', () => {
   it.each([
-    ['examples/bilbao.surv', 120],
-    ['examples/two-head-offices.surv', 1356],
-    ['examples/critical-branch.surv', 2461],
-    ['examples/ipv6-branch.surv', 136],
+    // Each with its local call (local-calls, SURV087): upstreams × survival gateways × the phone rung.
+    ['examples/bilbao.surv', 248],
+    ['examples/two-head-offices.surv', 2380],
+    ['examples/critical-branch.surv', 2605],
+    ['examples/ipv6-branch.surv', 264],
   ])('%s: no violation, %i combinations explored', (file, explored) => {
     const report = verifyBranch(branchOf(file));
     expect(report.violations).toEqual([]);
@@ -58,12 +59,12 @@ describe('verify on the shipped examples', () => {
 
   it('states the bound: the calls, the states per actor and the cap', () => {
     expect(verifyBranch(branchOf('examples/bilbao.surv')).bound).toBe(
-      '5 calls (1 outbound, 2 emergency, 1 inbound, 1 REGISTER), each alone; every state of each actor it can reach '
-      + '(upstream 8, gateway 4, phone 4); at most 4,096 combinations per call (largest 32)',
+      '6 calls (1 outbound, 2 emergency, 1 local, 1 inbound, 1 REGISTER), each alone; every state of each actor it can reach '
+      + '(upstream 8, gateway 4, phone 4); at most 4,096 combinations per call (largest 128)',
     );
     // Probed upstreams add `ignores invite`, and a call once probing has settled.
     expect(verifyBranch(branchOf('examples/critical-branch.surv')).bound).toBe(
-      '18 calls (2 outbound, 5 emergency, 10 inbound, 1 REGISTER), each alone; every state of each actor it can reach '
+      '19 calls (2 outbound, 5 emergency, 1 local, 10 inbound, 1 REGISTER), each alone; every state of each actor it can reach '
       + '(upstream 9, gateway 4, phone 4); at most 4,096 combinations per call (largest 1,024)',
     );
   });
@@ -82,13 +83,14 @@ describe('the invariants on the scenarios users write', () => {
 });
 
 describe('the calls and actors of the fault space', () => {
-  it('bilbao: outbound via cloud to pstn, each emergency number, the inbound chain, a REGISTER', () => {
+  it('bilbao: outbound via cloud to pstn, each emergency number, a local call, the inbound chain, a REGISTER', () => {
     const kinds = callKinds(branchOf('examples/bilbao.surv'), 4096);
     const summary = (k: CallKind) => `${k.group}: ${k.events.map((e) => (e.kind === 'call' ? `${e.caller} calls ${e.target} at ${e.atMs}` : e.kind === 'register' ? `${e.phone} registers` : e.kind)).join()} | ${k.dimensions.map((d) => `${d.actor}×${d.choices.length}`).join(' ')} = ${combinationsOf(k)}`;
     expect(kinds.map(summary)).toEqual([
       'outbound: reception calls 944000000 at 0 | cloud×8 pstn×4 = 32',
       'emergency: reception calls 112 at 0 | pstn×4 cloud×8 = 32',
       'emergency: reception calls 091 at 0 | pstn×4 cloud×8 = 32',
+      'local: reception calls 101 at 0 | cloud×8 pstn×4 desk1×4 = 128',
       'inbound: pstn calls 900000000 at 0 | reception×4 desk1×4 = 16',
       'register: reception registers | cloud×8 = 8',
     ]);
@@ -107,7 +109,7 @@ describe('the calls and actors of the fault space', () => {
     expect(chain.dimensions.map((d) => d.actor)).toEqual(['switchboard', 'triage', 'ward-a']);
     expect(chain.held.map((s) => `${s.actor} ${s.state}`)).toEqual(['ward-b no-answer', 'ward-c no-answer']);
     const report = verifyBranchDetailed(branch, { maxCombinations: 64 });
-    expect(report.bound).toContain('at most 64 combinations per call (largest 64); beyond it held: ward-b no-answer, ward-c no-answer');
+    expect(report.bound).toContain('at most 64 combinations per call (largest 64); beyond it held: triage no-answer, ward-b no-answer, ward-c no-answer');
     expect(() => verifyBranch(branch, { maxCombinations: 0 })).toThrow(RangeError);
   });
 });
@@ -152,7 +154,7 @@ describe('a violation replays when its scenario is pasted into the file', () => 
       branch: 'relay-budget',
       code: 'SURV081',
       invariant: 'post-dial-budget',
-      message: 'post-dial delay 20s is over the budget of 15s: desk calls 944000000; it hears nothing until 408 Request Timeout at 20s (cloud silent, pstn down)',
+      message: 'post-dial delay 20s is over the budget of 15s: desk calls 944000000; it hears nothing until 503 No Gateway Available at 20s (cloud silent, pstn down)',
       origin: { kind: 'source', uri: RELAY, start: text.indexOf('15s }'), end: text.indexOf('15s }') + 3 },
       scenario: [
         '# surv verify: SURV081 (post-dial-budget)',
@@ -171,7 +173,7 @@ describe('a violation replays when its scenario is pasted into the file', () => 
     const [v] = verifyBranch(branchOf(RELAY)).violations;
     const { result, findings } = replay(RELAY, text, v!);
     expect(findings.map((f) => [f.code, f.message])).toEqual([[v!.code, v!.message]]);
-    expect(result.calls[0]).toMatchObject({ postDialDelayMs: 20_000, finalCode: 408, path: ['desk', 'edge', 'cloud', 'pstn'] });
+    expect(result.calls[0]).toMatchObject({ postDialDelayMs: 20_000, finalCode: 503, path: ['desk', 'edge', 'cloud', 'pstn'] });
   });
 
   /** A clean branch `lab`, changed by `edit`: each change below breaks one invariant. */
@@ -193,7 +195,7 @@ describe('a violation replays when its scenario is pasted into the file', () => 
 `);
 
   it.each([
-    ['SURV080', (t: string) => t.replace('ringing 60s', 'ringing 30m')],
+    ['SURV080', (t: string) => t.replace('ring desk }', 'ring desk for 30m }')],
     ['SURV081', (t: string) => t.replace('announce 181 "Survival"  redirect 302 to pstn', 'relay to pstn')],
     ['SURV082', (t: string) => t.replace('emergency 112', 'emergency 112 direct to lifeline')],
     ['SURV083', (t: string) => t.replace('sip:pbx.example.com:5060', 'sip:10.1.0.1:5060')],

@@ -72,7 +72,7 @@ export interface Where {
   readonly inert: boolean;
 }
 
-const wordTypes = new Set(['Name', 'Number', 'Duration', 'ReplyClass', 'Percent']);
+const wordTypes = new Set(['Name', 'Number', 'NumberPattern', 'Duration', 'ReplyClass', 'Percent']);
 
 /** A string token with its closing quote (not an escaped one). */
 function closedString(image: string): boolean {
