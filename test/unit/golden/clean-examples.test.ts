@@ -26,7 +26,7 @@ describe('good examples have no diagnostics', () => {
   it('every good example and the petrol stations together, as one fleet', () => {
     const analysis = analyze([...goodExampleFiles(), ...petrolFiles()].map(source));
     expect(analysis.diagnostics.map(summary)).toEqual([]);
-    expect(analysis.model.branches).toHaveLength(28);
+    expect(analysis.model.branches).toHaveLength(29);
   });
 
   it('a petrol station file alone cannot see its profile (use needs the file)', () => {
