@@ -8,7 +8,7 @@
 // crash never loses the previous bundle.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
 import { ExportError, type BundleFile } from '../engines/export/types.js';
@@ -209,6 +209,10 @@ function sortedDirs(files: readonly OutputFile[]): string[] {
 }
 
 function writeInto(folder: string, files: readonly OutputFile[]): void {
+  // Bundle paths are built from checked names; this keeps a future slip from writing
+  // outside the bundle's folder.
+  const outside = files.find((f) => isAbsolute(f.path) || f.path.split(/[\\/]/).includes('..'));
+  if (outside) throw new ExportError(`refusing to write '${outside.path}': a bundle file must stay inside its folder`);
   for (const d of sortedDirs(files)) {
     mkdirSync(join(folder, d), { recursive: true });
     chmodSync(join(folder, d), 0o755);

@@ -6,7 +6,7 @@
 // ring steps, as written (the plan keeps them beside the expanded steps the edge runs).
 import { formatMs, type Branch, type Origin } from '../../grammar/src/index.js';
 import {
-  buildRoutingPlan, proxyReplies, type PlanGatewayRef, type PlanInbound, type PlanLocalRoute, type PlanOutbound, type PlanWrittenStep,
+  buildRoutingPlan, gatewayFailover, proxyReplies, type PlanGatewayRef, type PlanInbound, type PlanLocalRoute, type PlanOutbound, type PlanWrittenStep,
 } from '../plan/index.js';
 import { edgeLabel, gatewayLabel, hostPortText, phoneLabel, upstreamLabel, upstreamOrder } from './devices.js';
 import { didLabel, extensionPatternLabels, gatewayNumbersNote, rulesText } from './numbers.js';
@@ -163,7 +163,11 @@ function gatewayList(out: SequenceBuilder, list: readonly PlanGatewayRef[], kind
   const [first, ...rest] = list;
   if (!first) return;
   if (rest.length === 0) return draw(first);
-  const why = kind === 'redirect' ? 'full or marked down' : kind === 'emergency' ? 'no reply, 408, 486, 503 or 600, or marked down' : 'full or marked down; or no reply, 408, 486, 503 or 600';
+  // The plan's failover rule, in words: `no reply, 408, 486, 503 or 600`.
+  const codes = gatewayFailover.nextOn.map(String);
+  const replies = `no reply, ${codes.slice(0, -1).join(', ')} or ${codes[codes.length - 1]!}`;
+  const skipsFull = kind !== 'emergency' || gatewayFailover.emergencySkipsFull;
+  const why = kind === 'redirect' ? 'full or marked down' : skipsFull ? `full or marked down; or ${replies}` : `${replies}, or marked down`;
   out.open('alt', `${first.name} first`);
   draw(first);
   let previous = first.name;

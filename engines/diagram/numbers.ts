@@ -1,9 +1,7 @@
 // The number rules on the design ladder: what each gateway is sent and told, how a
 // gateway's called number is normalised, and the did patterns' labels.
-import type { NumberPattern } from '../../grammar/src/index.js';
+import { patternText } from '../../grammar/src/index.js';
 import type { PlanGateway, PlanInbound, PlanInboundRoute, PlanRewrite } from '../plan/index.js';
-
-const patternText = (p: NumberPattern) => p.prefix + 'X'.repeat(p.digits);
 
 /** `0… strip 1 prefix +34; +34… strip 3`. */
 export function rulesText(rules: readonly PlanRewrite[]): string {
@@ -27,5 +25,5 @@ export function didLabel(plan: PlanInbound, route: PlanInboundRoute): string {
 
 /** The patterns whose last digits pick an extension, as labels (`did 9441231XX: extension 1XX`). */
 export function extensionPatternLabels(plan: PlanInbound): string[] {
-  return plan.patterns.filter((p) => p.extension !== undefined).map((p) => `did ${patternText(p.pattern)}: the extension 1XX its last digits pick`.replace('1XX', patternText(p.extension!)));
+  return plan.patterns.filter((p) => p.extension !== undefined).map((p) => `did ${patternText(p.pattern)}: the extension ${patternText(p.extension!)} its last digits pick`);
 }

@@ -6,7 +6,7 @@
 // gateway down. The failure route moves down a list on no reply, a failed send or one of
 // the plan's failover replies; with none left the phone gets the plan's `noGateway`.
 import { writeEvent } from './cfg-events.js';
-import type { CfgWriter } from './cfg-writer.js';
+import { cfgReply, xlog, type CfgWriter } from './cfg-writer.js';
 import { cfgFormat, cfgString } from './escape.js';
 import { proxyReplies } from '../plan/index.js';
 import { presentsCallerId } from './cfg-numbers.js';
@@ -18,12 +18,8 @@ const PROFILE = 'gw';
 /** `$avp(gwlist)` for each kind of list. */
 export const gatewayLists = { relay: 1, emergency: 2 } as const;
 
-function xlog(level: 'L_WARN' | 'L_NOTICE' | 'L_INFO', text: string): string {
-  return `xlog("${level}", "${text}\\n");`;
-}
-
 function noGateway(): string {
-  return `t_reply("${proxyReplies.noGateway.code}", ${cfgString(proxyReplies.noGateway.reason)});`;
+  return cfgReply('t_reply', proxyReplies.noGateway);
 }
 
 /** Whether the plan needs the dialog module: any gateway whose channels the proxy counts. */

@@ -2,7 +2,7 @@
 // (engines/plan/, checked in plan.ts), which the simulator's edge interprets, into
 // Kamailio routes; docs/export.md says where Kamailio cannot follow it.
 import { announceActions, type CfgContext } from './cfg-globals.js';
-import type { CfgWriter } from './cfg-writer.js';
+import { cfgInt, cfgReply as reply, xlog as log, type CfgWriter } from './cfg-writer.js';
 import {
   writeDialogManage, writeDirectToGateway, writeGatewayProbeEvent, writeGatewayRoutes, writeInboundChannel, writeRedirectList, writeStartList,
 } from './cfg-gateways.js';
@@ -11,27 +11,11 @@ import { writeLocalDivert, writeLocalRoutes } from './cfg-local.js';
 import { rangTest, writeTryingRoutes } from './cfg-trying.js';
 import { writeEvent } from './cfg-events.js';
 import { cfgFormat, cfgString } from './escape.js';
-import { noUpstream, proxyReplies, reasons, type ProxyReply } from '../plan/index.js';
+import { noUpstream, proxyReplies, reasons } from '../plan/index.js';
 import type { Plan, PlanAction, PlanStep, PlanUpstream } from './plan.js';
-import { ExportError } from './types.js';
 
 /** A user part that may be copied into a Contact or Request-URI: RFC 3261 unreserved characters, `+`, `*` and %XX escapes. */
 const safeUser = '^([A-Za-z0-9+*._~-]|%[0-9A-Fa-f]{2})+$';
-
-/** An xlog call; `text` is exporter-made (names and numbers are validated) and may hold pseudo-variables. */
-function log(level: 'L_NOTICE' | 'L_WARN' | 'L_INFO', text: string): string {
-  if (/["\\]/.test(text)) throw new ExportError(`internal: unsafe log text ${JSON.stringify(text)}`);
-  return `xlog("${level}", "${text}\\n");`;
-}
-
-/** A reply the proxy makes for a decision of the plan, in the plan's words. */
-function reply(fn: 'sl_send_reply' | 't_reply' | 'send_reply', r: ProxyReply): string {
-  return `${fn}("${r.code}", ${cfgString(r.reason)});`;
-}
-
-function cfgInt(name: string): string {
-  return `$(sel(cfg_get.survival.${name}){s.int})`;
-}
 
 export function writeRoutes(w: CfgWriter, plan: Plan, ctx: CfgContext): void {
   new Routes(w, plan, ctx).write();
@@ -377,7 +361,7 @@ class Routes {
       }
     });
 
-    writeTryingRoutes(w, cfgInt);
+    writeTryingRoutes(w);
     this.survive();
     writeGatewayRoutes(w, this.plan);
     writeNumberRoutes(w, this.plan);

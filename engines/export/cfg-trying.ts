@@ -9,7 +9,7 @@
 // it raises the transaction's fr_inv_timer to `ringing` and sets a message flag, which
 // tm copies back to the transaction, so the failure route can tell "it rang" from
 // "only 100, then nothing".
-import type { CfgWriter } from './cfg-writer.js';
+import { cfgInt, type CfgWriter } from './cfg-writer.js';
 
 /** Set by the onreply route once an upstream sent a provisional above 100. */
 export const rangFlag = 24;
@@ -18,7 +18,7 @@ export const rangFlag = 24;
 export const rangTest = `isflagset(${rangFlag})`;
 
 /** route[UPSTREAM_TIMERS] and onreply_route[UPSTREAM_REPLY]. */
-export function writeTryingRoutes(w: CfgWriter, cfgInt: (name: string) => string): void {
+export function writeTryingRoutes(w: CfgWriter): void {
   w.blank();
   w.comment('Timers of a relay to an upstream: no-answer for any reply, then trying after a bare 100.');
   w.block('route[UPSTREAM_TIMERS]', () => {

@@ -1,6 +1,24 @@
 // A tiny line builder for kamailio.cfg: tab indentation, comments that cannot break out
-// of their line, and blocks.
-import { commentText } from './escape.js';
+// of their line, and blocks; and the statements every route writer shares.
+import { cfgString, commentText } from './escape.js';
+import { ExportError } from './types.js';
+import type { ProxyReply } from '../plan/index.js';
+
+/** An xlog call; `text` is exporter-made (names and numbers are validated) and may hold pseudo-variables. */
+export function xlog(level: 'L_NOTICE' | 'L_WARN' | 'L_INFO', text: string): string {
+  if (/["\\]/.test(text)) throw new ExportError(`internal: unsafe log text ${JSON.stringify(text)}`);
+  return `xlog("${level}", "${text}\\n");`;
+}
+
+/** A reply the proxy makes for a decision of the plan, in the plan's words. */
+export function cfgReply(fn: 'sl_send_reply' | 't_reply' | 'send_reply', r: ProxyReply): string {
+  return `${fn}("${r.code}", ${cfgString(r.reason)});`;
+}
+
+/** A tunable of the `survival` cfg group, read as an int at run time. */
+export function cfgInt(name: string): string {
+  return `$(sel(cfg_get.survival.${name}){s.int})`;
+}
 
 export class CfgWriter {
   private readonly out: string[] = [];

@@ -321,34 +321,32 @@ printf '%s\\n' "$$" >"$STATE/pid"
 : >"$STATE/journal"
 : >"$STATE/paths"
 
-# shellcheck disable=SC2317 # called through each_file
-install_one() {
+# Journals what putting the bundle's $1 at $ROOT$2 changes (into $dest); sets same=1,
+# journaling nothing, when $dest holds that file already. (A status instead of $same
+# would switch set -e off inside it.)
+# shellcheck disable=SC2317 # called through each_file and hook_file
+keep_one() {
 	dest="$ROOT$2"
-	if [ -f "$dest" ] && cmp -s "$HERE/$1" "$dest"; then return 0; fi
-	make_dir "$(dirname "$dest")"
-	keep "$dest.surv-new"
-	keep "$dest"
-	if [ -f "$dest" ]; then
-		keep "$dest.surv-previous"
-		cp -p "$dest" "$dest.surv-previous"
-	fi
-	cp "$HERE/$1" "$dest.surv-new"
-	chmod "$3" "$dest.surv-new"
-	mv -f "$dest.surv-new" "$dest"
-	say "installed  $2"
-}
-# What the boot hook will write in /etc is kept now: the journal covers it too.
-# shellcheck disable=SC2317 # called through hook_file
-keep_hook_one() {
-	dest="$ROOT$2"
-	if [ -f "$dest" ] && cmp -s "$HERE/$1" "$dest"; then return 0; fi
+	same=0
+	if [ -f "$dest" ] && cmp -s "$HERE/$1" "$dest"; then same=1; return 0; fi
 	make_dir "$(dirname "$dest")"
 	keep "$dest.surv-new"
 	keep "$dest"
 	keep "$dest.surv-previous"
 }
+# shellcheck disable=SC2317 # called through each_file
+install_one() {
+	keep_one "$@"
+	if [ "$same" = 1 ]; then return 0; fi
+	if [ -f "$dest" ]; then cp -p "$dest" "$dest.surv-previous"; fi
+	cp "$HERE/$1" "$dest.surv-new"
+	chmod "$3" "$dest.surv-new"
+	mv -f "$dest.surv-new" "$dest"
+	say "installed  $2"
+}
 each_file install_one
-hook_file keep_hook_one
+# What the boot hook will write in /etc is kept now: the journal covers it too.
+hook_file keep_one
 
 # 5. Restart; if Kamailio does not come up, play the journal back.
 RESTARTED=1

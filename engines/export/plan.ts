@@ -462,7 +462,7 @@ class Planner {
   private local(firstId: number, keepLocalCopy: boolean): PlanLocal | undefined {
     const o = this.plan.outbound;
     if (!o || o.local.mode === 'off') return undefined;
-    const routes = o.local.routes.filter((r) => !o.emergency.numbers.includes(r.number)).map((r, i): PlanInboundRoute => {
+    const routes = o.local.routes.map((r, i): PlanInboundRoute => {
       const number = checkNumber(r.number, `${r.kind} ${r.target} number`);
       const steps = r.steps.map((s): PlanStep => ({ ...this.step(s, keepLocalCopy), ringVar: undefined, origin: s.origin }));
       return { id: firstId + i, kind: 'local', number, label: `local call to ${number} (${r.kind} ${r.target})`, steps, origin: r.origin };

@@ -20,7 +20,7 @@ function isAddress(host: string): boolean {
 }
 
 /** docs/security.md, "Who may send what". The same for every branch. */
-export const sourceRules: Readonly<Record<SourceKind, SourceRules>> = {
+const sourceRules: Readonly<Record<SourceKind, SourceRules>> = {
   lan: { invite: 'outbound', register: 'accept', other: 'first-upstream' },
   gateway: { invite: 'inbound', register: 'refuse', other: 'refuse' },
   upstream: { invite: 'to-branch', register: 'refuse', other: 'to-branch' },

@@ -1,7 +1,7 @@
 // The routing plan's public face (see plan.ts).
 export type * from './plan.js';
-export { buildRoutingPlan, DEFAULT_RING_MS, sipHostPort, sourceRules } from './build.js';
-export { inboundRouteFor, passes } from './decide.js';
+export { buildRoutingPlan, DEFAULT_RING_MS, sipHostPort } from './build.js';
+export { passes } from './decide.js';
 export {
   assertedIdentity, calledNumberFor, callerIdFor, fill, fits, inboundMatch, numberRulesFor, rewriteNumber, type InboundMatch, type PresentedId,
 } from './numbers.js';

@@ -9,7 +9,8 @@ import type { PlanLocal, PlanLocalRoute, PlanPhone, RoutingPlan } from './plan.j
 export function buildLocal(b: Branch, phones: readonly PlanPhone[]): PlanLocal {
   const o = b.outbound;
   const routes: PlanLocalRoute[] = [];
-  const taken = new Set<string>();
+  // An emergency number keeps precedence (one equal to an extension is SURV034): never a local route.
+  const taken = new Set<string>(o?.emergency.value ?? []);
   const add = (number: string | undefined, kind: PlanLocalRoute['kind'], target: string, origin: PlanLocalRoute['origin']): void => {
     // The first owner of a number keeps it (SURV016 reports the others).
     if (number === undefined || taken.has(number)) return;
@@ -24,11 +25,11 @@ export function buildLocal(b: Branch, phones: readonly PlanPhone[]): PlanLocal {
 
 /**
  * The local route of a LAN phone's call to `dialled`, or undefined when the call is no
- * local call: `local-calls off`, no outbound policy, an emergency number (those keep
- * precedence), or a number that is no extension or group number of the branch.
+ * local call: `local-calls off`, no outbound policy, or a number that is no extension or
+ * group number of the branch (emergency numbers never have a route: buildLocal).
  */
 export function localRouteFor(plan: RoutingPlan, dialled: string): PlanLocalRoute | undefined {
   const out = plan.outbound;
-  if (!out || out.local.mode === 'off' || out.emergency.numbers.includes(dialled)) return undefined;
+  if (!out || out.local.mode === 'off') return undefined;
   return out.local.routes.find((r) => r.number === dialled);
 }

@@ -3,6 +3,7 @@
 // takes. The simulator's edge and the design ladder call these; the exporter writes the
 // same rules as Kamailio routes (engines/export/cfg-numbers.ts).
 import { patternFits, type NumberPattern } from '../../grammar/src/index.js';
+import { sipHostPort } from './build.js';
 import type { PlanDidPattern, PlanGateway, PlanInbound, PlanInboundRoute, PlanRewrite, RoutingPlan } from './plan.js';
 
 /** The number after the first rule whose match fits, else the number unchanged. */
@@ -51,8 +52,7 @@ export function callerIdFor(gateway: PlanGateway | undefined, caller: string): P
 
 /** The P-Asserted-Identity value for a presented number: a SIP URI at the edge's first listen address (RFC 3325 §9.1). */
 export function assertedIdentity(plan: RoutingPlan, number: string): string {
-  const host = plan.listens[0]?.address ?? 'localhost';
-  return `<sip:${number}@${host.includes(':') ? `[${host}]` : host}>`;
+  return `<sip:${number}@${sipHostPort(plan.listens[0]?.address ?? 'localhost', undefined)}>`;
 }
 
 /** How a gateway's call was matched. */

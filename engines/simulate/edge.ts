@@ -4,7 +4,7 @@
 // only tm's transaction behaviour.
 import ipaddr from 'ipaddr.js';
 import {
-  assertedIdentity, calledNumberFor, callerIdFor, chooseGateway, failsOver, inboundMatch, localRouteFor, type PlanGatewayRef, passes, proxyReplies, reasonOf, type PlanLocalRoute, type PlanRingStep, type ProxyReply, type RoutingPlan,
+  assertedIdentity, calledNumberFor, callerIdFor, chooseGateway, failsOver, gatewayFull, inboundMatch, localRouteFor, type PlanGateway, type PlanGatewayRef, passes, proxyReplies, reasonOf, type PlanLocalRoute, type PlanRingStep, type ProxyReply, type RoutingPlan,
 } from '../plan/index.js';
 import { inboundCause } from './numbers.js';
 import { PhoneUa, phoneContact, Uas } from './actors.js';
@@ -209,7 +209,7 @@ export class EdgeProxy implements Node, RegistrarHost {
   }
 
   private isGatewayHost(host: string): boolean {
-    return this.plan.gateways.some((g) => g.address?.address === host);
+    return this.gatewayAt(host) !== undefined;
   }
 
   via(branch: string, transport: Transport): Via {
@@ -322,7 +322,8 @@ export class EdgeProxy implements Node, RegistrarHost {
     const host = uriHost(uri);
     const user = uriUser(uri);
     const deny = (why: string) => this.statelessReply(m, from, call, proxyReplies.relayingDenied, `${m.method!} from upstream ${name} to ${why}: refused`);
-    if (this.isGatewayHost(host)) return deny(`gateway ${this.gatewayAt(host)}`);
+    const gateway = this.gatewayAt(host);
+    if (gateway) return deny(`gateway ${gateway.name}`);
     // The proxy's own address may be in a LAN: it means a local registration, never a relay to itself.
     if (!this.isSelfHost(host) && this.inLan(host)) return this.relayFrom(m, from, call, this.nodeAt(host), uri, `from upstream ${name}: to LAN address ${host}`);
     if (!this.isSelfHost(host) || user === undefined) return deny(host);
@@ -333,8 +334,9 @@ export class EdgeProxy implements Node, RegistrarHost {
     this.relayFrom(m, from, call, this.sim.nodes.get(phone.name)!, binding, `from upstream ${name}: lookup("location") ${phone.name}`);
   }
 
-  private gatewayAt(host: string): string {
-    return this.plan.gateways.find((g) => g.address !== undefined && canonical(g.address.address) === canonical(host))?.name ?? host;
+  /** The gateway at `host`, compared canonically like the exporter's compare_ips. */
+  private gatewayAt(host: string): PlanGateway | undefined {
+    return this.plan.gateways.find((g) => g.address !== undefined && canonical(g.address.address) === canonical(host));
   }
 
   /** Relays an initial request to `to` at `uri`: an INVITE statefully with Record-Route, anything else statefully as is. */
@@ -481,11 +483,11 @@ export class EdgeProxy implements Node, RegistrarHost {
       this.nextStep(full, `inbound from ${from.name}${match ? inboundCause(dialled, match) : ''}`);
       return;
     }
-    if (this.isGatewayHost(host)) {
-      const g = this.plan.gateways.find((x) => x.address?.address === host)!;
+    const g = this.gatewayAt(host);
+    if (g) {
       chain = [this.sim.nodes.get(g.name)!];
       cause = 'target is the local gateway: relay';
-      if (g.channels !== undefined && this.channels.inUse(g.name) >= g.channels) {
+      if (gatewayFull(g, this.channels.inUse(g.name))) {
         this.txns.set(key, txn);
         return this.replyToPhone(txn, proxyReplies.noGateway, `${cause}: ${g.name} full (${g.channels} channels in use), 503`, true);
       }

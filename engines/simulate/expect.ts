@@ -13,7 +13,7 @@ export function checkExpectations(scenario: Scenario, trace: readonly TraceEntry
 }
 
 /** The Call-IDs of the requests `sends` lines started: whatever the edge relays of them keeps it. */
-export function sentCalls(trace: readonly TraceEntry[]): Set<string> {
+function sentCalls(trace: readonly TraceEntry[]): Set<string> {
   return new Set(trace.filter((t) => t.to === 'edge' && t.status === undefined && /^scenario: \S+ sends /.test(t.cause)).map(callIdOf));
 }
 

@@ -92,7 +92,7 @@ export function tagged(addr: NameAddr, tag: string): NameAddr {
   return addr.tag !== undefined ? addr : { uri: addr.uri, name: addr.name, tag, expires: addr.expires };
 }
 
-export function formatNameAddr(a: NameAddr): string {
+function formatNameAddr(a: NameAddr): string {
   return nameAddr(a.uri, { tag: a.tag, expires: a.expires === undefined ? undefined : String(a.expires) }, a.name);
 }
 
@@ -111,7 +111,7 @@ export function startLine(m: Msg): string {
 }
 
 /** The message in the `sip` package's form. Header order: as a real UA writes them. */
-export function toPackage(m: Msg): SipMessage {
+function toPackage(m: Msg): SipMessage {
   const headers: Record<string, unknown> = {};
   headers.via = m.via.map((v) => ({ version: '2.0', protocol: v.transport, host: v.sentBy, params: v.rport ? { branch: v.branch, rport: null } : { branch: v.branch } }));
   const isRequest = m.status === undefined;

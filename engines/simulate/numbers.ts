@@ -1,8 +1,6 @@
 // The trace's words for the number decisions of the plan (engines/plan/numbers.ts).
-import type { NumberPattern } from '../../grammar/src/index.js';
+import { patternText } from '../../grammar/src/index.js';
 import type { InboundMatch } from '../plan/index.js';
-
-const patternText = (p: NumberPattern) => p.prefix + 'X'.repeat(p.digits);
 
 /** How a gateway's call to `dialled` was matched: `: +34944123102 normalised to 944123102: did 9441231XX picks 102`. */
 export function inboundCause(dialled: string, m: InboundMatch): string {

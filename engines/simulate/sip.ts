@@ -71,11 +71,8 @@ export function nameAddr(uri: string, p: Record<string, string | null | undefine
   return `${name ? `"${name}" ` : ''}<${uri}>${params(p)}`;
 }
 
-/** `host` with IPv6 brackets, and `:port` unless it is 5060. */
-export function hostPort(host: string, port: number | undefined): string {
-  const h = host.includes(':') ? `[${host}]` : host;
-  return port === undefined || port === 5060 ? h : `${h}:${port}`;
-}
+/** `host` with IPv6 brackets, and `:port` unless it is 5060: the plan's own, so a URI is written one way. */
+export { sipHostPort as hostPort } from '../plan/index.js';
 
 /** The user part of a SIP URI (without parsing bracketed IPv6 hosts, which the package cannot). */
 export function uriUser(uri: string): string | undefined {

@@ -1,11 +1,7 @@
 // Inbound did patterns in the explored space: one called number per pattern, the phones
 // it rings (a pattern to a phone or group: its phones; an extension pattern: the first
 // phone whose extension it fits).
-import type { Branch, NumberPattern } from '../../grammar/src/index.js';
-
-function fits(p: NumberPattern, n: string): boolean {
-  return n.length === p.prefix.length + p.digits && n.startsWith(p.prefix) && /^\d*$/.test(n.slice(p.prefix.length));
-}
+import { patternFits as fits, type Branch } from '../../grammar/src/index.js';
 
 /** A called number for each did pattern and who it rings (`target`: a phone or group name). */
 export function didPatternCalls(branch: Branch): { readonly number: string; readonly target: string }[] {

@@ -2,6 +2,7 @@
 // each the actors it can reach with every state each can be in (docs/verify.md).
 import ipaddr from 'ipaddr.js';
 import type { ActorKind, ActorState, ActorStateName, Branch, ScenarioEvent, SendEvent, SentMethod } from '../../grammar/src/index.js';
+import { sipHostPort } from '../plan/index.js';
 import { didPatternCalls, takenByPattern } from './numbers.js';
 
 /** One state an actor can be put in; `up` is the default, written as no state at all. */
@@ -209,12 +210,6 @@ export function combinationsOf(kind: CallKind): number {
   return productOf(kind.dimensions);
 }
 
-/** `host[:port]` as a SIP URI writes it: IPv6 bracketed, 5060 left out. */
-function uriHostPort(host: string, port: number | undefined): string {
-  const h = host.includes(':') ? `[${host}]` : host;
-  return port === undefined || port === 5060 ? h : `${h}:${port}`;
-}
-
 function inside(branch: Branch, address: string): boolean {
   const ip = ipaddr.parse(address);
   return branch.lans.value.some((n) => {
@@ -254,15 +249,15 @@ export function strangerKinds(branch: Branch): SendEvent[] {
   const family = edge.family;
   const from = outsider(branch, family, new Set());
   const foreign = outsider(branch, family, new Set([from]));
-  const edgeHost = uriHostPort(edge.address, edge.port);
+  const edgeHost = sipHostPort(edge.address, edge.port);
   const number = '0900123456';
   const send = (source: string, sourceKind: SendEvent['sourceKind'], address: string, method: SentMethod, uri: string, route: readonly string[] = [], toTag = false): SendEvent =>
     ({ kind: 'send', source, sourceKind, address, method, uri, route, toTag, atMs: 0, origin: { kind: 'default' } });
   const stranger = (method: SentMethod, uri: string, route: readonly string[] = [], toTag = false) => send('stranger', 'stranger', from, method, uri, route, toTag);
-  const gateways = branch.gateways.flatMap((g) => (g.address.value ? [uriHostPort(g.address.value.address, g.address.value.port)] : []));
-  const phones = branch.phones.flatMap((p) => (p.address.value ? [{ user: p.extension.value ?? p.name, host: uriHostPort(p.address.value.address, p.address.value.port) }] : []));
-  const upstreams = branch.upstreams.flatMap((u) => (u.proxy.value ? [{ name: u.name, host: u.proxy.value.host, at: uriHostPort(u.proxy.value.host, u.proxy.value.port) }] : []));
-  const foreignHost = uriHostPort(foreign, undefined);
+  const gateways = branch.gateways.flatMap((g) => (g.address.value ? [sipHostPort(g.address.value.address, g.address.value.port)] : []));
+  const phones = branch.phones.flatMap((p) => (p.address.value ? [{ user: p.extension.value ?? p.name, host: sipHostPort(p.address.value.address, p.address.value.port) }] : []));
+  const upstreams = branch.upstreams.flatMap((u) => (u.proxy.value ? [{ name: u.name, host: u.proxy.value.host, at: sipHostPort(u.proxy.value.host, u.proxy.value.port) }] : []));
+  const foreignHost = sipHostPort(foreign, undefined);
   const self = `sip:${edgeHost};lr`;
   const emergency = branch.outbound?.emergency.value ?? [];
   const events: SendEvent[] = [

@@ -12,5 +12,5 @@ export type { SymbolIndex, SymbolOccurrence, SurvSymbol, SymbolKind } from './mo
 export { keywordWords, type KeywordWord } from './lexer.js';
 export * as catalogue from './catalogue.js';
 export { defaults, defaultChannels } from './model/defaults.js';
-export { worstPostDialDelayMs, formatMs } from './validate/branch.js';
-export { patternFits } from './model/numbers.js';
+export { worstPostDialDelayMs, silentUpstreamTimer, formatMs } from './validate/branch.js';
+export { patternFits, patternText } from './model/numbers.js';

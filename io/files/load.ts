@@ -44,13 +44,21 @@ export function followUses(named: Iterable<SourceFile>, host: LoadHost): Loaded 
   // Real paths already in the set: a target reached again under another name (a link to
   // a folder above it, `loop -> .`) is not read again, or `use "loop/me.surv"` in
   // me.surv would read loop/loop/.../me.surv without end.
-  const reals = new Map<string, string>();
-  for (const [id, source] of sources) {
-    if (source.unread) continue;
-    const path = host.pathOf(id);
-    const real = path === undefined ? undefined : realPath(path);
-    if (real !== undefined && !reals.has(real)) reals.set(real, id);
-  }
+  // Built only when a target is not in the set already: the language server calls this on
+  // every edit with every workspace file named, and most `use` targets are among them, so
+  // most edits resolve no real path at all (one realpath per file otherwise).
+  let realsOfNamed: Map<string, string> | undefined;
+  const reals = (): Map<string, string> => {
+    if (realsOfNamed) return realsOfNamed;
+    realsOfNamed = new Map();
+    for (const [id, source] of sources) {
+      if (source.unread) continue;
+      const path = host.pathOf(id);
+      const real = path === undefined ? undefined : realPath(path);
+      if (real !== undefined && !realsOfNamed.has(real)) realsOfNamed.set(real, id);
+    }
+    return realsOfNamed;
+  };
   const parsed = new Map<string, ParseResult>();
   const parseWith = host.parse ?? ((id: string, text: string) => parse(text, id));
   // The map grows while it is walked: each newly found target is parsed in turn.
@@ -64,14 +72,14 @@ export function followUses(named: Iterable<SourceFile>, host: LoadHost): Loaded 
       if (sources.has(target)) continue;
       const path = host.pathOf(target);
       const real = path === undefined ? undefined : realPath(path);
-      const first = real === undefined ? undefined : reals.get(real);
+      const first = real === undefined ? undefined : reals().get(real);
       if (first !== undefined) {
         sources.set(target, unreadSource(target, 'SURV007', `the same file as '${first}', reached again through a link`, false));
         continue;
       }
       const found = readTarget(target, host);
       if (found) sources.set(target, found);
-      if (found && !found.unread && real !== undefined) reals.set(real, target);
+      if (found && !found.unread && real !== undefined) reals().set(real, target);
     }
   }
   return { sources: [...sources.values()], parsed };

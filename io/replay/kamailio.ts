@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { cfgString } from '../../engines/export/escape.js';
 
 export const kamailioBin = '/usr/sbin/kamailio';
 
@@ -65,7 +66,8 @@ export async function startKamailio(files: KamailioFiles, edge: { address: strin
   if (files.dispatcherList !== undefined) {
     const list = join(work, 'dispatcher.list');
     writeFileSync(list, files.dispatcherList);
-    text = text.replace('"/etc/kamailio/dispatcher.list"', JSON.stringify(list));
+    // The path as the exporter writes it (a cfg string literal, not JSON: a \u escape means nothing to Kamailio).
+    text = text.replace(cfgString('/etc/kamailio/dispatcher.list'), cfgString(list));
   }
   writeFileSync(cfg, text);
   const startedAt = performance.now();

@@ -7,11 +7,18 @@
 // messages by Content-Length.
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
+/** The largest SIP message the replay accepts over a stream (Kamailio's own default buffer is 64 KiB). */
+export const maxStreamMessage = 65_536;
+
 /** Cuts a SIP byte stream into messages: head up to the blank line, then Content-Length bytes of body. */
 export class StreamFramer {
   private buffer = Buffer.alloc(0);
 
-  /** Adds `data` and returns every message now complete, in order. Throws on a head without a usable Content-Length. */
+  /**
+   * Adds `data` and returns every message now complete, in order. Throws on a head without a
+   * usable Content-Length, with two that disagree, or on a message longer than maxStreamMessage
+   * (the buffer never grows past it plus one segment).
+   */
   push(data: Buffer): string[] {
     this.buffer = Buffer.concat([this.buffer, data]);
     const out: string[] = [];
@@ -21,12 +28,17 @@ export class StreamFramer {
       while (start + 1 < this.buffer.length && this.buffer[start] === 0x0d && this.buffer[start + 1] === 0x0a) start += 2;
       if (start > 0) this.buffer = this.buffer.subarray(start);
       const end = this.buffer.indexOf('\r\n\r\n');
-      if (end === -1) return out;
+      if (end === -1) {
+        if (this.buffer.length > maxStreamMessage) throw new Error(`a SIP message over TCP whose head exceeds ${maxStreamMessage} bytes`);
+        return out;
+      }
       const head = this.buffer.subarray(0, end).toString('utf8');
-      const m = /^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/im.exec(head);
+      const lengths = [...new Set([...head.matchAll(/^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*$/gim)].map((m) => Number(m[1])))];
       // Over a stream the length is mandatory (§18.3, §20.14): without it the next message cannot be found.
-      if (!m) throw new Error('a SIP message over TCP without Content-Length');
-      const total = end + 4 + Number(m[1]);
+      if (lengths.length === 0) throw new Error('a SIP message over TCP without Content-Length');
+      if (lengths.length > 1) throw new Error('a SIP message over TCP with Content-Length headers that disagree');
+      const total = end + 4 + lengths[0];
+      if (total > maxStreamMessage) throw new Error(`a SIP message over TCP longer than ${maxStreamMessage} bytes`);
       if (this.buffer.length < total) return out;
       out.push(this.buffer.subarray(0, total).toString('utf8'));
       this.buffer = this.buffer.subarray(total);
@@ -122,16 +134,16 @@ export class TcpActor {
 const topVia = (text: string): string | undefined => /^(?:via|v)[ \t]*:[ \t]*[^\r\n]*?branch=([^;,\s]+)/im.exec(text)?.[1];
 const cseqMethod = (text: string): string | undefined => /^cseq[ \t]*:[ \t]*\d+[ \t]+(\S+)/im.exec(text)?.[1];
 
-/** A request's key (top Via branch and CSeq method); undefined for a reply. */
-function requestKey(text: string): string | undefined {
-  if (text.startsWith('SIP/2.0 ')) return undefined;
+/** A transaction's key (top Via branch and CSeq method): a request's own, or that of the request a reply answers. */
+function transactionKey(text: string): string | undefined {
   const branch = topVia(text);
   return branch === undefined ? undefined : `${branch} ${cseqMethod(text) ?? ''}`;
 }
 
+const isReply = (text: string): boolean => text.startsWith('SIP/2.0 ');
+
+/** A request's key; undefined for a reply. */
+const requestKey = (text: string): string | undefined => (isReply(text) ? undefined : transactionKey(text));
+
 /** The key of the request a reply answers; undefined for a request. */
-function replyKey(text: string): string | undefined {
-  if (!text.startsWith('SIP/2.0 ')) return undefined;
-  const branch = topVia(text);
-  return branch === undefined ? undefined : `${branch} ${cseqMethod(text) ?? ''}`;
-}
+const replyKey = (text: string): string | undefined => (isReply(text) ? transactionKey(text) : undefined);

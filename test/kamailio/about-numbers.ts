@@ -11,6 +11,7 @@ function invite(r: ReplayResult, to: string): { live: string; sim: string } {
   const live = r.wire.find((w) => w.from === 'edge' && w.to === to && w.summary === 'INVITE');
   const sim = r.simulation.trace.find((t) => t.from === 'edge' && t.to === to && t.summary === 'INVITE');
   expect(live, `an INVITE from the edge to ${to}`).toBeDefined();
+  expect(sim, `an INVITE from the edge to ${to} in the simulator`).toBeDefined();
   return { live: live!.text, sim: sim!.text };
 }
 

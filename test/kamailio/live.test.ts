@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../grammar/src/index.js';
 import { simulate } from '../../engines/simulate/index.js';
-import { ackFor, clock, header, invite, UdpActor, type SipMessage } from './sip.js';
+import { ackFor, bindLoopbackBranch, clock, header, invite, UdpActor, type SipMessage } from './sip.js';
 import { ensureBuilt, exportTo, removeExports, requireTools, root, startKamailio, type RunningKamailio } from './support.js';
 
 afterAll(removeExports);
@@ -49,10 +49,7 @@ describe('exported kamailio.cfg on loopback (bilbao-like branch)', () => {
   });
 
   async function actorsUp(): Promise<void> {
-    phone = await UdpActor.bind('desk1', '127.0.1.10', 5061, time.t0);
-    upstream = await UdpActor.bind('cloud', '127.0.0.2', 5080, time.t0);
-    gateway = await UdpActor.bind('pstn', '127.0.0.3', 5090, time.t0);
-    desk2 = await UdpActor.bind('desk2', '127.0.1.11', 5061, time.t0);
+    ({ phone, desk2, upstream, gateway } = await bindLoopbackBranch(time.t0));
     actors.push(phone, upstream, gateway, desk2);
   }
 

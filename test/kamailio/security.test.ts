@@ -4,7 +4,7 @@
 // and ratelimit hold a stranger back while the branch's phones keep calling.
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clock, header, UdpActor, type SipMessage } from './sip.js';
+import { bindLoopbackBranch, clock, header, UdpActor, unique, type SipMessage } from './sip.js';
 import { ensureBuilt, exportTo, removeExports, requireTools, root, startKamailio, type RunningKamailio } from './support.js';
 
 afterAll(removeExports);
@@ -17,9 +17,6 @@ const fixture = join(root, 'test/kamailio/fixtures/loopback.surv');
 const edge = { address: '127.0.0.1', port: 5070 };
 const edgeUri = `sip:${edge.address}:${edge.port}`;
 const quiet = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-let counter = 0;
-const unique = (prefix: string) => `${prefix}${process.pid}s${++counter}`;
 
 interface Request {
   readonly method: string;
@@ -88,10 +85,8 @@ describe('the trust model in a real Kamailio (exported loopback branch)', () => 
   }
 
   async function branchUp(): Promise<void> {
-    phone = await bind('desk1', '127.0.1.10', 5061);
-    desk2 = await bind('desk2', '127.0.1.11', 5061);
-    upstream = await bind('cloud', '127.0.0.2', 5080);
-    gateway = await bind('pstn', '127.0.0.3', 5090);
+    ({ phone, desk2, upstream, gateway } = await bindLoopbackBranch(time.t0));
+    actors.push(phone, desk2, upstream, gateway);
     foreign = await bind('foreign', '127.0.0.30', 5060);
   }
 

@@ -36,7 +36,8 @@ function parse(text: string, at: number, from: { address: string; port: number }
 }
 
 let counter = 0;
-const unique = (prefix: string) => `${prefix}${process.pid}x${++counter}`;
+/** A Call-ID, branch or tag no other message of this process has. */
+export const unique = (prefix: string) => `${prefix}${process.pid}x${++counter}`;
 
 export class UdpActor {
   readonly received: SipMessage[] = [];
@@ -166,6 +167,23 @@ export function register(phone: UdpActor, user: string, domain: string, expires 
     '',
   ].join('\r\n');
   return { text, callId };
+}
+
+/** The actors of fixtures/loopback.surv (live.test.ts, security.test.ts), each bound at its address. */
+export interface LoopbackBranch {
+  readonly phone: UdpActor;
+  readonly desk2: UdpActor;
+  readonly upstream: UdpActor;
+  readonly gateway: UdpActor;
+}
+
+export async function bindLoopbackBranch(t0: () => number): Promise<LoopbackBranch> {
+  return {
+    phone: await UdpActor.bind('desk1', '127.0.1.10', 5061, t0),
+    desk2: await UdpActor.bind('desk2', '127.0.1.11', 5061, t0),
+    upstream: await UdpActor.bind('cloud', '127.0.0.2', 5080, t0),
+    gateway: await UdpActor.bind('pstn', '127.0.0.3', 5090, t0),
+  };
 }
 
 export function clock(): { t0: () => number; reset: () => void } {

@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 export const sippBin = '/usr/bin/sipp';
 
@@ -141,15 +142,15 @@ export function startSipp(options: SippOptions): RunningSipp {
   return { label: options.label, pid, done, kill };
 }
 
-/** `/proc/net/udp`'s form of a local IPv4 address and port (little-endian hex, as the kernel prints it). */
-function procNetUdpKey(endpoint: Endpoint): string {
+/** `/proc/net/udp`'s and `/proc/net/tcp`'s form of a local IPv4 address and port (little-endian hex, as the kernel prints it). */
+function procNetKey(endpoint: Endpoint): string {
   const hex = endpoint.address.split('.').map((o) => Number(o).toString(16).padStart(2, '0').toUpperCase()).reverse().join('');
   return `${hex}:${endpoint.port.toString(16).padStart(4, '0').toUpperCase()}`;
 }
 
 /** The inode of the UDP socket bound to `endpoint`, if any. */
 export function udpSocketInode(endpoint: Endpoint): string | undefined {
-  const key = procNetUdpKey(endpoint);
+  const key = procNetKey(endpoint);
   for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f[1] === key) return f[9];
@@ -157,19 +158,44 @@ export function udpSocketInode(endpoint: Endpoint): string | undefined {
   return undefined;
 }
 
+/** Whether something listens on TCP `endpoint` (state 0A in `/proc/net/tcp`). */
+function tcpListening(endpoint: Endpoint): boolean {
+  const key = procNetKey(endpoint);
+  return readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1).some((line) => {
+    const f = line.trim().split(/\s+/);
+    return f[1] === key && f[3] === '0A';
+  });
+}
+
+/** Polls `ready` until it holds; with `server`, fails at once, with its logs, when that SIPp exits first. */
+async function waitReady(ready: () => boolean, what: string, server: RunningSipp | undefined, withinMs: number): Promise<void> {
+  let exited: SippResult | undefined;
+  void server?.done.then((r) => { exited = r; }, () => undefined);
+  const until = Date.now() + withinMs;
+  while (!ready()) {
+    if (exited) throw new Error(`SIPp ${exited.label} exited before it was ${what}:\n${describeSipp(exited)}`);
+    if (Date.now() > until) throw new Error(`nothing was ${what} within ${withinMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /**
  * Waits until something has bound `endpoint` (a SIPp server is ready to take calls);
  * with `server`, fails at once, with its logs, when that SIPp exits first.
  */
-export async function waitUdpBound(endpoint: Endpoint, server?: RunningSipp, withinMs = 5000): Promise<void> {
-  let exited: SippResult | undefined;
-  void server?.done.then((r) => { exited = r; }, () => undefined);
-  const until = Date.now() + withinMs;
-  while (udpSocketInode(endpoint) === undefined) {
-    if (exited) throw new Error(`SIPp ${exited.label} exited before binding udp ${endpoint.address}:${endpoint.port}:\n${describeSipp(exited)}`);
-    if (Date.now() > until) throw new Error(`nothing bound udp ${endpoint.address}:${endpoint.port} within ${withinMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export function waitUdpBound(endpoint: Endpoint, server?: RunningSipp, withinMs = 5000): Promise<void> {
+  return waitReady(() => udpSocketInode(endpoint) !== undefined, `bound to udp ${endpoint.address}:${endpoint.port}`, server, withinMs);
+}
+
+/** The same for a SIPp server over TCP: something listens on `endpoint`. */
+export function waitTcpListening(endpoint: Endpoint, server?: RunningSipp, withinMs = 5000): Promise<void> {
+  return waitReady(() => tcpListening(endpoint), `listening on tcp ${endpoint.address}:${endpoint.port}`, server, withinMs);
+}
+
+/** Fails unless every SIPp run exited 0, with every run's logs and the tail of Kamailio's log. */
+export function expectSippPassed(results: readonly SippResult[], kamailioLog: string): void {
+  const report = `${results.map(describeSipp).join('\n')}\n--- kamailio:\n${kamailioLog.split('\n').slice(-30).join('\n')}`;
+  for (const r of results) expect(r.code, `SIPp ${r.label} failed:\n${report}`).toBe(0);
 }
 
 /** Everything that says why a SIPp run failed: exit code, its error log, its message log and its last screen. */

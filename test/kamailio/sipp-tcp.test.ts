@@ -4,11 +4,10 @@
 // back over it; a call the TCP phone places gets survival over its own connection at
 // no-answer, with no retransmission on that leg. The replay (transports.surv) holds
 // the same behaviour against the simulator's own actors. Everything on 127.0.23.x.
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { describeSipp, requireSipp, startSipp, type Endpoint, type RunningSipp, type SippResult } from './sipp-runner.js';
-import { ensureBuilt, exportTo, requireTools, root, startKamailio, type RunningKamailio } from './support.js';
+import { expectSippPassed, requireSipp, startSipp, waitTcpListening, type Endpoint, type RunningSipp, type SippResult } from './sipp-runner.js';
+import { ensureBuilt, exportTo, removeExports, requireTools, root, startKamailio, type RunningKamailio } from './support.js';
 
 const dir = join(root, 'test/kamailio/fixtures/sipp-tcp');
 const edge = { address: '127.0.23.1', port: 5070 };
@@ -17,44 +16,20 @@ const till1 = { address: '127.0.23.10', port: 5061 };
 // Kamailio's tm timers tick every 62.5 ms and fire up to one tick early.
 const tolerance = 150;
 
-/** `/proc/net/tcp`'s `HEX_IP:HEX_PORT` for an IPv4 endpoint (little-endian address). */
-function procKey(e: Endpoint): string {
-  const ip = e.address.split('.').map((n) => Number(n).toString(16).padStart(2, '0').toUpperCase()).reverse().join('');
-  return `${ip}:${e.port.toString(16).padStart(4, '0').toUpperCase()}`;
-}
-
-/** Waits until something listens on TCP `e` (state 0A): the SIPp server is ready. */
-async function waitTcpListening(e: Endpoint, server: RunningSipp, withinMs = 5000): Promise<void> {
-  let exited: SippResult | undefined;
-  void server.done.then((r) => { exited = r; }, () => undefined);
-  const until = Date.now() + withinMs;
-  const listening = () => readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1).some((l) => {
-    const f = l.trim().split(/\s+/);
-    return f[1] === procKey(e) && f[3] === '0A';
-  });
-  while (!listening()) {
-    if (exited) throw new Error(`SIPp ${exited.label} exited before listening on tcp ${e.address}:${e.port}:\n${describeSipp(exited)}`);
-    if (Date.now() > until) throw new Error(`nothing listens on tcp ${e.address}:${e.port} within ${withinMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('a TCP phone played by SIPp against the exported kamailio.cfg', () => {
   let kamailio: RunningKamailio | undefined;
-  let bundle: string | undefined;
   const running: RunningSipp[] = [];
 
   beforeAll(async () => {
     requireTools();
     requireSipp();
     await ensureBuilt();
-    bundle = exportTo(join(dir, 'tcp.surv'), 'debian');
-    kamailio = await startKamailio(bundle, edge);
+    kamailio = await startKamailio(exportTo(join(dir, 'tcp.surv'), 'debian'), edge);
   });
 
   afterAll(async () => {
     await kamailio?.stop();
-    if (bundle) rmSync(dirname(bundle), { recursive: true, force: true });
+    removeExports();
   });
 
   afterEach(async () => {
@@ -76,8 +51,7 @@ describe('a TCP phone played by SIPp against the exported kamailio.cfg', () => {
 
   async function passed(runs: readonly RunningSipp[]): Promise<Map<string, SippResult>> {
     const results = await Promise.all(runs.map((s) => s.done));
-    const report = `${results.map(describeSipp).join('\n')}\n--- kamailio:\n${kamailio?.log().split('\n').slice(-30).join('\n') ?? ''}`;
-    for (const r of results) expect(r.code, `SIPp ${r.label} failed:\n${report}`).toBe(0);
+    expectSippPassed(results, kamailio?.log() ?? '');
     return new Map(results.map((r) => [r.label, r]));
   }
 

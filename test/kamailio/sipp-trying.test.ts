@@ -3,11 +3,10 @@
 // must then ring for `ringing` from the 180 (its onreply route raised fr_inv_timer
 // before tm restarted it), not time out at `trying`, and never divert the call.
 // Loopback 127.0.24.1xx (fixtures/sipp-trying/trying.surv).
-import { rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeSipp, requireSipp, startSipp, waitUdpBound, type Endpoint, type SippResult } from './sipp-runner.js';
-import { ensureBuilt, exportTo, requireTools, root, startKamailio, type RunningKamailio } from './support.js';
+import { expectSippPassed, requireSipp, startSipp, waitUdpBound, type Endpoint, type SippResult } from './sipp-runner.js';
+import { ensureBuilt, exportTo, removeExports, requireTools, root, startKamailio, type RunningKamailio } from './support.js';
 
 const dir = join(root, 'test/kamailio/fixtures/sipp-trying');
 const edge = { address: '127.0.24.101', port: 5070 };
@@ -26,19 +25,17 @@ function ticks(r: SippResult): Map<string, number> {
 
 describe('the trying timer, cross-checked with SIPp', () => {
   let kamailio: RunningKamailio | undefined;
-  let bundle: string | undefined;
 
   beforeAll(async () => {
     requireTools();
     requireSipp();
     await ensureBuilt();
-    bundle = exportTo(join(dir, 'trying.surv'), 'debian');
-    kamailio = await startKamailio(bundle, edge);
+    kamailio = await startKamailio(exportTo(join(dir, 'trying.surv'), 'debian'), edge);
   });
 
   afterAll(async () => {
     await kamailio?.stop();
-    if (bundle) rmSync(dirname(bundle), { recursive: true, force: true });
+    removeExports();
   });
 
   it('100 at once, 180 after 1.5 s: the phone rings and gets 408 ringing after the 180, not at trying; the upstream gets the CANCEL', async () => {
@@ -47,8 +44,7 @@ describe('the trying timer, cross-checked with SIPp', () => {
     await waitUdpBound(upstream, up);
     const phone = startSipp({ ...common, label: 'phone', scenario: join(dir, 'phone-late-ringing.xml'), local: desk1, remote: edge, extra: ['-timeout_error'] });
     const results = await Promise.all([up.done, phone.done]);
-    const report = `${results.map(describeSipp).join('\n')}\n--- kamailio:\n${kamailio?.log().split('\n').slice(-30).join('\n') ?? ''}`;
-    for (const r of results) expect(r.code, `SIPp ${r.label} failed:\n${report}`).toBe(0);
+    expectSippPassed(results, kamailio?.log() ?? '');
     const p = ticks(results[1]!);
     const u = ticks(results[0]!);
     const invite = p.get('INVITE')!;

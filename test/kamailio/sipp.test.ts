@@ -3,11 +3,10 @@
 // fixtures/sipp/ that states what it must receive (a missing message, an unexpected
 // one or a failed `<ereg check_it>` fails the SIPp call, so its exit code). Everything
 // runs on 127.0.3.x (edge .1:5070, upstream .2:5080, gateway .3:5090, desks .10/.11).
-import { rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { describeSipp, requireSipp, startSipp, waitUdpBound, type Endpoint, type RunningSipp, type SippOptions, type SippResult } from './sipp-runner.js';
-import { ensureBuilt, exportTo, requireTools, root, startKamailio, type RunningKamailio } from './support.js';
+import { expectSippPassed, requireSipp, startSipp, waitUdpBound, type Endpoint, type RunningSipp, type SippOptions, type SippResult } from './sipp-runner.js';
+import { ensureBuilt, exportTo, removeExports, requireTools, root, startKamailio, type RunningKamailio } from './support.js';
 
 const dir = join(root, 'test/kamailio/fixtures/sipp');
 const fixture = join(dir, 'sipp.surv');
@@ -21,21 +20,18 @@ const tolerance = 150;
 
 describe('the exported kamailio.cfg cross-checked with SIPp', () => {
   let kamailio: RunningKamailio | undefined;
-  let bundle: string | undefined;
   const running: RunningSipp[] = [];
 
   beforeAll(async () => {
     requireTools();
     requireSipp();
     await ensureBuilt();
-    bundle = exportTo(fixture, 'debian');
-    kamailio = await startKamailio(bundle, edge);
+    kamailio = await startKamailio(exportTo(fixture, 'debian'), edge);
   });
 
   afterAll(async () => {
     await kamailio?.stop();
-    // exportTo's TMP/surv-kam-*/out: the whole temporary folder.
-    if (bundle) rmSync(dirname(bundle), { recursive: true, force: true });
+    removeExports();
   });
 
   afterEach(async () => {
@@ -62,8 +58,7 @@ describe('the exported kamailio.cfg cross-checked with SIPp', () => {
   async function scenario(servers: readonly { sipp: RunningSipp; local: Endpoint }[], clients: () => readonly RunningSipp[]): Promise<Map<string, SippResult>> {
     await Promise.all(servers.map((s) => waitUdpBound(s.local, s.sipp)));
     const results = await Promise.all([...servers.map((s) => s.sipp), ...clients()].map((s) => s.done));
-    const report = `${results.map(describeSipp).join('\n')}\n--- kamailio:\n${kamailio?.log().split('\n').slice(-30).join('\n') ?? ''}`;
-    for (const r of results) expect(r.code, `SIPp ${r.label} failed:\n${report}`).toBe(0);
+    expectSippPassed(results, kamailio?.log() ?? '');
     return new Map(results.map((r) => [r.label, r]));
   }
 

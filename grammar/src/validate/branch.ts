@@ -82,18 +82,19 @@ function checkTrying(t: Branch['timers'], site: BranchReporter): void {
 }
 
 /**
- * The longest one upstream can hold a caller in silence before the next is tried: no
+ * The timer that bounds how long one upstream can hold a caller in silence before the next is tried: no
  * reply at all for no-answer, or a 100 Trying at once (RFC 3261 §17.2.1: within 200 ms)
  * and nothing more for trying.
  */
-export function silentUpstreamMs(branch: Branch): number {
-  return Math.max(branch.timers.noAnswerMs.value, branch.timers.tryingMs.value);
+export function silentUpstreamTimer(branch: Branch): { readonly name: 'trying' | 'no-answer'; readonly timer: Setting<number> } {
+  const t = branch.timers;
+  return t.tryingMs.value > t.noAnswerMs.value ? { name: 'trying', timer: t.tryingMs } : { name: 'no-answer', timer: t.noAnswerMs };
 }
 
 /** Worst post-dial delay: every upstream of the chain times out in turn (silent, or 100 then nothing) before survival. */
 export function worstPostDialDelayMs(branch: Branch): number {
   const hops = Math.max(1, branch.outbound?.via.value.length ?? 0);
-  return hops * silentUpstreamMs(branch);
+  return hops * silentUpstreamTimer(branch).timer.value;
 }
 
 function checkBudget(branch: Branch, site: BranchReporter): void {
@@ -103,9 +104,7 @@ function checkBudget(branch: Branch, site: BranchReporter): void {
   if (worst <= budget) return;
   const hops = branch.outbound.via.value.length;
   // The longer of the two waits makes the worst case: name that one.
-  const byTrying = branch.timers.tryingMs.value > branch.timers.noAnswerMs.value;
-  const timer = byTrying ? branch.timers.tryingMs : branch.timers.noAnswerMs;
-  const name = byTrying ? 'trying' : 'no-answer';
+  const { name, timer } = silentUpstreamTimer(branch);
   const how = hops > 1 ? `${hops} upstreams × ${name} ${formatMs(timer.value)}` : `${name} ${formatMs(timer.value)}`;
   const related = [timer.origin, branch.timers.budgetMs.origin].flatMap((o) =>
     o.kind === 'source' ? [{ uri: o.uri, span: { start: o.start, end: o.end }, message: o === branch.timers.budgetMs.origin ? 'budget set here' : `${name} set here` }] : []);

@@ -5,7 +5,7 @@
 import type { IToken } from 'chevrotain';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import type { Analysis, Branch, KeywordWord, Origin, Setting } from '../../../grammar/src/index.js';
-import { catalogue, defaultChannels, worstPostDialDelayMs } from '../../../grammar/src/index.js';
+import { catalogue, defaultChannels, silentUpstreamTimer, worstPostDialDelayMs } from '../../../grammar/src/index.js';
 import type { DocumentContext } from './context.js';
 import { offsetAt, positionAt, spanToRange } from './convert.js';
 import { innermost, locate, tokenEnd, typeOf, wordOf, type Where } from './knowledge/blocks.js';
@@ -169,7 +169,7 @@ class HoverBuilder {
     const budget = b.timers.budgetMs.value;
     const fits = worst <= budget ? 'within' : '**over**';
     // An upstream holds a caller for the longer of no-answer (silent) and trying (100, then nothing).
-    const [name, timer] = b.timers.tryingMs.value > b.timers.noAnswerMs.value ? ['trying', b.timers.tryingMs] : ['no-answer', b.timers.noAnswerMs];
+    const { name, timer } = silentUpstreamTimer(b);
     let text = `worst post-dial delay ${hops} upstream${hops === 1 ? '' : 's'}${via.length ? ` (${via.join(', ')})` : ''} × ${name} ${this.dur(timer)} = **${durationText(worst)}**, ${fits} the budget of ${this.dur(b.timers.budgetMs)} (${this.origin(b.timers.budgetMs.origin)})`;
     if (withTimerB) text += `; Timer B (64×T1) = ${durationText(64 * b.timers.t1Ms.value)}`;
     return text;

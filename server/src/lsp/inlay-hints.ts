@@ -4,7 +4,7 @@
 // them) and the resolved model (what they say, and where it came from).
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver-types';
 import type { ast, Branch, Origin } from '../../../grammar/src/index.js';
-import { defaultChannels, worstPostDialDelayMs } from '../../../grammar/src/index.js';
+import { defaultChannels, silentUpstreamTimer, worstPostDialDelayMs } from '../../../grammar/src/index.js';
 import type { DocumentContext } from './context.js';
 import { offsetAt, positionAt } from './convert.js';
 import { branchesUsing, describeOrigin, durationText, settingText } from './knowledge/names.js';
@@ -73,7 +73,7 @@ export function inlayHints(ctx: DocumentContext, range: Range): InlayHint[] {
     const label = `worst post-dial ${span(worsts)} (budget ${span(budgets)})`;
     const first = branches[0] as Branch;
     const hops = Math.max(1, first.outbound?.via.value.length ?? 0);
-    const [name, timer] = first.timers.tryingMs.value > first.timers.noAnswerMs.value ? ['trying', first.timers.tryingMs] : ['no-answer', first.timers.noAnswerMs];
+    const { name, timer } = silentUpstreamTimer(first);
     const how = `${hops} upstream${hops === 1 ? '' : 's'} × ${name} ${dur(timer)} (${origin(timer.origin)}); budget ${dur(first.timers.budgetMs)} (${origin(first.timers.budgetMs.origin)})`;
     const tooltip = branches.length === 1
       ? `Branch ${first.name}: ${how}`

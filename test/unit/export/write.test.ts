@@ -125,6 +125,14 @@ describe('re-export replaces only what the previous export wrote', () => {
 });
 
 describe('output paths', () => {
+  it('a bundle file whose path leaves the folder: refused before anything is written, nothing left behind', () => {
+    for (const path of ['../escape.txt', '/etc/escape.txt', 'etc/../../escape.txt']) {
+      const { parent, out } = place();
+      expect(refusal(() => writeBundleDir(out, [...one, { ...one[0]!, path }], false))).toBe(`refusing to write '${path}': a bundle file must stay inside its folder`);
+      expect(readdirSync(parent)).toEqual([]);
+    }
+  });
+
   it('--out a symbolic link (to an empty folder): refused, nothing left behind', () => {
     const { parent, out } = place();
     mkdirSync(join(parent, 'real'));

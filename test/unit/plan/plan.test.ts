@@ -2,7 +2,7 @@
 // interprets and the exporter translates.
 import { describe, expect, it } from 'vitest';
 import { analyze, type Branch } from '../../../grammar/src/index.js';
-import { buildRoutingPlan, inboundRouteFor, passes, rewriteNumber, type RoutingPlan } from '../../../engines/plan/index.js';
+import { buildRoutingPlan, inboundMatch, passes, rewriteNumber, type RoutingPlan } from '../../../engines/plan/index.js';
 
 function branchOf(text: string): Branch {
   const { model, diagnostics } = analyze([{ uri: 'test.surv', text }], { symbols: false });
@@ -94,9 +94,9 @@ describe('the routing plan', () => {
       '4 extension 102: [desk2] 20000',
     ]);
     expect(ib.from.map((f) => f.name)).toEqual(['pstn']);
-    expect(inboundRouteFor(ib, '944000100').id).toBe(1);
-    expect(inboundRouteFor(ib, '102').id).toBe(4);
-    expect(inboundRouteFor(ib, '999').id).toBe(0);
+    expect(inboundMatch(ib, '944000100').route.id).toBe(1);
+    expect(inboundMatch(ib, '102').route.id).toBe(4);
+    expect(inboundMatch(ib, '999').route.id).toBe(0);
   });
 
   it('keeps each route\'s steps as written beside the ring steps derived from them', () => {

@@ -2,7 +2,7 @@
 // Content-Length (RFC 3261 §18.3), whatever the segments, with keepalive CRLFs between
 // messages skipped and a message without a length refused.
 import { describe, expect, it } from 'vitest';
-import { StreamFramer } from '../../../io/replay/tcp.js';
+import { maxStreamMessage, StreamFramer } from '../../../io/replay/tcp.js';
 
 const bye = 'BYE sip:101@127.0.23.10;transport=tcp SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.23.1;branch=z9hG4bK1\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n';
 const withBody = 'INVITE sip:101@127.0.23.10 SIP/2.0\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nl: 12\r\n\r\nv=0\r\no=- 1\r\n';
@@ -30,5 +30,23 @@ describe('SIP stream framing', () => {
   it('refuses a message without Content-Length: the next one could not be found', () => {
     const f = new StreamFramer();
     expect(() => f.push(Buffer.from('OPTIONS sip:x SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n'))).toThrow('a SIP message over TCP without Content-Length');
+  });
+
+  it('refuses a head that never ends, instead of buffering it without bound', () => {
+    const f = new StreamFramer();
+    const line = Buffer.from(`X-Filler: ${'a'.repeat(1000)}\r\n`);
+    expect(() => {
+      for (let sent = 0; sent <= maxStreamMessage; sent += line.length) f.push(line);
+    }).toThrow('whose head exceeds');
+  });
+
+  it('refuses a Content-Length past the bound before waiting for its body', () => {
+    const f = new StreamFramer();
+    expect(() => f.push(Buffer.from('MESSAGE sip:x SIP/2.0\r\nContent-Length: 99999999999\r\n\r\n'))).toThrow('longer than');
+  });
+
+  it('refuses two Content-Length headers that disagree', () => {
+    const f = new StreamFramer();
+    expect(() => f.push(Buffer.from('MESSAGE sip:x SIP/2.0\r\nContent-Length: 0\r\nl: 5\r\n\r\nhello'))).toThrow('disagree');
   });
 });
