@@ -32,12 +32,14 @@ export default tseslint.config(
     { regex: '^node:(?!path$)', message: 'grammar/ does no I/O (node:path only).' }, editors,
     { regex: '^vscode-', message: 'grammar/ knows nothing of LSP.' },
   ], { 'no-restricted-globals': ['error', 'process'] }),
-  // Engines: pure, and each imports only the engines below it (plan < simulate < verify; plan < export; plan, simulate < diagram, present).
+  // Engines: pure, and each imports only the engines below it (plan < simulate < verify;
+  // plan < export; plan < simulate < trace; plan, simulate, trace < diagram, present).
   ...[
-    ['plan', ['simulate', 'verify', 'export', 'diagram', 'present']],
-    ['simulate', ['verify', 'export', 'diagram', 'present']],
-    ['verify', ['export', 'diagram', 'present']],
-    ['export', ['simulate', 'verify', 'diagram', 'present']],
+    ['plan', ['simulate', 'verify', 'export', 'trace', 'diagram', 'present']],
+    ['simulate', ['verify', 'export', 'trace', 'diagram', 'present']],
+    ['verify', ['export', 'trace', 'diagram', 'present']],
+    ['export', ['simulate', 'verify', 'trace', 'diagram', 'present']],
+    ['trace', ['verify', 'export', 'diagram', 'present']],
     ['diagram', ['verify', 'export', 'present']],
     ['present', ['verify', 'export', 'diagram']],
   ].map(([engine, above]) => layer([`engines/${engine}/**/*.ts`], [

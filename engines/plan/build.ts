@@ -45,7 +45,17 @@ function planProbe(p: Probe | undefined): PlanProbe | undefined {
   };
 }
 
+// A model is never changed once built, so its plan is built once: verify and surv trace
+// simulate the same branch thousands of times.
+const plans = new WeakMap<Branch, RoutingPlan>();
+
 export function buildRoutingPlan(branch: Branch): RoutingPlan {
+  let plan = plans.get(branch);
+  if (plan === undefined) plans.set(branch, (plan = buildPlan(branch)));
+  return plan;
+}
+
+function buildPlan(branch: Branch): RoutingPlan {
   const b = branch;
   const gateways = b.gateways.map((g): PlanGateway => {
     const a = g.address.value;

@@ -8,6 +8,7 @@ import type { Node, RequestSender, SimulationHost } from './host.js';
 import { request, response, tagged, type Msg, type NameAddr, type Transport, type Via } from './message.js';
 import type { TimerHandle } from './scheduler.js';
 import { hostPort, uriUser } from './sip.js';
+import type { ScriptedReply } from './types.js';
 
 // The actors' words are the edge's: one table (engines/plan/reasons.ts).
 export { reasonOf };
@@ -241,6 +242,8 @@ export class Uas implements Node {
   readonly channels: Channels | undefined;
   /** The requests of a scenario's `NAME sends` lines, when it has any. */
   sender: RequestSender | undefined = undefined;
+  /** New INVITEs so far: which list of `SimulateOptions.replies` the next one gets. */
+  private invites = 0;
 
   constructor(private readonly sim: SimulationHost, readonly name: string, readonly kind: 'upstream' | 'gateway' | 'phone', readonly host: string, readonly port: number, transport: Transport, private readonly self: Node = this as Node, channels?: number) {
     this.transport = transport;
@@ -328,6 +331,8 @@ export class Uas implements Node {
     if (m.method !== 'INVITE') return;
     const known = this.seen.get(key);
     if (known) {
+      // An actor replaying a capture sends what the capture shows, repeats included, and nothing more.
+      if (this.sim.replies?.[this.name] !== undefined) return;
       // A retransmission: the last reply again, if there was one; an actor that ignored
       // the INVITE (silent, down) looks at it afresh, as it may be up by now.
       if (known.last) this.sim.send(this.self, from, known.last, call, `INVITE retransmission: ${known.last.status} again`);
@@ -340,8 +345,10 @@ export class Uas implements Node {
     entry.ignored = this.act(entry, key);
   }
 
-  /** Answers a new INVITE per the actor's state now; true when it ignores it. */
+  /** Answers a new INVITE per the actor's state now (or its captured replies); true when it ignores it. */
   private act(entry: ServerSide, key: string): boolean {
+    const scripts = this.sim.replies?.[this.name];
+    if (scripts !== undefined) return this.replay(entry, key, scripts[Math.min(this.invites++, scripts.length - 1)] ?? []);
     const m = entry.invite;
     const st = this.sim.stateOf(this.name, this.sim.clock.now);
     const state = st?.state ?? 'up';
@@ -407,6 +414,16 @@ export class Uas implements Node {
         ring(0);
     }
     return false;
+  }
+
+  /** `SimulateOptions.replies`: the replies a capture showed, at the times it showed them. */
+  private replay(entry: ServerSide, key: string, script: readonly ScriptedReply[]): boolean {
+    for (const r of script) {
+      const send = () => this.reply(key, r.code, r.reason, `${this.name} as captured: ${r.code} after ${r.afterMs} ms`, r.code >= 200 && r.code < 300);
+      if (r.afterMs <= 0) send();
+      else entry.timers.push(this.sim.clock.after(r.afterMs, send));
+    }
+    return script.length === 0;
   }
 
   private later(key: string, ms: number, run: () => void): void {

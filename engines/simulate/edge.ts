@@ -36,10 +36,19 @@ function describe(source: Source): string {
   return source.kind === 'gateway' || source.kind === 'upstream' ? `${source.kind} ${source.name}` : source.kind;
 }
 
+// The same few hosts are compared on every message of every run (verify and surv trace
+// run thousands): their canonical text is kept, within a bound.
+const canonicalOf = new Map<string, string>();
+
 /** An address as the edge compares them: an IP in its canonical text, a name in lower case. */
 function canonical(host: string): string {
+  const known = canonicalOf.get(host);
+  if (known !== undefined) return known;
   const bare = host.replace(/^\[|\]$/g, '');
-  return ipaddr.isValid(bare) ? ipaddr.parse(bare).toString() : bare.toLowerCase();
+  const text = ipaddr.isValid(bare) ? ipaddr.parse(bare).toString() : bare.toLowerCase();
+  if (canonicalOf.size >= 4096) canonicalOf.clear();
+  canonicalOf.set(host, text);
+  return text;
 }
 
 /** tm's wt_timer (default, the exporter leaves it): how long a finished transaction lives on. */

@@ -12,7 +12,7 @@ import { mulberry32 } from './random.js';
 import { Scheduler } from './scheduler.js';
 import { hostPort } from './sip.js';
 import { TraceRecord } from './trace.js';
-import type { CallResult, Registration, SimulateOptions, TraceEntry } from './types.js';
+import type { CallResult, Registration, ScriptedReply, SimulateOptions, TraceEntry } from './types.js';
 
 export type { Node } from './host.js';
 
@@ -37,6 +37,7 @@ export class Simulation implements SimulationHost {
   readonly trust: 'model' | 'open';
   /** Gateway lists as planned; `first-only` exists only to show that verify's SURV088 can fail. */
   readonly gatewayLists: 'plan' | 'first-only';
+  readonly replies: Readonly<Record<string, readonly (readonly ScriptedReply[])[]>> | undefined;
   readonly registrations: (Registration & { code: number | undefined; via: Registration['via'] })[] = [];
   /** REGISTER Call-ID -> its registration, and how the edge answered it. */
   private readonly registerIds = new Map<string, { index: number; via: Registration['via'] | undefined }>();
@@ -49,6 +50,7 @@ export class Simulation implements SimulationHost {
     this.followRedirect = options.followRedirect ?? true;
     this.trust = options.trust ?? 'model';
     this.gatewayLists = options.gatewayLists ?? 'plan';
+    this.replies = options.replies;
     this.loss = Math.min(100, Math.max(0, scenario.lossPercent)) / 100;
     this.random = mulberry32(scenario.seed);
     // The edge's main address is its UDP listen address when it has one; each phone reaches
@@ -58,6 +60,14 @@ export class Simulation implements SimulationHost {
     this.plan = buildRoutingPlan(branch);
     this.edge = new EdgeProxy(this, this.plan, listen?.address ?? '127.0.0.1', listen?.port ?? 5060, phones);
     this.nodes.set('edge', this.edge);
+    for (const name of options.initially?.markedDown ?? []) this.edge.prober.startDown(name);
+    (options.initially?.holds ?? []).forEach((h, i) => {
+      const id = `(a channel held by another call, ${i + 1})`;
+      const channels = this.edge.channels;
+      if (h.fromMs <= 0) channels.take(h.gateway, id);
+      else this.clock.after(h.fromMs, () => channels.take(h.gateway, id));
+      if (h.untilMs !== undefined) this.clock.after(Math.max(0, h.untilMs), () => channels.release(h.gateway, id));
+    });
     for (const u of branch.upstreams) {
       const p = u.proxy.value;
       this.nodes.set(u.name, new Uas(this, u.name, 'upstream', p?.host ?? `${u.name}.invalid`, p?.port ?? 5060, upper(u.transport.value)));

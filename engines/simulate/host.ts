@@ -6,7 +6,7 @@ import type { ActorState, Branch } from '../../grammar/src/index.js';
 import type { RoutingPlan } from '../plan/index.js';
 import type { Msg, Transport } from './message.js';
 import type { Scheduler } from './scheduler.js';
-import type { Registration } from './types.js';
+import type { Registration, ScriptedReply } from './types.js';
 
 /** Anything on the simulated network: a phone, an upstream, a gateway, the edge, a stranger. */
 export interface Node {
@@ -38,6 +38,8 @@ export interface SimulationHost {
   readonly followRedirect: boolean;
   readonly trust: 'model' | 'open';
   readonly gatewayLists: 'plan' | 'first-only';
+  /** `SimulateOptions.replies`: actors that replay a capture instead of acting on their state. */
+  readonly replies: Readonly<Record<string, readonly (readonly ScriptedReply[])[]>> | undefined;
   next(prefix: string): string;
   /** The state of an actor at virtual time `t` (default `up`). */
   stateOf(actor: string, t: number): ActorState | undefined;

@@ -4,7 +4,7 @@ import { run } from './engine.js';
 import { checkExpectations } from './expect.js';
 import type { SimulateOptions, SimulationResult } from './types.js';
 
-export type { CallResult, Registration, SimulateOptions, SimulationResult, SurvivalEventEntry, TraceEntry, Verdict } from './types.js';
+export type { CallResult, Registration, ScriptedReply, SimulateOptions, SimulationResult, SurvivalEventEntry, TraceEntry, Verdict } from './types.js';
 export { checkExpectations } from './expect.js';
 export { Scheduler } from './scheduler.js';
 

@@ -33,6 +33,12 @@ export class Prober {
   /** `edge`: the prober's node; `via`: its Via for a branch id. */
   constructor(private readonly sim: SimulationHost, private readonly edge: Node, private readonly via: (branch: string, transport: Transport) => Via) {}
 
+  /** `SimulateOptions.initially`: marked down before the run starts (`surv trace`: the capture showed it so). */
+  startDown(name: string): void {
+    this.markedDown.add(name);
+    this.dispatcherDown.add(name);
+  }
+
   /** The probe settings of an upstream or a gateway (dispatcher probes both alike). */
   private probeOf(name: string) {
     const plan = this.sim.plan;

@@ -129,4 +129,29 @@ export interface SimulateOptions {
    * at the edge, no failover. It exists only to prove that verify's SURV088 can fail.
    */
   readonly gatewayLists?: 'plan' | 'first-only';
+  /**
+   * What named upstreams, gateways and called phones did in a captured call (`surv trace`),
+   * played instead of their states: to its Nth new INVITE an actor sends the Nth list of
+   * replies (the last list again beyond them), each `afterMs` after the INVITE reached it;
+   * an empty list ignores the INVITE (as `silent`). It answers a CANCEL and OPTIONS as an
+   * `up` actor does, and counts no channels: the capture shows what its channels allowed.
+   */
+  readonly replies?: Readonly<Record<string, readonly (readonly ScriptedReply[])[]>>;
+  /**
+   * The rest of the edge's world (`surv trace`: what the capture showed besides the call):
+   * upstreams and gateways probing had marked down when the run starts, and gateway
+   * channels other calls through the edge held, from when until when (ms of this run;
+   * `untilMs` undefined: to the end).
+   */
+  readonly initially?: {
+    readonly markedDown?: readonly string[];
+    readonly holds?: readonly { readonly gateway: string; readonly fromMs: number; readonly untilMs: number | undefined }[];
+  };
+}
+
+/** One reply of `SimulateOptions.replies`: the code and reason phrase seen, and when. */
+export interface ScriptedReply {
+  readonly code: number;
+  readonly reason: string;
+  readonly afterMs: number;
 }
