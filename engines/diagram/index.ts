@@ -8,6 +8,8 @@ import { scenarioDiagram, type BuiltDiagram } from './scenario.js';
 import { SequenceBuilder } from './sequence.js';
 
 export { escapeLabel, escapeLines, escapeMarkdown, participantId } from './escape.js';
+export { callDiagram, type CallDiagramOptions } from './call.js';
+export type { BuiltDiagram } from './scenario.js';
 
 export interface DiagramMessage {
   /** Position among the diagram's message arrows (notes excluded), from 0. */

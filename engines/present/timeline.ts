@@ -47,17 +47,26 @@ function table(rows: readonly Row[], indent: string): string[] {
   });
 }
 
+function entryRows<E extends TraceEntry>(entries: readonly E[], text: (e: E) => string): { atMs: number; row: Row }[] {
+  // Escaped before padding, so the columns count what is shown.
+  return entries.map((e) => ({
+    atMs: e.atMs,
+    row: { time: seconds(e.atMs), from: t(e.from), to: t(e.to), message: t(`${text(e)}${isLost(e) ? '  (lost)' : ''}`), cause: t(e.cause) },
+  }));
+}
+
+/** Any ladder's rows (a captured call's, the design's for it), as `timeline` writes a simulation's; `text` says what each message is. */
+export function entryTable<E extends TraceEntry>(entries: readonly E[], indent = '  ', text: (e: E) => string = messageText): string[] {
+  return table(entryRows(entries, text).map((r) => r.row), indent);
+}
+
 /**
  * The timeline rows: time, from -> to, message, cause, with probing decisions in time
  * order, every user string through `terminalText`. `surv simulate` indents them; the
  * language server's surv/simulate does not.
  */
 export function timeline(result: SimulationResult, indent = '  '): string[] {
-  // Escaped before padding, so the columns count what is shown.
-  const rows: { atMs: number; row: Row }[] = result.trace.map((e) => ({
-    atMs: e.atMs,
-    row: { time: seconds(e.atMs), from: t(e.from), to: t(e.to), message: t(`${messageText(e)}${isLost(e) ? '  (lost)' : ''}`), cause: t(e.cause) },
-  }));
+  const rows = entryRows(result.trace, messageText);
   // Probing decisions are not messages; they go after what was sent at the same instant.
   for (const m of result.marks) {
     const row: Row = { time: seconds(m.atMs), from: 'edge', to: t(m.actor), message: m.event === 'marked-down' ? '(marked down)' : '(marked up)', cause: t(m.cause) };
