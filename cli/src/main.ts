@@ -7,6 +7,7 @@ import { registerDiagram } from './diagram.js';
 import { registerExport } from './export.js';
 import { registerReplay } from './replay.js';
 import { registerSimulate } from './simulate.js';
+import { registerTrace } from './trace.js';
 import { registerVerify } from './verify.js';
 import { CliError, exit } from './errors.js';
 import type { CommandContext } from './io.js';
@@ -35,6 +36,7 @@ export function createProgram(context: CommandContext): Command {
   registerDiagram(program, context);
   registerExport(program, context, version);
   registerReplay(program, context, version);
+  registerTrace(program, context, version);
   return program;
 }
 

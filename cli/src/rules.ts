@@ -56,6 +56,13 @@ const descriptions: Readonly<Record<string, string>> = {
   SURV072: 'Invalid expectation',
   SURV073: 'Scenario places no call',
   SURV074: 'until not later than from',
+  // `surv trace` (docs/trace.md, "Verdicts"): a captured call against its design.
+  SURV090: 'No survival when the upstream was silent',
+  SURV091: 'Diverted to survival after the upstream replied',
+  SURV092: 'Emergency call not sent straight to its gateway',
+  SURV093: 'Request from a stranger not refused',
+  SURV094: 'Post-dial delay over budget',
+  SURV095: "The edge's messages differ from the design's",
 };
 
 export function ruleDescription(code: string): string {
