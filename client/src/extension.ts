@@ -9,6 +9,7 @@ import {
   LanguageClient, TransportKind,
   type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
+import { CaptureCalls, CaptureEditor } from './capture.js';
 import { registerExportCommand } from './export-command.js';
 import { DiagramPreview } from './preview/panel.js';
 import { registerScenarioCommands } from './scenario-commands.js';
@@ -124,7 +125,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
-  context.subscriptions.push(new DiagramPreview(context.extensionUri, () => client, channel));
+  const preview = new DiagramPreview(context.extensionUri, () => client, channel);
+  context.subscriptions.push(preview);
+  const captures = new CaptureCalls(() => client, preview, channel);
+  context.subscriptions.push(captures, CaptureEditor.register(captures));
   tests = new ScenarioTests(() => client, channel);
   context.subscriptions.push(tests, ...registerScenarioCommands(tests, () => client, channel));
   context.subscriptions.push(registerExportCommand(() => client, channel));

@@ -131,7 +131,8 @@ export interface DiagramMessageInfo {
 export interface DiagramViewInfo {
   readonly id: string;
   readonly title: string;
-  readonly kind: 'design' | 'scenario';
+  /** `observed` and `expected`: a captured call's ladders (`surv/traceLadder`). */
+  readonly kind: 'design' | 'scenario' | 'observed' | 'expected';
   readonly branch: string;
   readonly mermaid: string;
   readonly messages: readonly DiagramMessageInfo[];
@@ -176,6 +177,92 @@ export interface ExportBranchesParams {
 }
 
 // ---------------------------------------------------------------------------------
+// surv/trace and surv/traceLadder (docs/trace.md, "In VS Code"): a capture's calls,
+// judged against the workspace's design, and the ladder of one of them.
+
+export interface TraceParams {
+  /** The capture file's URI (pcap, pcapng or HEP). */
+  readonly uri: string;
+  /** Judge only against the branches of this .surv document; the whole workspace's when absent. */
+  readonly design?: string;
+}
+
+export interface TraceFindingInfo {
+  /** SURV090-SURV095. */
+  readonly code: string;
+  readonly rule: string;
+  readonly status: 'pass' | 'violation';
+  readonly message: string;
+  /** The design line the rule comes from; null for a built-in default or a rule with no line. */
+  readonly uri: string | null;
+  readonly range: Range | null;
+}
+
+export type TraceVerdictStatus = 'pass' | 'violation' | 'unjudged';
+
+export interface TraceCallInfo {
+  /** 1-based, in the order calls were first seen: what `surv/traceLadder` takes. */
+  readonly id: number;
+  readonly callIds: readonly string[];
+  /** Capture time of its first message, µs since the Unix epoch. */
+  readonly startUs: number;
+  readonly durationMs: number;
+  /** `outbound`, `emergency`, `local`, `inbound`, `stranger`, `register` or `other`. */
+  readonly kind: string;
+  readonly caller: string | null;
+  readonly dialled: string | null;
+  /** `answered`, `failed`, `cancelled`, `no-final`, `refused` or `not-a-call`. */
+  readonly outcome: string;
+  readonly finalCode: number | null;
+  /** The edge sent a survival message in this call. */
+  readonly survival: boolean;
+  /** Messages kept for the ladder, and those beyond the per-call cap (counted, not kept). */
+  readonly messages: number;
+  readonly dropped: number;
+  readonly status: TraceVerdictStatus;
+  /** Why the call is unjudged, when it is. */
+  readonly reason: string | null;
+  readonly branch: string | null;
+  readonly findings: readonly TraceFindingInfo[];
+  readonly detectionMs: number | null;
+  readonly postDialDelayMs: number | null;
+}
+
+export interface TraceSummaryInfo {
+  readonly messages: number;
+  readonly calls: number;
+  readonly byKind: Readonly<Record<string, number>>;
+  readonly byOutcome: Readonly<Record<string, number>>;
+  readonly survivalActivations: number;
+  readonly verdicts: { readonly pass: number; readonly violation: number; readonly unjudged: number };
+  readonly postDialDelayMs: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number; readonly count: number } | null;
+  /** What the reader skipped, counted by code, with the first message of each. */
+  readonly notices: readonly { readonly code: string; readonly count: number; readonly first: string }[];
+}
+
+export interface TraceAnswer {
+  readonly uri: string;
+  /** The first calls of the capture, up to the server's cap (`truncated` says when there were more). */
+  readonly calls: readonly TraceCallInfo[];
+  /** Counts over every call of the capture, also those beyond the cap. */
+  readonly summary: TraceSummaryInfo;
+  readonly truncated: boolean;
+  /** The branches the calls were judged against (empty: none in the workspace; every call is unjudged). */
+  readonly branches: readonly string[];
+}
+
+export interface TraceLadderParams {
+  readonly uri: string;
+  readonly call: number;
+  readonly design?: string;
+}
+
+export interface TraceLadderAnswer {
+  /** The observed ladder first, then (for a violation) the ladder the design expected; kind `observed` / `expected`. */
+  readonly views: readonly DiagramViewInfo[];
+}
+
+// ---------------------------------------------------------------------------------
 // The requests. A bad request is answered with a ResponseError whose message says
 // what is wrong, hence no typed error data (`void`).
 
@@ -186,10 +273,13 @@ export const diagramsRequest = new RequestType<DiagramsParams, DiagramsAnswer, v
 export const exportRequest = new RequestType<ExportParams, ExportAnswer, void>('surv/export');
 /** The names of the branches the document defines, sorted. */
 export const exportBranchesRequest = new RequestType<ExportBranchesParams, string[], void>('surv/exportBranches');
+export const traceRequest = new RequestType<TraceParams, TraceAnswer, void>('surv/trace');
+export const traceLadderRequest = new RequestType<TraceLadderParams, TraceLadderAnswer, void>('surv/traceLadder');
 
 /** Every request above: the server must answer each (a test sends them all). */
 export const survRequests = [
   scenariosRequest, simulateRequest, verifyRequest, diagramsRequest, exportRequest, exportBranchesRequest,
+  traceRequest, traceLadderRequest,
 ] as const;
 
 // ---------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import { listScenarios, simulateScenario } from './lsp/scenarios.js';
 import { documentDiagrams } from './lsp/diagrams.js';
 import { exportableBranches, exportDocument, type ExportSources } from './lsp/export.js';
 import { documentSymbols, workspaceSymbols } from './lsp/symbols.js';
+import { CaptureTraces } from './lsp/trace.js';
 import { verifyQuickFixes } from './lsp/verify-fixes.js';
 import { VerifyOnSave } from './lsp/verify-on-save.js';
 import { VerifyWorker } from './lsp/verify-pool.js';
@@ -34,7 +35,7 @@ import { unreadSource } from '../../io/files/load.js';
 import { Budget, isInside, readDesign, realPath } from '../../io/files/read.js';
 import { findDesigns } from '../../io/files/walk.js';
 import {
-  diagramsRequest, exportBranchesRequest, exportRequest, scenariosRequest, simulateRequest, verifyRequest,
+  diagramsRequest, exportBranchesRequest, exportRequest, scenariosRequest, simulateRequest, traceLadderRequest, traceRequest, verifyRequest,
 } from '../../protocol/src/index.js';
 
 export interface ServerOptions {
@@ -364,6 +365,23 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     runSafe(exportRequest.method, failed(exportRequest.method), () => exportDocument(exportSources, params), token));
   connection.onRequest(exportBranchesRequest, (params: unknown, token) =>
     runSafe(exportBranchesRequest.method, failed(exportBranchesRequest.method), () => exportableBranches(exportSources, params), token));
+
+  // A capture is read asynchronously, so `runSafe`'s try cannot see its failures:
+  // `settle` is its async twin (a throw or a rejection answers the internal error).
+  const traces = new CaptureTraces({ analysis: () => workspace.analysis(), generation: () => workspace.version });
+  const settle = async <T>(method: string, work: () => Promise<T | ResponseError<void>>, token: CancellationToken): Promise<T | ResponseError<void>> => {
+    if (token.isCancellationRequested) return new ResponseError<void>(-32800, `${method}: cancelled`);
+    try {
+      return await work();
+    } catch (error) {
+      connection.console.error(`surv: ${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return failed(method);
+    }
+  };
+  connection.onRequest(traceRequest, (params: unknown, token) =>
+    settle(traceRequest.method, () => traces.trace(params), token));
+  connection.onRequest(traceLadderRequest, (params: unknown, token) =>
+    settle(traceLadderRequest.method, () => traces.ladder(params), token));
 
   connection.onShutdown(() => {
     // No diagnostics after shutdown: the client may already be tearing down.

@@ -8,9 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResponseError } from 'vscode-languageserver-protocol/node.js';
 import { ensureBuilt, root } from '../support/built.js';
-import { startServer, type LspServer } from './harness.js';
+import { errorOf, startServer, type LspServer } from './harness.js';
 
 interface ExportAnswer {
   bundles: { branch: string; dir: string; files: string[]; notes: string[] }[];
@@ -21,15 +20,6 @@ const cli = join(root, 'bin/surv.cjs');
 const invalidParams = -32602;
 const requestFailed = -32803;
 
-async function errorOf(promise: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ResponseError) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a ResponseError, got an answer');
-}
 
 /** Every file below `dir` (relative path -> bytes and mode), for exact comparison. */
 function tree(dir: string): Map<string, { bytes: Buffer; mode: number }> {

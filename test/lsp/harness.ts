@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createProtocolConnection, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification, ExitNotification, InitializedNotification, InitializeRequest, LogMessageNotification,
-  PublishDiagnosticsNotification, RegistrationRequest, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
+  PublishDiagnosticsNotification, RegistrationRequest, ResponseError, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
   type ClientCapabilities, type Diagnostic, type InitializeResult, type Position, type ProtocolConnection,
   type PublishDiagnosticsParams, type Range, type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node.js';
@@ -25,6 +25,17 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ensureBuilt, root } from '../support/built.js';
 
 export { root };
+
+/** The error a request was answered with (fails when it was answered normally). */
+export async function errorOf(promise: Promise<unknown>): Promise<{ code: number; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ResponseError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a ResponseError, got an answer');
+}
 export const serverBin = join(root, 'bin/surv-language-server.cjs');
 export const examplesDir = join(root, 'examples');
 

@@ -30,9 +30,10 @@ async function refusal(method: string, params: unknown): Promise<number | 'answe
 }
 
 describe('protocol/src: every declared request has a server handler', () => {
-  it('declares the six surv/ requests, each once', () => {
+  it('declares the eight surv/ requests, each once', () => {
     expect(survRequests.map((r) => r.method)).toEqual([
       'surv/scenarios', 'surv/simulate', 'surv/verify', 'surv/diagrams', 'surv/export', 'surv/exportBranches',
+      'surv/trace', 'surv/traceLadder',
     ]);
   });
 

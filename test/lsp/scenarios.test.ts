@@ -3,8 +3,7 @@
 // documents with failing expectations and broken branches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeLens } from 'vscode-languageserver-protocol';
-import { ResponseError } from 'vscode-languageserver-protocol/node.js';
-import { showRange, startServer, withDocument, type LspServer } from './harness.js';
+import { errorOf, showRange, startServer, withDocument, type LspServer } from './harness.js';
 
 interface ScenarioInfo {
   title: string;
@@ -33,16 +32,6 @@ function showVerdicts(answer: SimulateAnswer): string[] {
   return answer.verdicts.map((v) => `${v.status} ${v.range ? showRange(v.range) : '-'} ${v.message}`);
 }
 
-/** The error a request was answered with (fails when it was answered normally). */
-async function errorOf(promise: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ResponseError) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a ResponseError, got an answer');
-}
 
 const failing = [
   'scenario "cloud down, wrong expectations" in bilbao {',

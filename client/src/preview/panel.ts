@@ -49,6 +49,8 @@ export class DiagramPreview implements vscode.Disposable {
   private lastMessage: ToWebview | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sequence = 0;
+  /** Views given by `showViews` (a captured call's ladders): the preview stops following the .surv editor until Open Preview. */
+  private pinned: vscode.Uri | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -64,7 +66,7 @@ export class DiagramPreview implements vscode.Disposable {
       }),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         // The preview follows the active .surv editor, as Markdown's does.
-        if (!this.panel || editor?.document.languageId !== 'surv') return;
+        if (!this.panel || this.pinned || editor?.document.languageId !== 'surv') return;
         this.sourceColumn = editor.viewColumn;
         if (editor.document !== this.document) this.setDocument(editor.document);
       }),
@@ -174,11 +176,40 @@ export class DiagramPreview implements vscode.Disposable {
     this.shown = undefined;
     this.lastMessage = undefined;
     this.lastGood = undefined;
+    this.pinned = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
 
+  /**
+   * Shows the given views (a captured call's observed and expected ladders) beside the
+   * active editor; they stay until the preview is asked for a .surv file again.
+   */
+  showViews(source: vscode.Uri, title: string, views: readonly AnswerView[]): void {
+    if (this.panel) this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+    else this.createPanel(vscode.ViewColumn.Beside, true);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    // An answer for the document shown before is stale now.
+    this.sequence++;
+    this.pinned = source;
+    this.document = undefined;
+    const uri = source.toString();
+    const fileName = source.path.split('/').pop() ?? uri;
+    if (this.panel) this.panel.title = `Preview ${fileName}: ${title}`;
+    this.shown = { uri, views };
+    this.lastGood = undefined;
+    this.post({
+      type: 'views', uri, fileName, error: null,
+      views: views.map((v) => ({
+        id: v.id, title: v.title, kind: v.kind, branch: v.branch, mermaid: v.mermaid,
+        messages: v.messages.map((m) => ({ index: m.index, summary: m.summary, text: m.text })),
+      })),
+    });
+  }
+
   private setDocument(document: vscode.TextDocument): void {
+    this.pinned = undefined;
     if (this.document?.uri.toString() !== document.uri.toString()) {
       this.shown = undefined;
       this.lastGood = undefined;
@@ -296,7 +327,7 @@ export class DiagramPreview implements vscode.Disposable {
       }
       case 'saveMarkdown':
         if (shown) {
-          const fileName = this.document?.uri.path.split('/').pop() ?? 'surv';
+          const fileName = (this.document?.uri ?? this.pinned)?.path.split('/').pop() ?? 'surv';
           await this.save('diagrams.md', { Markdown: ['md'] }, new TextEncoder().encode(markdownOf(fileName, shown.views)));
         }
         return;
@@ -311,7 +342,8 @@ export class DiagramPreview implements vscode.Disposable {
     const message = view.messages[index];
     if (!message) return;
     if (!message.uri || !message.range) {
-      vscode.window.setStatusBarMessage(`surv: "${message.summary}" follows from a built-in default, not a line of the file`, 4000);
+      const why = this.pinned ? 'was captured on the wire: no design line caused it' : 'follows from a built-in default, not a line of the file';
+      vscode.window.setStatusBarMessage(`surv: "${message.summary}" ${why}`, 4000);
       return;
     }
     const target = vscode.Uri.parse(message.uri);
@@ -327,7 +359,7 @@ export class DiagramPreview implements vscode.Disposable {
   }
 
   private async save(suffix: string, filters: Record<string, string[]>, bytes: Uint8Array): Promise<void> {
-    const source = this.document?.uri;
+    const source = this.document?.uri ?? this.pinned;
     const stem = (source?.path.split('/').pop() ?? 'surv').replace(/\.surv$/, '');
     const folder = source && source.scheme === 'file' ? vscode.Uri.joinPath(source, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
     const name = `${stem}-${suffix}`;

@@ -15,7 +15,7 @@ export interface PreviewMessage {
 export interface PreviewView {
   readonly id: string;
   readonly title: string;
-  readonly kind: 'design' | 'scenario';
+  readonly kind: 'design' | 'scenario' | 'observed' | 'expected';
   readonly branch: string;
   readonly mermaid: string;
   readonly messages: readonly PreviewMessage[];
