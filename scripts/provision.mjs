@@ -5,7 +5,7 @@
 //     build-essential, python3, libkrb5-dev, ripgrep (code-server's install builds
 //     native modules, and its @vscode/ripgrep wants an `rg`), and kamailio (with
 //     kamailio-tls-modules), sip-tester (SIPp) and shellcheck for the export tests on
-//     real SIP traffic.
+//     real SIP traffic; tcpdump and tshark for `surv trace`'s tests on real captures.
 //   - code-server 4.100.3 (VS Code 1.100.3, the newest release that runs on Node 20)
 //     into .cache/code-server, from the npm registry.
 //
@@ -43,6 +43,9 @@ const debianPackages = [
   // tls.test.ts makes the edge's certificate and shakes hands with it.
   { name: 'openssl', file: '/usr/bin/openssl' },
   { name: 'shellcheck', file: '/usr/bin/shellcheck' },
+  // surv trace's live tests capture the real Kamailio's traffic; tshark is the second opinion.
+  { name: 'tcpdump', file: '/usr/bin/tcpdump' },
+  { name: 'tshark', file: '/usr/bin/tshark' },
 ];
 
 // @vscode/ripgrep 1.15.11 (a code-server dependency) downloads ripgrep from GitHub in its

@@ -34,12 +34,20 @@ export function surv(args: readonly string[], cwd = root): { status: number | nu
 
 /** `surv export` into a fresh temporary folder; returns that folder. */
 /** Every folder exportTo made: removeExports() in a suite's afterAll, or at the latest when the process exits. */
-const exported: string[] = [];
+// One list and one exit hook for the whole process: the kamailio project runs its files
+// one after another in one fork, each importing this module afresh.
+const shared = globalThis as { [key: symbol]: string[] | undefined };
+const listKey = Symbol.for('surv.test.kamailio.exports');
+const exported: string[] = shared[listKey] ?? (shared[listKey] = []);
+if (!process.listeners('exit').some((l) => l.name === 'removeSurvExports')) {
+  process.on('exit', function removeSurvExports() {
+    for (const dir of exported.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+}
 
 export function removeExports(): void {
   for (const dir of exported.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
-process.on('exit', removeExports);
 
 export function exportTo(path: string, target: string, extra: readonly string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'surv-kam-'));
