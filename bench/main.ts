@@ -7,11 +7,14 @@
 //   npm run bench -- preview keystroke to redrawn SVG in the diagram preview (Chromium)
 //   npm run bench -- kamailio  the exported bundle under SIPp load and an upstream outage
 //                            (about 1.5 min; SURV_BENCH_SECONDS=6 for a quick run)
+//   npm run bench -- trace   surv trace on a generated 1,000,000-message capture, against tshark
+//                            (SURV_BENCH_TRACE_CALLS=80000 by default)
 import { runCheckBench } from './check.bench.js';
 import { runKamailioBench } from './kamailio.bench.js';
 import { runLspBench } from './lsp.bench.js';
 import { runPreviewBench } from './preview.bench.js';
 import { runSimulateBench } from './simulate.bench.js';
+import { runTraceBench } from './trace.bench.js';
 import { runVerifyBench } from './verify.bench.js';
 
 const only = process.argv[2];
@@ -24,6 +27,7 @@ let running: Promise<void> = Promise.resolve();
 if (!only || only === 'lsp') running = running.then(async () => void (await runLspBench()));
 if (!only || only === 'preview') running = running.then(() => runPreviewBench());
 if (!only || only === 'kamailio') running = running.then(async () => void (await runKamailioBench()));
+if (!only || only === 'trace') running = running.then(() => runTraceBench());
 running.catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
