@@ -57,6 +57,10 @@ export class OpenCall {
       return undefined;
     }
     const atMs = us((m.timeUs - this.firstUs) / 1000);
+    if (s.method !== undefined && this.branch !== undefined && this.names.get(m.src.address)?.get(m.src.port) === undefined
+      && this.directory?.at(m.src) === undefined) {
+      this.directory?.learnPhone(m.src, this.branch, s.fromUser);
+    }
     const from = this.name(m.src);
     if (from === 'edge' && s.method !== undefined && this.branch !== undefined && this.names.get(m.dst.address)?.get(m.dst.port) === undefined
       && this.directory?.at(m.dst) === undefined) {

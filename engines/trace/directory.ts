@@ -103,6 +103,21 @@ export class Directory {
     return device;
   }
 
+  /**
+   * A `registered` phone has no address in the design: the address its REGISTER or its
+   * call comes from (inside a LAN), with its extension (or name) as the From user, is that
+   * phone's from then on.
+   */
+  learnPhone(e: Endpoint, via: BranchEntry, fromUser: string | undefined): Device | undefined {
+    if (fromUser === undefined || sourceKind(via.plan, e.address).kind !== 'lan') return undefined;
+    const phone = via.plan.phones.find((p) => p.address === undefined && (p.extension === fromUser || p.name === fromUser));
+    if (phone === undefined) return undefined;
+    const device: Device = { name: phone.name, kind: 'phone', branch: via, port: e.port };
+    if (this.byAddress.size < 100_000) this.add(e.address, device);
+    this.cache.delete(`${e.address}|${e.port}`);
+    return device;
+  }
+
   /** The branch whose edge listens on this endpoint's address. */
   edgeAt(e: Endpoint): BranchEntry | undefined {
     const d = this.at(e);

@@ -17,6 +17,8 @@ export interface Scanned {
   /** The top Via's branch parameter ('' when none). */
   readonly branch: string;
   readonly fromTag: string | undefined;
+  /** The user part of the From URI: a phone's own extension when it calls or registers. */
+  readonly fromUser: string | undefined;
   readonly toTag: string | undefined;
   /** The first Contact's URI. */
   readonly contact: string | undefined;
@@ -98,6 +100,7 @@ export function scan(text: string): Scanned | string {
   let cseqMethod: string | undefined;
   let branch: string | undefined;
   let fromTag: string | undefined;
+  let fromUser: string | undefined;
   let toTag: string | undefined;
   let contact: string | undefined;
   let pai: string | undefined;
@@ -123,7 +126,12 @@ export function scan(text: string): Scanned | string {
           break;
         }
         case 'via': branch ??= param(`>${value}`, branchParam) ?? ''; break;
-        case 'from': fromTag ??= param(value, tagParam); break;
+        case 'from':
+          if (fromTag === undefined) {
+            fromTag = param(value, tagParam);
+            fromUser = userOf(firstUri(value));
+          }
+          break;
         case 'to': toTag ??= param(value, tagParam); break;
         case 'contact': contact ??= firstUri(value); break;
         case 'p-asserted-identity': pai ??= value; break;
@@ -137,7 +145,7 @@ export function scan(text: string): Scanned | string {
   if (callId === undefined || callId === '') return 'no Call-ID';
   if (cseq === undefined || cseqMethod === undefined) return 'no CSeq';
   return {
-    line: first, method, uri, status, reason, callId, cseq, cseqMethod, branch: branch ?? '', fromTag, toTag, contact, pai, privacy,
+    line: first, method, uri, status, reason, callId, cseq, cseqMethod, branch: branch ?? '', fromTag, fromUser, toTag, contact, pai, privacy,
     route: method === undefined ? undefined : route,
   };
 }

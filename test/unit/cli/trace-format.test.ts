@@ -36,7 +36,7 @@ function entry(atMs: number, from: string, to: string, m: Msg, frame: number, re
     src: { address: '10.1.0.10', port: 5060 }, dst: { address: '10.1.0.1', port: 5060 }, transport: 'udp', frame, retransmission,
     scanned: {
       line: startLine(m), method: m.method, uri: m.uri, status: m.status, reason: m.reason, callId: m.callId, cseq: m.cseq, cseqMethod: m.cseqMethod,
-      branch: 'z9hG4bK1', fromTag: m.from.tag, toTag: m.to.tag, contact: m.contact?.[0]?.uri, pai: m.pai, privacy: m.privacy, route: m.route,
+      branch: 'z9hG4bK1', fromTag: m.from.tag, fromUser: /^sips?:([^@;]+)@/.exec(m.from.uri)?.[1], toTag: m.to.tag, contact: m.contact?.[0]?.uri, pai: m.pai, privacy: m.privacy, route: m.route,
     },
   };
 }

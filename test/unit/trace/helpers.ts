@@ -8,9 +8,9 @@ import type { SimulationResult, TraceEntry } from '../../../engines/simulate/ind
 import { CallTracer, type CapturedSip, type Endpoint, type TracedCall, type TraceOptions } from '../../../engines/trace/index.js';
 
 /** Where each named node of a simulation sits on the wire. */
-export function endpointsOf(branch: Branch, scenario?: Scenario): Map<string, Endpoint> {
+export function endpointsOf(branch: Branch, scenario?: Scenario, extra: Readonly<Record<string, Endpoint>> = {}): Map<string, Endpoint> {
   const plan = buildRoutingPlan(branch);
-  const at = new Map<string, Endpoint>();
+  const at = new Map<string, Endpoint>(Object.entries(extra));
   const listen = plan.listens.find((l) => l.transport === 'udp') ?? plan.listens[0];
   if (listen) at.set('edge', { address: listen.address, port: listen.port });
   for (const p of plan.phones) if (p.address) at.set(p.name, { address: p.address.address, port: p.address.port });
@@ -25,8 +25,11 @@ export function endpointsOf(branch: Branch, scenario?: Scenario): Map<string, En
 }
 
 /** The capture of a simulated run: every delivered message, at `startUs` plus its virtual time. */
-export function captureOf(branch: Branch, result: SimulationResult, scenario?: Scenario, startUs = 1_765_000_000_000_000, keep: (e: TraceEntry) => boolean = () => true): CapturedSip[] {
-  const at = endpointsOf(branch, scenario);
+export function captureOf(
+  branch: Branch, result: SimulationResult, scenario?: Scenario, startUs = 1_765_000_000_000_000, keep: (e: TraceEntry) => boolean = () => true,
+  extra: Readonly<Record<string, Endpoint>> = {},
+): CapturedSip[] {
+  const at = endpointsOf(branch, scenario, extra);
   const where = (name: string): Endpoint => {
     const e = at.get(name);
     if (!e) throw new Error(`no address for ${name}`);

@@ -6,8 +6,10 @@ import { callDiagram } from '../../../engines/diagram/index.js';
 import { callTimeline, expectedBeside } from '../../../engines/present/call-timeline.js';
 import { CallTracer, type CapturedSip, type Endpoint } from '../../../engines/trace/index.js';
 import { scan } from '../../../engines/trace/scan.js';
+import { analyze } from '../../../grammar/src/index.js';
+import { simulate } from '../../../engines/simulate/index.js';
 import { load } from '../simulate/helpers.js';
-import { traceOf } from './helpers.js';
+import { captureOf, traceOf } from './helpers.js';
 
 const phone: Endpoint = { address: '127.0.2.10', port: 5060 };
 const edge: Endpoint = { address: '127.0.2.1', port: 5060 };
@@ -118,6 +120,38 @@ describe('naming from the design', () => {
     expect(calls.map((c) => [c.kind, c.caller, c.participants.map((p) => `${p.name}:${p.kind}`)])).toEqual([
       ['outbound', 'desk1', ['desk1:phone', 'edge:edge', 'cloud:upstream']],
       ['stranger', '127.0.3.9:5062', ['127.0.3.9:5062:stranger', 'edge:edge']],
+    ]);
+  });
+});
+
+describe('a registered phone', () => {
+  it('is placed where its REGISTER came from, and its call judged', () => {
+    const text = `branch lab {
+  edge listen udp 127.0.2.1:5060
+  lan 127.0.2.8/29
+  gateway pstn { address 127.0.2.3:5060  kind bri }
+  upstream cloud { proxy sip:127.0.2.2:5060 }
+  timers { no-answer 2s  ringing 3s }
+  phone dect 120 registered
+  register { forward cloud  keep local copy }
+  outbound from lan via cloud {
+    on timeout { announce 181 "Survival Activated"  redirect 302 to pstn }
+  }
+}
+scenario "dect registers, then calls out" in lab {
+  dect registers
+  cloud silent from 1s
+  dect calls 944000000 at 2s
+}
+`;
+    const { model } = analyze([{ uri: 'lab.surv', text }], { symbols: false });
+    const branch = model.branches[0]!;
+    const scenario = model.scenarios[0]!;
+    const capture = captureOf(branch, simulate(branch, scenario), scenario, t0, () => true, { dect: { address: '127.0.2.13', port: 5062 } });
+    const calls = traceOf(capture, { branches: [branch] });
+    expect(calls.map((c) => [c.kind, c.caller, c.participants.find((p) => p.name === 'dect')?.endpoints, c.verdict?.status])).toEqual([
+      ['register', 'dect', [{ address: '127.0.2.13', port: 5062 }], 'unjudged'],
+      ['outbound', 'dect', [{ address: '127.0.2.13', port: 5062 }], 'pass'],
     ]);
   });
 });
