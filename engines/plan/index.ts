@@ -7,5 +7,6 @@ export {
 } from './numbers.js';
 export { chooseGateway, failsOver, gatewayFailover, gatewayFull, type GatewayChoice } from './gateways.js';
 export { localRouteFor } from './local.js';
+export { canonicalHost, inLan, sourceOf, type SourceClass } from './trust.js';
 export { proxyReplies, reasonOf, reasons, type ProxyReply } from './reasons.js';
 export { eventCallId, eventCounters, eventFields, eventLine, eventTag, noUpstream, simulatedTime, type EventField, type EventValues, type SurvivalEventName } from './events.js';

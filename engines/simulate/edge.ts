@@ -2,9 +2,8 @@
 // interprets the branch's routing plan (engines/plan/), the same plan the exporter
 // translates into kamailio.cfg: every routing decision is read from it, this file adds
 // only tm's transaction behaviour.
-import ipaddr from 'ipaddr.js';
 import {
-  assertedIdentity, calledNumberFor, callerIdFor, chooseGateway, failsOver, gatewayFull, inboundMatch, localRouteFor, type PlanGateway, type PlanGatewayRef, passes, proxyReplies, reasonOf, type PlanLocalRoute, type PlanRingStep, type ProxyReply, type RoutingPlan,
+  assertedIdentity, calledNumberFor, callerIdFor, canonicalHost, chooseGateway, failsOver, gatewayFull, inboundMatch, inLan, localRouteFor, sourceOf, type PlanGateway, type PlanPeer, type PlanGatewayRef, passes, proxyReplies, reasonOf, type PlanLocalRoute, type PlanRingStep, type ProxyReply, type RoutingPlan,
 } from '../plan/index.js';
 import { inboundCause } from './numbers.js';
 import { PhoneUa, phoneContact, Uas } from './actors.js';
@@ -34,21 +33,6 @@ type Source =
 /** `gateway NAME`, `upstream NAME`, `lan` or `stranger`, for causes. */
 function describe(source: Source): string {
   return source.kind === 'gateway' || source.kind === 'upstream' ? `${source.kind} ${source.name}` : source.kind;
-}
-
-// The same few hosts are compared on every message of every run (verify and surv trace
-// run thousands): their canonical text is kept, within a bound.
-const canonicalOf = new Map<string, string>();
-
-/** An address as the edge compares them: an IP in its canonical text, a name in lower case. */
-function canonical(host: string): string {
-  const known = canonicalOf.get(host);
-  if (known !== undefined) return known;
-  const bare = host.replace(/^\[|\]$/g, '');
-  const text = ipaddr.isValid(bare) ? ipaddr.parse(bare).toString() : bare.toLowerCase();
-  if (canonicalOf.size >= 4096) canonicalOf.clear();
-  canonicalOf.set(host, text);
-  return text;
 }
 
 /** tm's wt_timer (default, the exporter leaves it): how long a finished transaction lives on. */
@@ -175,7 +159,7 @@ export class EdgeProxy implements Node, RegistrarHost {
       this.listens.set(t, l ? { host: l.address, port: l.port, sentBy: hostPort(l.address, l.port) } : main);
     }
     this.listens.set(transport, main);
-    this.selfHosts = new Set([host, ...plan.listens.map((l) => l.address)].map(canonical));
+    this.selfHosts = new Set([host, ...plan.listens.map((l) => l.address)].map(canonicalHost));
     this.prober = new Prober(sim, this, (branch, t) => this.via(branch, t));
     this.registrar = new Registrar(sim, this);
     const t = plan.timers;
@@ -225,33 +209,29 @@ export class EdgeProxy implements Node, RegistrarHost {
     return { transport, sentBy: this.listens.get(transport)!.sentBy, branch, rport: false };
   }
 
-  /** The class of a sender, by its address: the plan's peers in order (gateways first: one may sit inside a LAN), then the LANs. */
+  /** The class of a sender, by its address, as the plan decides it (engines/plan/trust.ts). */
   private sourceOf(from: Node): Source {
     const known = this.sources.get(from);
     if (known) return known;
-    const host = canonical(from.host);
     // The actor's address stands for the peer's: a peer written without one has a NAME.invalid actor.
-    const sameHost = (n: Node) => n instanceof Uas && canonical(n.host) === host;
-    const peer = this.plan.trust.peers.find((p) => { const n = this.sim.nodes.get(p.name); return n !== undefined && sameHost(n); });
+    const actor = (p: PlanPeer) => {
+      const n = this.sim.nodes.get(p.name);
+      return n instanceof Uas ? n.host : undefined;
+    };
+    const c = sourceOf(this.plan, from.host, actor);
     // A `registered` phone has no address in the model (NAME.invalid): it is on the LAN.
-    const lan = this.inLan(from.host) || (from instanceof PhoneUa && from.host.endsWith('.invalid'));
-    const source: Source = peer ? { kind: peer.kind, name: peer.name } : lan ? { kind: 'lan' } : { kind: 'stranger' };
+    const kind = c.kind === 'stranger' && from instanceof PhoneUa && from.host.endsWith('.invalid') ? 'lan' : c.kind;
+    const source: Source = (kind === 'gateway' || kind === 'upstream') ? { kind, name: c.name! } : { kind };
     this.sources.set(from, source);
     return source;
   }
 
   private inLan(host: string): boolean {
-    const bare = host.replace(/^\[|\]$/g, '');
-    if (!ipaddr.isValid(bare)) return false;
-    const ip = ipaddr.parse(bare);
-    return this.plan.trust.lans.some((n) => {
-      const net = ipaddr.parse(n.address);
-      return net.kind() === ip.kind() && ip.match(net, n.prefix);
-    });
+    return inLan(this.plan, host);
   }
 
   private isSelfHost(host: string): boolean {
-    return this.selfHosts.has(canonical(host));
+    return this.selfHosts.has(canonicalHost(host));
   }
 
   /** A Route entry (`<sip:HOST;lr>`) naming this proxy. */
@@ -261,8 +241,8 @@ export class EdgeProxy implements Node, RegistrarHost {
 
   /** The actor at `host` (a phone, gateway or upstream), else a host that is no actor. */
   private nodeAt(host: string): Node {
-    const h = canonical(host);
-    for (const n of this.sim.nodes.values()) if (n !== this && canonical(n.host) === h && !(n instanceof PhoneUa && n.uas === undefined)) return n;
+    const h = canonicalHost(host);
+    for (const n of this.sim.nodes.values()) if (n !== this && canonicalHost(n.host) === h && !(n instanceof PhoneUa && n.uas === undefined)) return n;
     let other = this.elsewhere.get(h);
     if (!other) {
       other = new Elsewhere(host.replace(/^\[|\]$/g, ''), 5060);
@@ -345,7 +325,7 @@ export class EdgeProxy implements Node, RegistrarHost {
 
   /** The gateway at `host`, compared canonically like the exporter's compare_ips. */
   private gatewayAt(host: string): PlanGateway | undefined {
-    return this.plan.gateways.find((g) => g.address !== undefined && canonical(g.address.address) === canonical(host));
+    return this.plan.gateways.find((g) => g.address !== undefined && canonicalHost(g.address.address) === canonicalHost(host));
   }
 
   /** Relays an initial request to `to` at `uri`: an INVITE statefully with Record-Route, anything else statefully as is. */

@@ -5,7 +5,7 @@
 // TCP connection comes from a port of its own choosing).
 import ipaddr from 'ipaddr.js';
 import type { Branch } from '../../grammar/src/index.js';
-import { buildRoutingPlan, type RoutingPlan } from '../plan/index.js';
+import { buildRoutingPlan, canonicalHost, sourceOf, type RoutingPlan, type SourceClass } from '../plan/index.js';
 import type { Endpoint } from './capture.js';
 import type { Participant } from './types.js';
 
@@ -22,17 +22,7 @@ export interface BranchEntry {
   readonly plan: RoutingPlan;
 }
 
-const canonicalOf = new Map<string, string>();
-
-/** An address as the directory keys it (every address of every message asks: kept, within a bound). */
-function canonical(address: string): string {
-  let text = canonicalOf.get(address);
-  if (text === undefined) {
-    if (canonicalOf.size >= 10_000) canonicalOf.clear();
-    canonicalOf.set(address, (text = ipaddr.isValid(address) ? ipaddr.parse(address).toNormalizedString() : address.toLowerCase()));
-  }
-  return text;
-}
+const canonical = canonicalHost;
 
 export class Directory {
   readonly entries: readonly BranchEntry[];
@@ -127,36 +117,19 @@ export class Directory {
 }
 
 /**
- * What the trust model (docs/security.md) makes of a source address, as the edge decides
- * it: a gateway or upstream by its address (gateways first: a gateway inside a LAN is a
- * gateway), else a LAN address, else a stranger.
+ * What the trust model (docs/security.md) makes of a source address: the plan decides
+ * (engines/plan/trust.ts); every call of a capture asks of the same few addresses.
  */
-export function sourceKind(plan: RoutingPlan, address: string): SourceOf {
+export function sourceKind(plan: RoutingPlan, address: string): SourceClass {
   let known = sources.get(plan);
   if (known === undefined) sources.set(plan, (known = new Map()));
   let kind = known.get(address);
   if (kind === undefined) {
     // Bounded: a capture of a scan from many addresses must not grow the table without end.
     if (known.size >= 10_000) known.clear();
-    known.set(address, (kind = classify(plan, address)));
+    known.set(address, (kind = sourceOf(plan, address)));
   }
   return kind;
 }
 
-type SourceOf = { readonly kind: 'lan' | 'gateway' | 'upstream' | 'stranger'; readonly name: string | undefined };
-
-/** Every call of a capture asks of the same few addresses. */
-const sources = new WeakMap<RoutingPlan, Map<string, SourceOf>>();
-
-function classify(plan: RoutingPlan, address: string): SourceOf {
-  const key = canonical(address);
-  const peer = plan.trust.peers.find((p) => p.host !== undefined && p.hostIsAddress && canonical(p.host) === key);
-  if (peer) return { kind: peer.kind, name: peer.name };
-  if (!ipaddr.isValid(address)) return { kind: 'stranger', name: undefined };
-  const ip = ipaddr.process(address);
-  const lan = plan.trust.lans.some((n) => {
-    const net = ipaddr.parse(n.address);
-    return net.kind() === ip.kind() && ip.match(net, n.prefix);
-  });
-  return { kind: lan ? 'lan' : 'stranger', name: undefined };
-}
+const sources = new WeakMap<RoutingPlan, Map<string, SourceClass>>();
