@@ -50,12 +50,14 @@ export class OpenCall {
     // A retransmission repeats a message on the same link: same start line, CSeq, top Via
     // branch and To-tag (a retransmitted reply keeps its tag; a new reply changes the line).
     const key = `${m.src.address}|${m.src.port}|${m.dst.address}|${m.dst.port}|${s.line}|${s.cseq}|${s.cseqMethod}|${s.branch}|${s.toTag ?? ''}`;
-    const repeat = this.repeats.get(key) ?? 0;
-    this.repeats.set(key, repeat + 1);
     if (this.entries.length >= this.maxEntries) {
+      // Past the cap nothing is kept, the repeats' table included: a flood under one
+      // Call-ID costs a counter, not memory.
       this.dropped++;
       return undefined;
     }
+    const repeat = this.repeats.get(key) ?? 0;
+    this.repeats.set(key, repeat + 1);
     const atMs = us((m.timeUs - this.firstUs) / 1000);
     if (s.method !== undefined && this.branch !== undefined && this.names.get(m.src.address)?.get(m.src.port) === undefined
       && this.directory?.at(m.src) === undefined) {

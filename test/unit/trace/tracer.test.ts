@@ -89,6 +89,13 @@ describe('grouping', () => {
     expect(rest.map((c) => [c.callIds[0], c.entries.length, c.dropped])).toEqual([['c2', 1, 0], ['c3', 2, 4]]);
   });
 
+  it('keeps three messages of a flood under one Call-ID and counts the rest', () => {
+    const tracer = new CallTracer({ maxEntriesPerCall: 3 });
+    for (let i = 0; i < 10_000; i++) tracer.push({ kind: 'sip', ...at(i, phone, edge, invite('flood', { branch: `z9hG4bKf${i}` }), i + 1) });
+    const [call] = tracer.finish();
+    expect([call!.entries.length, call!.dropped]).toEqual([3, 9997]);
+  });
+
   it('keeps only the call asked for', () => {
     const calls = traceOf([at(0, phone, edge, invite('abc-1'), 1), at(1, phone, edge, invite('xyz-2'), 2)], { callId: 'xyz' });
     expect(calls.map((c) => c.callIds[0])).toEqual(['xyz-2']);
