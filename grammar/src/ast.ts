@@ -53,7 +53,9 @@ export type PropertyKey =
   // limits (the window after `per` is flattened to *-window, like probe options)
   | 'per-source' | 'per-source-window' | 'outside' | 'outside-window' | 'max-expires' | 'max-contacts'
   // tls
-  | 'certificate' | 'key' | 'ca';
+  | 'certificate' | 'key' | 'ca'
+  // router
+  | 'platform' | 'manage' | 'user';
 
 type Node = Span;
 
@@ -81,7 +83,7 @@ export interface ContainerNode extends Node {
 
 export type Setting =
   | EdgeNode | LanNode | GatewayNode | UpstreamNode | TimersNode | PhoneNode | GroupNode
-  | RegisterNode | LimitsNode | OutboundNode | InboundNode | TlsNode;
+  | RegisterNode | LimitsNode | OutboundNode | InboundNode | TlsNode | RouterNode;
 
 export interface ListenNode extends Node {
   readonly kind: 'Listen';
@@ -165,6 +167,12 @@ export interface LimitsNode extends Node {
 /** `tls { certificate "PATH"  key "PATH"  ca "PATH" }`: the files of the edge's TLS listen sockets. */
 export interface TlsNode extends Node {
   readonly kind: 'Tls';
+  readonly properties: readonly Property[];
+}
+
+/** `router { platform openwrt  manage 10.0.0.1:22  user root }`: the router a branch runs on and how Ansible reaches it. */
+export interface RouterNode extends Node {
+  readonly kind: 'Router';
   readonly properties: readonly Property[];
 }
 

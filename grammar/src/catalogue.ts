@@ -22,6 +22,7 @@ export const keywordWords = [
   'local-calls', 'survival', 'always', 'off',
   'caller-id', 'private',
   'certificate', 'key', 'ca',
+  'router', 'platform', 'edgeos', 'debian', 'openwrt', 'manage', 'user',
 ] as const;
 export type KeywordWord = (typeof keywordWords)[number];
 
@@ -38,7 +39,7 @@ export const gatewayKindWords = ['bri', 'pri', 'fxo', 'trunk'] as const satisfie
 /** The blocks of the language; `top` is the file itself. */
 export type BlockKind =
   | 'top' | 'container' | 'gateway' | 'upstream' | 'timers' | 'register' | 'limits' | 'tls' | 'outbound' | 'on-timeout' | 'rewrite'
-  | 'inbound' | 'scenario';
+  | 'inbound' | 'scenario' | 'router';
 
 export interface BlockSpec {
   /** The keywords whose statement opens this block with `{` (`on` for `on timeout {`). */
@@ -55,7 +56,7 @@ export const blocks: Readonly<Record<BlockKind, BlockSpec>> = {
   top: { openers: [], statements: ['branch', 'profile', 'scenario', 'use'], onceEach: false },
   container: {
     openers: ['branch', 'profile'],
-    statements: ['edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'limits', 'tls', 'outbound', 'inbound'],
+    statements: ['edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'limits', 'tls', 'router', 'outbound', 'inbound'],
     onceEach: false,
   },
   gateway: { openers: ['gateway'], statements: ['address', 'transport', 'kind', 'channels', 'probe', 'rewrite', 'caller-id'], onceEach: true, repeatable: ['rewrite', 'caller-id'] },
@@ -64,6 +65,7 @@ export const blocks: Readonly<Record<BlockKind, BlockSpec>> = {
   register: { openers: ['register'], statements: ['forward', 'keep local copy'], onceEach: true },
   limits: { openers: ['limits'], statements: ['per-source', 'outside', 'max-expires', 'max-contacts'], onceEach: true },
   tls: { openers: ['tls'], statements: ['certificate', 'key', 'ca'], onceEach: true },
+  router: { openers: ['router'], statements: ['platform', 'manage', 'user'], onceEach: true },
   outbound: { openers: ['outbound'], statements: ['on timeout', 'pass', 'emergency', 'rewrite', 'local-calls'], onceEach: false },
   'on-timeout': { openers: ['on'], statements: ['announce', 'redirect', 'relay to'], onceEach: false },
   rewrite: { openers: ['rewrite'], statements: ['match', 'strip', 'prefix'], onceEach: true },
@@ -78,6 +80,13 @@ export const probeFields: readonly string[] = ['every', 'timeout', 'down after',
 export const groupModes: readonly { readonly word: KeywordWord; readonly detail: string }[] = [
   { word: 'parallel', detail: 'ring every member at once' },
   { word: 'serial', detail: 'ring members one after another' },
+];
+
+/** Keywords that are values: the router platforms a bundle is made for (`surv export --target`). */
+export const platformWords: readonly { readonly word: KeywordWord; readonly detail: string }[] = [
+  { word: 'edgeos', detail: 'Ubiquiti EdgeRouter' },
+  { word: 'debian', detail: 'Debian, systemd' },
+  { word: 'openwrt', detail: 'OpenWrt, procd' },
 ];
 
 /** When a call from a phone of the branch to a number of the branch stays in the branch (`local-calls`). */
@@ -135,7 +144,7 @@ export type DurationSlot =
 
 /** A value the user writes and no list can offer. */
 export type LiteralKind =
-  | 'declared-name' | 'number' | 'digits' | 'address' | 'network' | 'uri' | 'string' | 'percent' | 'block' | 'members';
+  | 'declared-name' | 'number' | 'digits' | 'address' | 'network' | 'uri' | 'string' | 'percent' | 'block' | 'members' | 'name';
 
 /** One thing that may come next. */
 export type Next =
@@ -278,6 +287,10 @@ export const follows: Partial<Readonly<Record<KeywordWord, readonly Follow[]>>> 
   certificate: always(literal('string')),
   key: always(literal('string')),
   ca: always(literal('string')),
+  router: always(literal('block')),
+  platform: always({ kind: 'keywords', phrases: platformWords.map((p) => p.word) }),
+  manage: always(literal('address')),
+  user: always(literal('name')),
   gets: always({ kind: 'code', suggest: 'any' }),
   expect: always(names('phone', 'gateway', 'upstream')),
   marked: always(keyword('down', 'marked')),
@@ -459,6 +472,13 @@ export const keywordDocs: Readonly<Record<KeywordWord, KeywordDoc>> = {
   certificate: { syntax: 'certificate "PATH"', text: 'The edge\'s certificate (PEM), an absolute path on the router. Required in `tls { }`.', kamailio: 'tls module parameter `certificate` (the default server domain)' },
   key: { syntax: 'key "PATH"', text: 'The private key of the certificate (PEM), an absolute path on the router. Required in `tls { }`.', kamailio: 'tls module parameter `private_key`' },
   ca: { syntax: 'ca "PATH"', text: 'The CA certificates (PEM) phones\' certificates are checked against, an absolute path. Without it phones are not asked for a certificate.', kamailio: 'tls module parameters `ca_list`, `verify_certificate` and `require_certificate`', default: 'none: no client certificate asked' },
+  router: { syntax: 'router { platform edgeos|debian|openwrt  manage ADDRESS[:PORT]  [user NAME] }', text: 'The router the branch\'s proxy runs on, for `surv export`: its platform (the bundle\'s target when `--target` is not given) and how Ansible reaches it over SSH (`surv export --ansible`). Field by field: a profile can give the platform and user, each branch its own address.' },
+  platform: { syntax: 'platform edgeos|debian|openwrt', text: 'The router\'s platform: where the bundle puts its files and how Kamailio is started. `surv export --target` overrides it.' },
+  edgeos: { syntax: 'platform edgeos', text: 'A Ubiquiti EdgeRouter (EdgeOS): files in /config/surv, a post-config.d boot hook copies them into /etc.' },
+  debian: { syntax: 'platform debian', text: 'A Debian router with systemd and Debian\'s kamailio package.' },
+  openwrt: { syntax: 'platform openwrt', text: 'An OpenWrt router: a procd service with respawn, settings in UCI, the files kept across sysupgrade.' },
+  manage: { syntax: 'manage ADDRESS[:PORT]', text: 'The management address Ansible reaches the router on over SSH (port 22 unless given). One inventory host per branch.', default: 'none: `surv export --ansible` refuses a branch without it' },
+  user: { syntax: 'user NAME', text: 'The SSH user Ansible logs in as (a POSIX user name). It needs root, directly or through `become`.', default: 'Ansible\'s own (ansible_user, or the local user name)' },
   bri: { syntax: 'kind bri', text: 'ISDN Basic Rate Interface: 2 B channels per line, so channels must be a multiple of 2.', default: '2 channels' },
   pri: { syntax: 'kind pri', text: 'ISDN Primary Rate Interface (E1): 30 B channels.', default: '30 channels' },
   fxo: { syntax: 'kind fxo', text: 'An analogue line (FXO port): one call at a time per port.', default: '1 channel' },

@@ -9,13 +9,14 @@ import { decodeString } from './strings.js';
 /** Human names for grammar rules, used in "expected ..." messages (a test holds their keywords to the catalogue's blocks). */
 export const ruleDescriptions: Readonly<Record<string, string>> = {
   file: "'branch', 'profile', 'scenario' or 'use'",
-  setting: "a setting (edge, lan, gateway, upstream, timers, phone, group, register, limits, tls, outbound, inbound)",
+  setting: "a setting (edge, lan, gateway, upstream, timers, phone, group, register, limits, tls, router, outbound, inbound)",
   gatewayProperty: "a gateway property (address, transport, kind, channels, probe, rewrite, caller-id)",
   upstreamProperty: "an upstream property (proxy, transport, probe)",
   timer: "a timer (no-answer, ringing, trying, t1, t2, budget)",
   registerProperty: "'forward' or 'keep local copy'",
   limit: "a limit (per-source, outside, max-expires, max-contacts)",
   tlsFile: "'certificate', 'key' or 'ca'",
+  routerProperty: "'platform', 'manage' or 'user'",
   outboundItem: "'on timeout', 'pass', 'emergency', 'rewrite' or 'local-calls'",
   survivalAction: "'announce', 'redirect' or 'relay'",
   rewriteProperty: "'match', 'strip' or 'prefix'",
@@ -30,14 +31,14 @@ export const ruleDescriptions: Readonly<Record<string, string>> = {
  */
 export const resumeTokens: ReadonlySet<TokenType> = new Set<TokenType>([
   'branch', 'profile', 'scenario', 'use', 'edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group',
-  'register', 'limits', 'tls', 'outbound', 'inbound', 'on', 'pass', 'emergency', 'rewrite', 'local-calls', 'caller-id', 'did', 'expect', 'network', 'seed',
+  'register', 'limits', 'tls', 'router', 'outbound', 'inbound', 'on', 'pass', 'emergency', 'rewrite', 'local-calls', 'caller-id', 'did', 'expect', 'network', 'seed',
 ].map((w) => K[w as keyof typeof K]));
 
 /** What a block may hold, by the rule that parses the block, for "expected ... or '}'". */
 const blockContents: Record<string, string> = {
   container: ruleDescriptions['setting'] ?? '', gateway: ruleDescriptions['gatewayProperty'] ?? '',
   upstream: ruleDescriptions['upstreamProperty'] ?? '', timers: ruleDescriptions['timer'] ?? '',
-  register: ruleDescriptions['registerProperty'] ?? '', limits: ruleDescriptions['limit'] ?? '', tls: ruleDescriptions['tlsFile'] ?? '', outbound: ruleDescriptions['outboundItem'] ?? '',
+  register: ruleDescriptions['registerProperty'] ?? '', limits: ruleDescriptions['limit'] ?? '', tls: ruleDescriptions['tlsFile'] ?? '', router: ruleDescriptions['routerProperty'] ?? '', outbound: ruleDescriptions['outboundItem'] ?? '',
   onTimeout: ruleDescriptions['survivalAction'] ?? '', rewrite: ruleDescriptions['rewriteProperty'] ?? '',
   inbound: ruleDescriptions['inboundItem'] ?? '', scenario: ruleDescriptions['scenarioItem'] ?? '',
 };
@@ -301,6 +302,7 @@ class SurvParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.outbound) },
     { ALT: () => this.SUBRULE(this.inbound) },
     { ALT: () => this.SUBRULE(this.tls) },
+    { ALT: () => this.SUBRULE(this.router) },
   ]));
 
   /** One literal token of any kind; the checker says whether it fits where it stands. */
@@ -537,6 +539,35 @@ class SurvParser extends EmbeddedActionsParser {
     ]);
     return this.property(k, k.image as 'certificate' | 'key' | 'ca', k, this.value(this.CONSUME(Literal)));
   });
+
+  private router = this.RULE('router', (): ast.RouterNode => {
+    const first = this.CONSUME(K['router']);
+    const properties: ast.Property[] = [];
+    this.CONSUME(LCurly);
+    this.MANY(() => { properties.push(this.SUBRULE(this.routerProperty)); });
+    this.closeBlock(first, 'router');
+    return { kind: 'Router', properties, ...this.span(first) };
+  });
+
+  /** A platform the catalogue does not know is still a value, so the checker can name it. */
+  private routerProperty = this.RULE('routerProperty', (): ast.Property => this.OR([
+    { ALT: () => {
+      const k = this.CONSUME(K['platform']);
+      return this.property(k, 'platform', k, this.value(this.OR1([
+        { ALT: () => this.CONSUME(K['edgeos']) },
+        { ALT: () => this.CONSUME(K['debian']) },
+        { ALT: () => this.CONSUME(K['openwrt']) },
+        { ALT: () => this.CONSUME(Literal) },
+      ])));
+    } },
+    { ALT: () => {
+      const k = this.OR2([
+        { ALT: () => this.CONSUME(K['manage']) },
+        { ALT: () => this.CONSUME(K['user']) },
+      ]);
+      return this.property(k, k.image as 'manage' | 'user', k, this.value(this.CONSUME1(Literal)));
+    } },
+  ]));
 
   /** `per-source N per D` gives two properties (count, then window), like `probe options`. */
   private limit = this.RULE('limit', (): ast.Property[] => this.OR([

@@ -9,7 +9,7 @@ import type { MergedBranch, MergedNamed, Src } from './merge.js';
 import { suggestion } from './names.js';
 import { callerIdRules, patternFits, patternText, rewriteRules } from './numbers.js';
 import type {
-  Branch, CallerIdRule, DidPattern, Gateway, Group, InboundPolicy, Limits, Listen, TlsSettings, LocalCallsMode, Network, Origin, OutboundPolicy, Phone, Probe, Rate, RegisterPolicy,
+  Branch, CallerIdRule, DidPattern, Gateway, Group, InboundPolicy, Limits, Listen, TlsSettings, RouterSettings, LocalCallsMode, Network, Origin, OutboundPolicy, Phone, Probe, Rate, RegisterPolicy,
   ReplyPattern, RewriteRule, RingStep, Setting, SurvivalAction, Timers, Upstream,
 } from './types.js';
 import type { SymbolCollector, SymbolKind } from './symbols.js';
@@ -76,6 +76,7 @@ export class BranchBuilder {
       register: this.register(outbound),
       limits: this.limits(),
       tls: this.tls(),
+      router: this.router(),
       outbound,
       inbound: this.inbound(),
     };
@@ -318,23 +319,44 @@ export class BranchBuilder {
     };
   }
 
-  private tls(): TlsSettings | undefined {
+  /**
+   * The properties of every `kind` block from the farthest profile to the branch, the
+   * nearer one winning per field, and the nearest block (where a missing field is reported).
+   */
+  private fieldByField(kind: 'Tls' | 'Router'): { props: Map<ast.PropertyKey, Src<ast.Property>>; nearest: Src<ast.TlsNode | ast.RouterNode> | undefined } {
     const m = this.merged;
-    // Field by field like limits: a profile can hold the CA, each branch its own certificate.
     const props = new Map<ast.PropertyKey, Src<ast.Property>>();
-    let nearest: Src<ast.TlsNode> | undefined;
+    let nearest: Src<ast.TlsNode | ast.RouterNode> | undefined;
     for (const level of [...m.profiles].reverse().concat(m.container)) {
       for (const s of level.node.settings) {
-        if (s.kind !== 'Tls') continue;
+        if (s.kind !== kind) continue;
         nearest = { node: s, uri: level.uri };
         for (const p of s.properties) props.set(p.key, { node: p, uri: level.uri });
       }
     }
+    return { props, nearest };
+  }
+
+  private tls(): TlsSettings | undefined {
+    // Field by field like limits: a profile can hold the CA, each branch its own certificate.
+    const { props, nearest } = this.fieldByField('Tls');
     if (!nearest) return undefined;
     const file = (key: 'certificate' | 'key' | 'ca') => this.setting(props.get(key), (values, v) => values.tlsPath(v, key), undefined);
     return {
       origin: sourceOrigin(nearest.uri, { start: nearest.node.start, end: nearest.node.start + 'tls'.length }),
       certificate: file('certificate'), key: file('key'), ca: file('ca'),
+    };
+  }
+
+  private router(): RouterSettings | undefined {
+    // Field by field like tls: a profile gives the platform and user, each branch its address.
+    const { props, nearest } = this.fieldByField('Router');
+    if (!nearest) return undefined;
+    return {
+      origin: sourceOrigin(nearest.uri, { start: nearest.node.start, end: nearest.node.start + 'router'.length }),
+      platform: this.setting(props.get('platform'), (values, v) => values.platform(v), undefined),
+      manage: this.setting(props.get('manage'), (values, v) => values.hostPort(v, 22), undefined),
+      user: this.setting(props.get('user'), (values, v) => values.loginName(v), undefined),
     };
   }
 

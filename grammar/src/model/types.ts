@@ -133,6 +133,19 @@ export interface TlsSettings {
   readonly ca: Setting<string | undefined>;
 }
 
+/** The router platforms a bundle is made for. */
+export type PlatformName = 'edgeos' | 'debian' | 'openwrt';
+
+/** The router the branch runs on (`router { ... }`), merged field by field through profiles. */
+export interface RouterSettings {
+  /** The nearest `router` block. */
+  readonly origin: Origin;
+  readonly platform: Setting<PlatformName | undefined>;
+  /** The SSH management address (port 22 unless given). */
+  readonly manage: Setting<HostPort | undefined>;
+  readonly user: Setting<string | undefined>;
+}
+
 /** Flood limits and the bounds of the local registration copy (`limits { ... }`). */
 export interface Limits {
   /** Requests per window from one source address (pike `reqs_density_per_unit` / `sampling_time_unit`). */
@@ -243,6 +256,8 @@ export interface Branch {
   readonly limits: Limits;
   /** `tls { ... }`, merged field by field through profiles; undefined when no block gives one. */
   readonly tls: TlsSettings | undefined;
+  /** `router { ... }`; undefined when no block gives one. */
+  readonly router: RouterSettings | undefined;
   readonly outbound: OutboundPolicy | undefined;
   readonly inbound: InboundPolicy | undefined;
 }

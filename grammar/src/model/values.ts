@@ -6,7 +6,7 @@ import sip from 'sip';
 import type { Span, Value } from '../ast.js';
 import { textProblem, tlsPathProblem } from '../strings.js';
 import type { Reporter } from './reporter.js';
-import type { GatewayKindName, HostPort, Network, NumberPattern, SipTarget, TransportName } from './types.js';
+import type { GatewayKindName, HostPort, Network, NumberPattern, PlatformName, SipTarget, TransportName } from './types.js';
 
 const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -136,6 +136,19 @@ export class Values {
     if (v.type !== 'string') return this.invalid(v, `expected the ${what} file as a quoted absolute path such as "/etc/kamailio/tls/${what}.pem", found ${describe(v)}`, 'SURV018');
     const problem = tlsPathProblem(v.text);
     return problem === undefined ? v.text : this.invalid(v, `the ${what} file ${problem}`, 'SURV018');
+  }
+
+  platform(v: Value | undefined): PlatformName | undefined {
+    if (!v) return undefined;
+    if (v.text === 'edgeos' || v.text === 'debian' || v.text === 'openwrt') return v.text;
+    return this.invalid(v, `expected a router platform (edgeos, debian or openwrt), found ${describe(v)}`);
+  }
+
+  /** A POSIX login name: it goes into an Ansible inventory and an ssh command line as it is. */
+  loginName(v: Value | undefined): string | undefined {
+    if (!v) return undefined;
+    if (v.type === 'name' && /^[a-z_][a-z0-9_-]{0,31}$/.test(v.text)) return v.text;
+    return this.invalid(v, `expected an SSH user name (lower-case letters, digits, '_' and '-', at most 32, not starting with a digit or '-'), found ${describe(v)}`);
   }
 
   gatewayKind(v: Value | undefined): GatewayKindName | undefined {

@@ -24,7 +24,7 @@ export function checkContainer(node: ast.ContainerNode, uri: string, values: Val
         names.set(setting.name.text, setting.name);
       }
     }
-    if (setting.kind === 'Timers' || setting.kind === 'Register' || setting.kind === 'Limits' || setting.kind === 'Tls' || setting.kind === 'Outbound' || setting.kind === 'Inbound') {
+    if (setting.kind === 'Timers' || setting.kind === 'Register' || setting.kind === 'Limits' || setting.kind === 'Tls' || setting.kind === 'Router' || setting.kind === 'Outbound' || setting.kind === 'Inbound') {
       const first = once.get(setting.kind);
       if (first) {
         reporter.error('SURV014', `only one '${setting.kind.toLowerCase()}' block is allowed per ${node.kind === 'Branch' ? 'branch' : 'profile'}`, uri, { start: setting.start, end: setting.start + setting.kind.length }, {
@@ -45,6 +45,7 @@ const written: Record<ast.PropertyKey, string> = {
   forward: 'forward', 'with-path': 'with path', 'keep-local-copy': 'keep local copy', match: 'match', strip: 'strip', prefix: 'prefix',
   'per-source': 'per-source', 'per-source-window': 'per', outside: 'outside', 'outside-window': 'per',
   'max-expires': 'max-expires', 'max-contacts': 'max-contacts', certificate: 'certificate', key: 'key', ca: 'ca',
+  platform: 'platform', manage: 'manage', user: 'user',
 };
 
 /** Keys that are the second half of another key's statement: a repeat is reported once, at the first half. */
@@ -84,6 +85,9 @@ function checkProperty(prop: ast.Property, values: Values): void {
     case 'max-expires': values.limitSeconds(prop.value, 'max-expires', 60, 86_400); break;
     case 'max-contacts': values.limitCount(prop.value, 'max-contacts', 1, 100); break;
     case 'certificate': case 'key': case 'ca': values.tlsPath(prop.value, prop.key); break;
+    case 'platform': values.platform(prop.value); break;
+    case 'manage': values.hostPort(prop.value, 22); break;
+    case 'user': values.loginName(prop.value); break;
     default: break;
   }
 }
@@ -100,7 +104,7 @@ function checkSetting(setting: ast.Setting, uri: string, values: Values, reporte
     case 'Lan':
       if (convert) for (const n of setting.networks) values.network(n);
       break;
-    case 'Gateway': case 'Upstream': case 'Timers': case 'Register': case 'Limits': case 'Tls':
+    case 'Gateway': case 'Upstream': case 'Timers': case 'Register': case 'Limits': case 'Tls': case 'Router':
       duplicateProperties(setting.properties, uri, reporter);
       if (convert) for (const p of setting.properties) checkProperty(p, values);
       if (setting.kind === 'Gateway') {

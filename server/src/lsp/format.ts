@@ -73,7 +73,7 @@ function settingLayout(s: ast.Setting): LayoutNode {
     case 'Gateway':
       // Properties, `rewrite` blocks and `caller-id` lines, in written order.
       return block(s, false, [...propertyStatements(s.properties), ...s.rewrites.map(rewriteLayout), ...s.callerIds.map(leaf)].sort((a, b) => a.start - b.start));
-    case 'Upstream': case 'Timers': case 'Register': case 'Limits': case 'Tls':
+    case 'Upstream': case 'Timers': case 'Register': case 'Limits': case 'Tls': case 'Router':
       return block(s, false, propertyStatements(s.properties));
     case 'Outbound':
       return block(s, true, s.items.map((item) => {

@@ -83,6 +83,8 @@ function settingSymbol(file: ParseResult, s: ast.Setting): DocumentSymbol | unde
       return make(file, s, keywordSpan, 'limits', SymbolKind.Struct);
     case 'Tls':
       return make(file, s, keywordSpan, 'tls', SymbolKind.Struct, propertyText(s.properties, 'certificate'));
+    case 'Router':
+      return make(file, s, keywordSpan, 'router', SymbolKind.Struct, propertyText(s.properties, 'manage'));
     case 'Outbound':
       return make(file, s, keywordSpan, 'outbound', SymbolKind.Struct, s.via.length > 0 ? `via ${s.via.map((v) => v.text).join(', ')}` : undefined);
     case 'Inbound':

@@ -49,7 +49,7 @@ describe('SURV002 syntax error', () => {
   it('reports an unknown word inside a block as not a setting, and keeps the settings after it', () => {
     expectDiagnostic(edit(BASE, '  lan 10.222.237.0/24', '  «foo» bar\n  lan 10.222.237.0/24'), {
       code: 'SURV002', severity: 'error',
-      message: "expected a setting (edge, lan, gateway, upstream, timers, phone, group, register, limits, tls, outbound, inbound) or '}' but found 'foo'",
+      message: "expected a setting (edge, lan, gateway, upstream, timers, phone, group, register, limits, tls, router, outbound, inbound) or '}' but found 'foo'",
     });
   });
 

@@ -33,7 +33,7 @@ const inCritical = inExample(critical);
 
 const top = ['branch', 'profile', 'scenario', 'use', 'branch block', 'profile block', 'scenario block'];
 const container = [
-  'edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'limits', 'tls', 'outbound', 'inbound',
+  'edge', 'lan', 'gateway', 'upstream', 'timers', 'phone', 'group', 'register', 'limits', 'tls', 'router', 'outbound', 'inbound',
   'gateway block', 'upstream block', 'timers block', 'register block', 'limits block', 'tls block', 'outbound block', 'inbound block',
 ];
 
