@@ -101,6 +101,8 @@ function foreignEntry(dir: string, prefix: string): string | undefined {
   files.add('manifest.json');
   if (!fleet) files.add('SHA256SUMS');
   const folders = fleet ? names(manifest['branches'], 'path', '/') : new Set<string>();
+  // A manifest whose files lie in folders (the Ansible project: roles/..., bundles/...).
+  if (!fleet && [...files].some((f) => f.includes('/'))) return unlistedEntry(dir, prefix, files);
   for (const entry of entries) {
     const stats = lstatSync(join(dir, entry));
     const shown = `${prefix}${entry}`;
@@ -109,6 +111,28 @@ function foreignEntry(dir: string, prefix: string): string | undefined {
     } else if (folders.has(entry) && !entry.includes('/') && entry !== '..' && entry !== '.') {
       if (!stats.isDirectory() || stats.isSymbolicLink()) return `'${shown}', ${kindOf(stats)} where the previous export wrote a folder`;
       const inner = foreignEntry(join(dir, entry), `${shown}/`);
+      if (inner !== undefined) return inner;
+    } else {
+      return `'${shown}', which the previous export did not write`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first entry below `dir` that is none of `paths` (files, relative to `dir`) nor a
+ * folder on the way to one of them; undefined when there is none.
+ */
+function unlistedEntry(dir: string, prefix: string, paths: ReadonlySet<string>): string | undefined {
+  for (const entry of readdirSync(dir).sort()) {
+    const stats = lstatSync(join(dir, entry));
+    const shown = `${prefix}${entry}`;
+    const inside = new Set([...paths].filter((p) => p.startsWith(`${entry}/`)).map((p) => p.slice(entry.length + 1)));
+    if (paths.has(entry)) {
+      if (!stats.isFile()) return `'${shown}', ${kindOf(stats)} where the previous export wrote a file`;
+    } else if (inside.size > 0) {
+      if (!stats.isDirectory() || stats.isSymbolicLink()) return `'${shown}', ${kindOf(stats)} where the previous export wrote a folder`;
+      const inner = unlistedEntry(join(dir, entry), `${shown}/`, inside);
       if (inner !== undefined) return inner;
     } else {
       return `'${shown}', which the previous export did not write`;
@@ -184,11 +208,11 @@ export function checkOutput(dir: string, archive = false): string[] {
   if (stats && !stats.isDirectory()) throw new ExportError(`'${dir}' exists and is not a folder`);
   if (stats && readdirSync(target).length > 0) {
     if (!readManifest(target)) {
-      throw new ExportError(`'${dir}' exists and is not a surv bundle: refusing to replace it (remove it, or choose another --out)`);
+      throw new ExportError(`'${dir}' exists and is not a surv bundle: refusing to replace it (remove it, or choose another folder)`);
     }
     const foreign = foreignEntry(target, '');
     if (foreign !== undefined) {
-      throw new ExportError(`'${dir}' holds ${foreign}: refusing to replace it (move that away, or choose another --out)`);
+      throw new ExportError(`'${dir}' holds ${foreign}: refusing to replace it (move that away, or choose another folder)`);
     }
   }
   if (archive) {

@@ -4,11 +4,12 @@ import type { Branch } from '../../grammar/src/index.js';
 import { tunables } from './cfg-globals.js';
 import { renderInstallScript } from './install-script.js';
 import { renderCfg, renderDispatcherList, type CfgContext } from './kamailio-cfg.js';
+import { renderVersionCheck, requiredKamailio } from './kamailio-versions.js';
 import { buildPlan } from './plan.js';
 import { renderReadme } from './readme.js';
 import type { Sources } from './sources.js';
-import { bootFile, renderDefaults, renderDropIn, renderEdgeosHook, renderOpenwrtInit, targetInfo } from './targets.js';
-import type { Bundle, BundleFile, Target } from './types.js';
+import { bootFile, settingsFile, renderDefaults, renderDropIn, renderEdgeosHook, renderOpenwrtInit, targetInfo } from './targets.js';
+import type { Bundle, BundleFile, CfgRead, Target } from './types.js';
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -34,6 +35,8 @@ export function branchSources(branch: Branch): string[] {
 export interface BundleOptions {
   readonly target: Target;
   readonly toolVersion: string;
+  /** surv export --kamailio: the router's Kamailio version (kamailio-versions.ts). */
+  readonly kamailio?: string;
 }
 
 export function buildBundle(branch: Branch, sources: Sources, options: BundleOptions): Bundle {
@@ -43,16 +46,28 @@ export function buildBundle(branch: Branch, sources: Sources, options: BundleOpt
   const files: BundleFile[] = [];
   const add = (path: string, content: string, mode = 0o644) => files.push({ path, content, mode });
 
-  add('kamailio.cfg', renderCfg(plan, ctx));
-  add('kamailio.default', renderDefaults(target, toolVersion));
+  const cfg = renderCfg(plan, ctx, options.kamailio);
+  add('kamailio.cfg', cfg);
+  add(settingsFile[target], renderDefaults(target, toolVersion));
   const dispatcher = renderDispatcherList(plan, ctx);
   if (dispatcher !== undefined) add('dispatcher.list', dispatcher);
   const probing = dispatcher !== undefined;
-  if (target === 'edgeos') add(bootFile.edgeos, renderEdgeosHook(plan.branch, toolVersion, probing), 0o755);
+  const reads: CfgRead[] = [
+    ...(probing ? [{ path: targetInfo[target].dispatcherList, from: 'bundle' as const, what: 'dispatcher.list' }] : []),
+    ...(plan.tls ? [
+      { path: plan.tls.certificate, from: 'site' as const, what: 'the TLS certificate' },
+      { path: plan.tls.key, from: 'site' as const, what: 'the TLS private key' },
+      ...(plan.tls.ca !== undefined ? [{ path: plan.tls.ca, from: 'site' as const, what: 'the TLS CA list' }] : []),
+    ] : []),
+  ];
+
+  const versionCheck = renderVersionCheck(requiredKamailio(cfg), target);
+  const siteFiles = reads.filter((r) => r.from === 'site');
+  if (target === 'edgeos') add(bootFile.edgeos, renderEdgeosHook(plan.branch, toolVersion, probing, { versionCheck, siteFiles }), 0o755);
   else if (target === 'debian') add(bootFile.debian, renderDropIn(toolVersion));
   else add(bootFile.openwrt, renderOpenwrtInit(plan.branch, toolVersion), 0o755);
-  add('install.sh', renderInstallScript(plan.branch, target, toolVersion, probing), 0o755);
-  add('README.txt', renderReadme(plan, target, toolVersion, tunables(plan, ctx), plan.warnings));
+  add('install.sh', renderInstallScript(plan.branch, target, toolVersion, probing, { reads, versionCheck }), 0o755);
+  add('README.txt', renderReadme(plan, target, toolVersion, tunables(plan, ctx), plan.warnings, cfg));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const sums = files.map((f) => `${sha256(f.content)}  ${f.path}\n`).join('');
@@ -68,10 +83,11 @@ export function buildBundle(branch: Branch, sources: Sources, options: BundleOpt
     target,
     source: describe(own[0]!),
     sources: own.map(describe),
+    reads,
     files: files.map((f) => ({ path: f.path, sha256: sha256(f.content), bytes: Buffer.byteLength(f.content, 'utf8'), mode: `0${f.mode.toString(8)}` })),
     warnings: plan.warnings,
   };
   add('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { branch: plan.branch, target, files, warnings: plan.warnings };
+  return { branch: plan.branch, target, reads, files, warnings: plan.warnings };
 }

@@ -5,8 +5,8 @@
 // (the next run finds the journal). Every value put into it is single-quoted or made
 // by the exporter from fixed paths.
 import { shellQuote } from './escape.js';
-import { edgeosHook, edgeosService, hookCopies, placements, type HookCopy, type Placement } from './targets.js';
-import type { Target } from './types.js';
+import { edgeosHook, edgeosService, edgeosStore, installStateDir, sysupgradeEntries, hookCopies, placements, type HookCopy, type Placement } from './targets.js';
+import type { CfgRead, Target } from './types.js';
 
 function serviceFunction(target: Target): string {
   switch (target) {
@@ -19,6 +19,7 @@ function serviceFunction(target: Target): string {
 			systemctl daemon-reload
 			systemctl enable kamailio >/dev/null 2>&1 || true
 			systemctl restart kamailio ;;
+		wanted) return 0 ;;
 	esac
 }
 
@@ -38,10 +39,16 @@ start_new() { service restart; }`;
 				/etc/init.d/surv-kamailio enable
 				/etc/init.d/surv-kamailio restart
 			else
-				# Rolled back to before the first install: the package's own script again.
-				/etc/init.d/kamailio enable
-				/etc/init.d/kamailio restart
+				# Rolled back to before the first install: procd forgets surv's instance, and
+				# the package's own service runs again only if its UCI config enables it.
+				ubus call service delete '{"name":"surv-kamailio"}' >/dev/null 2>&1 || true
+				if service wanted; then
+					/etc/init.d/kamailio enable
+					/etc/init.d/kamailio restart
+				fi
 			fi ;;
+		# Whether Kamailio should run at all: the package's service is off ('enabled 0') by default.
+		wanted) [ -x /etc/init.d/surv-kamailio ] || [ "$(uci -q get kamailio.general.enabled 2>/dev/null)" = 1 ] ;;
 	esac
 }
 
@@ -56,6 +63,12 @@ start_new() { SURV_ROOT="$ROOT" sh "$ROOT${edgeosHook}"; }`;
   }
 }
 
+/** OpenWrt: the lines /etc/sysupgrade.conf must hold so a firmware upgrade keeps the install. */
+function sysupgradeList(target: Target, hasDispatcher: boolean): string {
+  if (target !== 'openwrt') return 'sysupgrade_entry() { :; }';
+  return `sysupgrade_entry() {\n${sysupgradeEntries(hasDispatcher).map((e) => `\t"$@" ${shellQuote(e)}`).join('\n')}\n}`;
+}
+
 function eachFile(list: readonly Placement[]): string {
   return `each_file() {\n${list.map((p) => `\t"$@" ${p.file} ${p.destination} ${p.mode}`).join('\n')}\n}`;
 }
@@ -65,24 +78,51 @@ function hookFile(list: readonly HookCopy[]): string {
   return `hook_file() {\n${list.map((c) => `\t"$@" ${c.file} ${c.destination}`).join('\n')}\n}`;
 }
 
-/** Where install.sh keeps its journal and the copies of what it replaces (below SURV_ROOT). */
-export const installState = '/var/lib/surv-install';
 
-export function renderInstallScript(branch: string, target: Target, toolVersion: string, hasDispatcher: boolean): string {
+/** Files the site provides (TLS): there before anything changes, or nothing changes. */
+function siteFiles(reads: readonly CfgRead[]): string {
+  const site = reads.filter((r) => r.from === 'site');
+  if (site.length === 0) return 'site_file() { :; }';
+  return `site_file() {\n${site.map((r) => `\t"$@" ${shellQuote(r.path)} ${shellQuote(r.what)}`).join('\n')}\n}`;
+}
+
+/** Files the bundle installs and the cfg reads: checked in place before Kamailio restarts. */
+function readFiles(reads: readonly CfgRead[]): string {
+  const own = reads.filter((r) => r.from === 'bundle');
+  if (own.length === 0) return 'read_file() { :; }';
+  return `read_file() {\n${own.map((r) => `\t"$@" ${shellQuote(r.path)} ${shellQuote(r.what)}`).join('\n')}\n}`;
+}
+
+export interface InstallOptions {
+  /** Every file the cfg reads (Bundle.reads). */
+  readonly reads: readonly CfgRead[];
+  /** A POSIX sh function `check_version` that refuses an older Kamailio; called with no arguments. */
+  readonly versionCheck: string;
+}
+
+export function renderInstallScript(branch: string, target: Target, toolVersion: string, hasDispatcher: boolean, options: InstallOptions): string {
+  const { reads, versionCheck } = options;
+  // Where the journal and the last install's are kept (below SURV_ROOT): on flash, not in RAM.
+  const installState = installStateDir[target];
+  const lastInstall = `${installState}.last`;
   const list = placements(target, hasDispatcher);
   const copies = hookCopies(target, hasDispatcher);
   return `#!/bin/sh
 # install.sh: installs the survival proxy of branch ${branch} (surv ${toolVersion}, target ${target}).
 #
-#   sh install.sh            install; does nothing when this bundle is installed already
-#   sh install.sh --dry-run  show what would change (a diff per file) and change nothing
+#   sh install.sh             install; does nothing when this bundle is installed already
+#   sh install.sh --dry-run   show what would change (a diff per file) and change nothing
+#   sh install.sh --rollback  undo the last successful install on this router (whichever
+#                             bundle it came from) and restart Kamailio on what it replaced
 #
-# Steps: check the bundle (SHA256SUMS); check the new kamailio.cfg with kamailio -c;
+# Steps: check the bundle (SHA256SUMS); check the installed Kamailio's version (kamailio -v)
+# and the files the cfg reads that the site provides; check the new kamailio.cfg with kamailio -c;
 # check that nothing is in the way; copy the files that differ, keeping each previous
 # one as FILE.surv-previous; restart Kamailio. Every change is recorded in a journal
 # (${installState}) before it is made: when anything fails (Kamailio does not come up,
 # a command fails, Ctrl-C or another signal), the journal is played back and every
-# file is as it was before; a run killed outright is rolled back by the next run.
+# file is as it was before; a run killed outright is rolled back by the next run. The
+# journal of the last successful install is kept (${lastInstall}) for --rollback.
 # For tests only: SURV_ROOT stands for /, SURV_KAMAILIO for the kamailio binary,
 # SURV_SERVICE for the service manager, SURV_SETTLE and SURV_WAIT for the waits (s).
 set -eu
@@ -93,20 +133,24 @@ ROOT=\${SURV_ROOT:-}
 SETTLE=\${SURV_SETTLE:-2}
 WAIT=\${SURV_WAIT:-10}
 STATE="$ROOT${installState}"
+LAST="$ROOT${lastInstall}"
 DRY_RUN=0
+ROLLBACK=0
 JOURNALING=0
 RESTARTED=0
 KEPT=0
 undone=''
 
 usage() {
-	printf '%s\\n' 'usage: sh install.sh [--dry-run]' \\
-		'Installs the Kamailio survival proxy of this bundle; --dry-run shows the changes only.'
+	printf '%s\\n' 'usage: sh install.sh [--dry-run] [--rollback]' \\
+		'Installs the Kamailio survival proxy of this bundle; --dry-run shows the changes only;' \\
+		'--rollback undoes the last successful install on this router.'
 }
 
 for arg in "$@"; do
 	case $arg in
 		-n|--dry-run) DRY_RUN=1 ;;
+		--rollback) ROLLBACK=1 ;;
 		-h|--help) usage; exit 0 ;;
 		*) printf 'install.sh: unknown option: %s\\n' "$arg" >&2; usage >&2; exit 2 ;;
 	esac
@@ -121,6 +165,17 @@ ${eachFile(list)}
 
 # Each bundle file the boot hook copies into /etc when it starts Kamailio, and where.
 ${hookFile(copies)}
+
+# Each path /etc/sysupgrade.conf must list so a firmware upgrade keeps it (OpenWrt).
+${sysupgradeList(target, hasDispatcher)}
+
+# Each file the cfg reads that the site provides (TLS), and what it is.
+${siteFiles(reads)}
+
+# Each file the cfg reads that this bundle installs, where the running cfg reads it.
+${readFiles(target === 'edgeos' ? reads.map((r) => (r.from === 'bundle' ? { ...r, path: `${edgeosStore}/${r.path.slice(r.path.lastIndexOf('/') + 1)}` } : r)) : reads)}
+
+${versionCheck}
 
 ${serviceFunction(target)}
 
@@ -169,10 +224,12 @@ make_dir() {
 	mkdir "$1"
 }
 
-# Returns non-zero when a file could not be put back (the journal is then kept).
+# Plays back the journal in folder $1 (STATE, or LAST for --rollback). Returns non-zero
+# when a file could not be put back (the journal is then kept).
 play_back() {
-	[ -f "$STATE/journal" ] || return 0
-	awk '{ line[NR] = $0 } END { for (i = NR; i > 0; i--) print line[i] }' "$STATE/journal" >"$STATE/reverse" || return 1
+	dir=$1
+	[ -f "$dir/journal" ] || return 0
+	awk '{ line[NR] = $0 } END { for (i = NR; i > 0; i--) print line[i] }' "$dir/journal" >"$dir/reverse" || return 1
 	complete=0
 	while IFS= read -r entry; do
 		action=\${entry%% *}
@@ -181,14 +238,14 @@ play_back() {
 			keep)
 				n=\${path%% *}
 				path=\${path#* }
-				if ! { cp -p "$STATE/$n" "$path.surv-back" && mv -f "$path.surv-back" "$path"; }; then
+				if ! { cp -p "$dir/$n" "$path.surv-back" && mv -f "$path.surv-back" "$path"; }; then
 					rm -f "$path.surv-back"
 					complete=1
 				fi ;;
 			new) rm -f "$path" || complete=1 ;;
 			dir) rmdir "$path" 2>/dev/null || true ;;
 		esac
-	done <"$STATE/reverse"
+	done <"$dir/reverse"
 	return "$complete"
 }
 
@@ -198,14 +255,16 @@ undo() {
 	trap '' HUP INT TERM
 	set +e
 	JOURNALING=0
-	if play_back; then
+	if play_back "$STATE"; then
 		rm -rf "$STATE"
 		undone='rolled back, every file is as it was before'
 	else
 		undone="could not put every file back: the journal is kept in $STATE and the next run of install.sh tries again"
 	fi
 	if [ "$RESTARTED" = 1 ]; then
-		if service restart && wait_running; then
+		if service restart && ! service wanted; then
+			undone="$undone; Kamailio was not enabled before, so it stays stopped"
+		elif wait_running; then
 			undone="$undone; the previous configuration is running"
 		else
 			undone="$undone; the previous configuration does not start either: see the system log"
@@ -242,12 +301,44 @@ if [ -d "$STATE" ]; then
 	fi
 	if [ "$DRY_RUN" = 1 ]; then
 		say "an earlier run was interrupted: install.sh will first roll back its changes (journal in $STATE)"
-	elif play_back; then
+	elif play_back "$STATE"; then
 		rm -rf "$STATE"
 		warn 'an earlier run was interrupted before it finished: rolled back its changes'
 	else
 		fail "an earlier run was interrupted and its changes cannot all be rolled back: see $STATE/journal"
 	fi
+fi
+
+# --rollback: play back the journal of the last successful install, then restart.
+if [ "$ROLLBACK" = 1 ]; then
+	if [ ! -f "$LAST/journal" ]; then
+		say 'nothing to roll back: no install by install.sh is kept on this router'
+		exit 0
+	fi
+	if [ "$DRY_RUN" = 1 ]; then
+		say "dry run: --rollback would put back what the last install changed, then restart Kamailio:"
+		awk '{ line[NR] = $0 } END { for (i = NR; i > 0; i--) print line[i] }' "$LAST/journal" | while IFS= read -r entry; do
+			case \${entry%% *} in
+				keep) p=\${entry#* }; say "restore    \${p#* }" ;;
+				new) say "remove     \${entry#* }" ;;
+			esac
+		done
+		exit 0
+	fi
+	RESTARTED=1
+	if ! play_back "$LAST"; then
+		fail "could not put every file back: the journal is kept in $LAST; run --rollback again"
+	fi
+	rm -rf "$LAST"
+	if service restart && ! service wanted; then
+		say 'rolled back: the last install is undone; Kamailio was not enabled before it, so it stays stopped'
+		exit 0
+	fi
+	if wait_running; then
+		say 'rolled back: the last install is undone and Kamailio runs the configuration it replaced'
+		exit 0
+	fi
+	fail 'rolled back: every file is as it was before the last install, but Kamailio does not start on it: see the system log'
 fi
 
 # 1. The bundle arrived whole.
@@ -259,6 +350,13 @@ fi
 # 2. Kamailio is installed and accepts the new configuration.
 KAMAILIO=$(kamailio_bin)
 [ -x "$KAMAILIO" ] || fail "kamailio is not installed ($KAMAILIO): see README.txt"
+check_version || fail 'nothing was changed'
+
+# shellcheck disable=SC2317 # called through site_file
+site_present() {
+	[ -r "$ROOT$1" ] || fail "$2 $1 is missing or unreadable: put it there (readable by the kamailio user) before installing; nothing was changed"
+}
+site_file site_present
 if ! check=$("$KAMAILIO" -c -f "$HERE/kamailio.cfg" 2>&1); then
 	printf '%s\\n' "$check" >&2
 	fail 'kamailio -c rejects the new kamailio.cfg: nothing was changed'
@@ -290,6 +388,13 @@ compare_one() {
 compare_hook_one() { compare_one "$1" "$2" 644 ' (copied there by the boot hook)'; }
 each_file compare_one
 hook_file compare_hook_one
+# shellcheck disable=SC2317 # called through sysupgrade_entry
+listed_one() {
+	if [ -f "$ROOT/etc/sysupgrade.conf" ] && grep -Fqx -e "$1" "$ROOT/etc/sysupgrade.conf"; then return 0; fi
+	changes=$((changes + 1))
+	if [ "$DRY_RUN" = 1 ]; then say "listed     $1 (in /etc/sysupgrade.conf, kept by firmware upgrades)"; fi
+}
+sysupgrade_entry listed_one
 if [ -n "$blocked" ]; then
 	fail "$blocked is in the way (a folder, a link or a special file where a file goes): nothing was changed"
 fi
@@ -345,17 +450,38 @@ install_one() {
 	say "installed  $2"
 }
 each_file install_one
+# shellcheck disable=SC2317 # called through sysupgrade_entry
+list_one() {
+	conf="$ROOT/etc/sysupgrade.conf"
+	if [ -f "$conf" ] && grep -Fqx -e "$1" "$conf"; then return 0; fi
+	make_dir "$(dirname "$conf")"
+	keep "$conf"
+	printf '%s\\n' "$1" >>"$conf"
+	say "listed     $1 in /etc/sysupgrade.conf"
+}
+sysupgrade_entry list_one
 # What the boot hook will write in /etc is kept now: the journal covers it too.
 hook_file keep_one
 
-# 5. Restart; if Kamailio does not come up, play the journal back.
+# 5. Every file the cfg reads is in place (kamailio -c does not open them), then restart;
+# if Kamailio does not come up, play the journal back.
+# shellcheck disable=SC2317 # called through read_file
+read_present() {
+	[ -r "$ROOT$1" ] || fail "$2 is not at $1 after the copy: not restarting Kamailio"
+}
+read_file read_present
 RESTARTED=1
 if start_new && wait_running; then
 	# The journal goes first: from here on a kill must not roll back a working install.
+	# Renaming the journal is the commit: a later run finds no journal to play back. It
+	# is kept, as LAST, for --rollback.
 	trap '' HUP INT TERM
-	rm -f "$STATE/journal"
+	mv "$STATE/journal" "$STATE/kept"
 	JOURNALING=0
-	rm -rf "$STATE"
+	# Past the commit a failure costs only --rollback, never the install.
+	rm -rf "$LAST" || true
+	rm -f "$STATE/pid" "$STATE/paths" "$STATE/reverse" || true
+	{ mv "$STATE" "$LAST" && mv "$LAST/kept" "$LAST/journal"; } || rm -rf "$STATE" || true
 	say "Kamailio runs the survival proxy of branch $BRANCH. Previous files: *.surv-previous"
 	exit 0
 fi

@@ -2,18 +2,36 @@
 import { writeGlobals, writeHeader, writeModules, writeTunables, type CfgContext } from './cfg-globals.js';
 import { writeRoutes } from './cfg-routes.js';
 import { CfgWriter } from './cfg-writer.js';
+import { fitKamailio, requiredKamailio } from './kamailio-versions.js';
 import type { Plan } from './plan.js';
 
 export type { CfgContext } from './cfg-globals.js';
 
-export function renderCfg(plan: Plan, ctx: CfgContext): string {
+/**
+ * `kamailio`: the version the router has (surv export --kamailio): constructs above it
+ * are written in their older form, or the export is refused (kamailio-versions.ts).
+ * The header states the version the body needs, so the body is written first.
+ */
+export function renderCfg(plan: Plan, ctx: CfgContext, kamailio?: string): string {
+  const written = writeBody(plan, ctx);
+  const body = kamailio === undefined ? written : fitKamailio(written, kamailio, plan, ctx.sources);
+  const head = new CfgWriter();
+  writeHeader(head, plan, ctx, { need: requiredKamailio(body), ...(kamailio === undefined ? {} : { writtenFor: kamailio }) });
+  return `${head.text()}${body}`;
+}
+
+/**
+ * Everything after the header, exactly as one writer would have written it after the
+ * header: a stand-in first line (the header ends with a comment line) is dropped again.
+ */
+function writeBody(plan: Plan, ctx: CfgContext): string {
   const w = new CfgWriter();
-  writeHeader(w, plan, ctx);
+  w.line('#');
   writeGlobals(w, plan, ctx);
   writeTunables(w, plan, ctx);
   writeModules(w, plan, ctx);
   writeRoutes(w, plan, ctx);
-  return w.text();
+  return w.text().slice('#\n'.length);
 }
 
 /** dispatcher.list: one set per probed upstream (its index) and per probed gateway (100 + its index). */

@@ -2,11 +2,12 @@
 import type { Tunable } from './cfg-globals.js';
 import { eventCounters, eventTag } from '../plan/index.js';
 import { plainLine } from './escape.js';
+import { openwrtInit, openwrtRespawn, opkgInstallLines, opkgPackages, uciName, uciSection } from './openwrt.js';
 import type { Plan } from './plan.js';
-import { bootFile, placements, targetInfo } from './targets.js';
+import { bootFile, installStateDir, placements, sysupgradeEntries, targetInfo } from './targets.js';
 import type { Target } from './types.js';
 
-function installKamailio(target: Target, tls: Plan['tls']): string[] {
+function installKamailio(target: Target, tls: Plan['tls'], packages: readonly string[]): string[] {
   // The tls module is not in Debian's base package.
   const debs = tls ? 'kamailio kamailio-tls-modules' : 'kamailio';
   const files = tls
@@ -23,13 +24,23 @@ function installKamailio(target: Target, tls: Plan['tls']): string[] {
         ...files,
       ];
     case 'openwrt':
-      return ['  opkg update && opkg install kamailio kamailio-mod-tm kamailio-mod-tmx kamailio-mod-sl \\', '    kamailio-mod-rr kamailio-mod-pv ... (one kamailio-mod-NAME package per module listed in kamailio.cfg)', ...files];
+      return [
+        '  From OpenWrt\'s telephony feed: the core package (with kamcmd) and one package per',
+        '  module kamailio.cfg loads:',
+        ...opkgInstallLines(packages, '    '),
+        ...files,
+      ];
   }
 }
 
-export function renderReadme(plan: Plan, target: Target, toolVersion: string, list: readonly Tunable[], warnings: readonly string[]): string {
+/**
+ * `cfgText`: the bundle's kamailio.cfg, whose loadmodule lines name the OpenWrt packages.
+ */
+export function renderReadme(plan: Plan, target: Target, toolVersion: string, list: readonly Tunable[], warnings: readonly string[], cfgText: string): string {
   const info = targetInfo[target];
-  const files = placements(target, plan.probing !== undefined);
+  const probing = plan.probing !== undefined;
+  const files = placements(target, probing);
+  const packages = opkgPackages(cfgText);
   const upstreams = plan.outbound?.chain.map((u) => `${u.name} (${u.du})`).join(', then ') ?? '(none)';
   const gateways = (list: readonly { name: string; contactHost: string }[], host: boolean) => `gateway ${list.map((g) => (host ? `${g.name} (${g.contactHost})` : g.name)).join(', else ')}`;
   const actions = plan.outbound?.actions.map((a) => (a.kind === 'announce' ? `announce ${a.code} "${a.reason}"` : a.kind === 'redirect' ? `${a.code} redirect to ${gateways(a.gateways, true)}` : `relay to ${gateways(a.gateways, false)}`)).join(', then ') ?? '(none)';
@@ -72,13 +83,13 @@ export function renderReadme(plan: Plan, target: Target, toolVersion: string, li
     '',
     'INSTALL',
     '1. Kamailio must be installed:',
-    ...installKamailio(target, plan.tls),
+    ...installKamailio(target, plan.tls, packages),
     '2. Copy this folder to the router (e.g. scp -r), then, as root, in the folder:',
     '     sh install.sh --dry-run     shows what would change, changes nothing',
     '     sh install.sh               installs and restarts Kamailio',
     '   install.sh checks the new kamailio.cfg with "kamailio -c" first, and stops before any',
     '   change if a file it must replace is a folder or a link. It notes every file it (or',
-    '   the boot hook) will change in /var/lib/surv-install before changing it, and puts',
+    `   the boot hook) will change in ${installStateDir[target]} before changing it, and puts`,
     '   everything back if anything fails: Kamailio does not start, a copy fails (a full',
     '   disk), Ctrl-C. A run cut off (power loss) is rolled back by the next run. Each file',
     '   it replaces is also kept as FILE.surv-previous. Running it again changes nothing.',
@@ -99,7 +110,25 @@ export function renderReadme(plan: Plan, target: Target, toolVersion: string, li
   } else if (target === 'debian') {
     lines.push('  systemd starts kamailio.service at boot; the drop-in adds a config check before each', '  start and restarts Kamailio if it dies.');
   } else {
-    lines.push('  /etc/init.d/surv-kamailio (procd) starts Kamailio at boot and respawns it. The', '  kamailio package\'s own init script is disabled.');
+    const r = openwrtRespawn;
+    lines.push(
+      `  ${openwrtInit} (procd) starts Kamailio at boot and again whenever it dies:`,
+      `  a run shorter than ${r.threshold} s counts as a crash, each start waits ${r.timeout} s, and procd never`,
+      `  gives up (respawn_retry ${r.retry}). Its settings (memory, user, respawn) are UCI options:`,
+      `  uci show ${uciName}, then uci set ${uciName}.${uciSection}.NAME=VALUE, uci commit ${uciName}, reload_config.`,
+      '  The kamailio package\'s own /etc/init.d/kamailio is disabled (it has no respawn) and its',
+      '  /etc/config/kamailio is left as it is (enabled \'0\' by default).',
+      '',
+      'FIRMWARE UPGRADE (sysupgrade)',
+      '  install.sh lists these in /etc/sysupgrade.conf, so a sysupgrade keeps them:',
+      ...sysupgradeEntries(probing).map((e) => `    ${e}`),
+      '  A sysupgrade removes every opkg package, Kamailio too. Afterwards install them again',
+      '  (the same opkg command as above) and start the service:',
+      `    ${openwrtInit} restart`,
+      '  Until then it logs the opkg command to run (logread -e surv-kamailio). Or copy this',
+      '  folder to the router again and run sh install.sh: it puts back whatever is missing',
+      '  or different, and starts Kamailio.',
+    );
   }
   lines.push(
     '',
@@ -119,10 +148,11 @@ export function renderReadme(plan: Plan, target: Target, toolVersion: string, li
     '  kamcmd cfg.get survival no_answer shows a value; kamcmd dispatcher.list shows the probes.',
     '',
     'ROLL BACK',
-    '  A failed install rolls itself back. To go back after a successful one: put the',
-    '  FILE.surv-previous files back in place and restart Kamailio.',
+    '  A failed install rolls itself back. To go back after a successful one, in this folder:',
+    '     sh install.sh --rollback',
+    `  puts back every file the last install replaced (kept in ${installStateDir[target]}.last)`,
+    '  and restarts Kamailio on them.',
   );
-  if (target === 'edgeos') lines.push('  Both those in /config/surv and those in /etc: the boot hook copies /config/surv', '  into /etc at every boot.');
   if (warnings.length > 0) lines.push('', 'NOTES', ...warnings.map((w) => `  - ${w}`));
   return `${lines.map(plainLine).join('\n')}\n`;
 }

@@ -34,8 +34,11 @@ export function selectBranches(analysis: Pick<Analysis, 'model'>, path: string, 
 }
 
 export interface BuildOptions {
-  readonly target: Target;
+  /** Every branch on this platform; undefined: each branch's `router { platform }`. */
+  readonly target?: Target;
   readonly toolVersion: string;
+  /** surv export --kamailio: the routers' Kamailio version. */
+  readonly kamailio?: string;
   readonly onBranch?: (bundle: Bundle, index: number, total: number) => void;
 }
 
@@ -43,8 +46,9 @@ export interface BuildOptions {
 export function buildSelection(analysis: Pick<Analysis, 'files'>, selection: Selection, options: BuildOptions): ExportResult {
   const sources = new Sources(new Map([...analysis.files].map(([uri, f]) => [uri, { text: f.text, lines: f.lines }])), selection.root);
   return exportBranches(selection.branches, sources, {
-    target: options.target,
+    ...(options.target !== undefined ? { target: options.target } : {}),
     toolVersion: options.toolVersion,
+    ...(options.kamailio !== undefined ? { kamailio: options.kamailio } : {}),
     fleet: selection.fleet,
     ...(options.onBranch ? { onBranch: options.onBranch } : {}),
   });

@@ -11,9 +11,20 @@ export interface BundleFile {
   readonly mode: number;
 }
 
+/** A file kamailio.cfg reads at start-up: one the bundle installs, or one the site provides (TLS). */
+export interface CfgRead {
+  /** The absolute path on the router (below SURV_ROOT in the cfg). */
+  readonly path: string;
+  readonly from: 'bundle' | 'site';
+  /** What it is, for messages: "dispatcher.list", "the TLS certificate". */
+  readonly what: string;
+}
+
 export interface Bundle {
   readonly branch: string;
   readonly target: Target;
+  /** Every file the cfg reads; install.sh checks each is there before Kamailio restarts. */
+  readonly reads: readonly CfgRead[];
   /** Sorted by path. */
   readonly files: readonly BundleFile[];
   /** Things the person exporting should know (approximations, differences). */

@@ -33,6 +33,8 @@ export interface ReplayOptions {
   /** For both runs: ring and talk times, following redirects (SimulateOptions). */
   readonly simulate?: SimulateOptions;
   readonly kamailio?: string;
+  /** The bundle as `surv export --kamailio VERSION` writes it (older forms where needed). */
+  readonly kamailioVersion?: string;
   /**
    * Called once the scenario has played, while Kamailio still runs, with its control
    * socket (`kamcmd -s unix:PATH ...`): for the live tests that read its counters.
@@ -64,7 +66,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 export async function replay(branch: Branch, scenario: Scenario, options: ReplayOptions): Promise<ReplayResult> {
   checkReplayable(branch, scenario);
   const simulation = simulate(branch, scenario, options.simulate);
-  const bundle = buildBundle(branch, new Sources(options.files, options.root), { target: 'debian', toolVersion: options.toolVersion });
+  const bundle = buildBundle(branch, new Sources(options.files, options.root), { target: 'debian', toolVersion: options.toolVersion, ...(options.kamailioVersion !== undefined ? { kamailio: options.kamailioVersion } : {}) });
   const file = (path: string) => bundle.files.find((f) => f.path === path)?.content;
   const cfg = file('kamailio.cfg');
   if (cfg === undefined) throw new Error('the export made no kamailio.cfg');

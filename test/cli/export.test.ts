@@ -156,7 +156,7 @@ describe('surv export: refusal and atomicity', () => {
     writeFileSync(join(out, 'notes.txt'), 'my notes');
     const before = filesUnder(out);
     const run = surv(['export', 'examples/two-head-offices.surv', '-t', 'debian', '-o', out]);
-    expect(run.stderr).toBe(`surv: '${out}' holds 'notes.txt', which the previous export did not write: refusing to replace it (move that away, or choose another --out)\n`);
+    expect(run.stderr).toBe(`surv: '${out}' holds 'notes.txt', which the previous export did not write: refusing to replace it (move that away, or choose another folder)\n`);
     expect(run.status).toBe(2);
     expect(filesUnder(out)).toEqual(before);
   });
@@ -202,7 +202,12 @@ describe('surv export: refusal and atomicity', () => {
   });
 
   it('usage errors: no target, an unknown target, an unknown branch', () => {
-    expect(surv(['export', 'examples/bilbao.surv', '-o', fresh()]).status).toBe(2);
+    const untargeted = surv(['export', 'examples/bilbao.surv', '-o', fresh()]);
+    expect(untargeted.stderr).toBe("surv: no --target given and no 'router { platform ... }' in the design for bilbao: say --target edgeos|debian|openwrt\n");
+    expect(untargeted.status).toBe(2);
+    const fleet = surv(['export', 'examples/petrol-stations', '-o', fresh()]);
+    expect(fleet.stderr).toBe("surv: no --target given and no 'router { platform ... }' in the design for station-01, station-02, station-03 and 21 more: say --target edgeos|debian|openwrt\n");
+    expect(fleet.status).toBe(2);
     expect(surv(['export', 'examples/bilbao.surv', '-t', 'windows', '-o', fresh()]).status).toBe(2);
     const run = surv(['export', 'examples/bilbao.surv', '-t', 'debian', '-o', fresh(), '--branch', 'nowhere']);
     expect(run.status).toBe(2);

@@ -1,12 +1,13 @@
 // install.sh under faults: a failing cp or mv (a full disk) and a signal (Ctrl-C, kill)
 // at every single step, a folder in the way, a file where a folder must go, Kamailio not
 // coming up on EdgeOS, a run killed outright. After each, the fake root is byte for byte
-// what it was before, the exit status is non-zero and the message says rolled back.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// what it was before, the exit status is non-zero and the message says rolled back. A
+// fault after the commit (the journal renamed) leaves the finished install standing.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from './helpers.js';
-import { at, bundle, calls, install, packageFiles, removeWorlds, snapshot, steps, world, type World } from './install-world.js';
+import { at, bundle, calls, install, packageFiles, removeWorlds, snapshot, stepOf, steps, world, type World } from './install-world.js';
 
 beforeAll(ensureBuilt);
 afterAll(removeWorlds);
@@ -34,21 +35,42 @@ describe.each([
 ])('install.sh ($target, over $previous): a fault at every step is rolled back', ({ target, previous, next }) => {
   // How many cp and mv calls a clean install makes: each is a step a fault can hit.
   let total = 0;
+  // The step that renames the journal: the commit point of the install.
+  let commit = 0;
+  let installed: Record<string, string> = {};
   beforeAll(() => {
     const w = router(target, previous);
     const r = install(w, bundle(next, target));
     expect(r.status).toBe(0);
     total = steps(w);
+    commit = stepOf(w, /^\d+ mv \S*\/var\/lib\/surv-install\/journal \S*\/var\/lib\/surv-install\/kept$/);
+    installed = snapshot(w.root);
     expect(existsSync(at(w, 'var/lib/surv-install'))).toBe(false);
+    expect(existsSync(at(w, 'var/lib/surv-install.last/journal'))).toBe(true);
   });
+
+  /** After the commit nothing rolls back: the install stands (only --rollback's journal may be lost). */
+  const standing = (w: World, n: number, r: { status: number | null; stderr: string }) => {
+    expect(r.status, `step ${n}: ${r.stderr}`).toBe(0);
+    expect(r.stderr, `step ${n}`).not.toContain('rolled back');
+    const cfg = target === 'edgeos' ? 'config/surv/kamailio.cfg' : 'etc/kamailio/kamailio.cfg';
+    expect(readFileSync(at(w, cfg), 'utf8'), `step ${n}`).toBe(readFileSync(join(bundle(next, target), 'kamailio.cfg'), 'utf8'));
+    const withoutState = (s: Record<string, string>) => Object.fromEntries(Object.entries(s).filter(([p]) => !p.startsWith('var/lib/surv-install')));
+    expect(withoutState(snapshot(w.root)), `step ${n}`).toEqual(withoutState(installed));
+  };
 
   it('a failing cp or mv (a full disk) at each step', async () => {
     expect(total).toBeGreaterThan(5);
+    expect(commit).toBeGreaterThan(5);
     for (let n = 1; n <= total; n++) {
       await breathe();
       const w = router(target, previous);
       const before = snapshot(w.root);
       const r = install(w, bundle(next, target), [], { failAt: n });
+      if (n > commit) {
+        standing(w, n, r);
+        continue;
+      }
       expect(r.status, `step ${n}: ${r.stderr}`).toBe(1);
       expect(r.stderr, `step ${n}`).toContain('No space left on device');
       expect(r.stderr, `step ${n}`).toContain(rolledBack);
@@ -64,6 +86,11 @@ describe.each([
       const w = router(target, previous);
       const before = snapshot(w.root);
       const r = install(w, bundle(next, target), [], { signalAt: n, signal });
+      // At the commit step itself the signal comes after install.sh stopped taking signals.
+      if (n >= commit) {
+        standing(w, n, r);
+        continue;
+      }
       expect(r.status, `step ${n}: ${r.stderr}`).not.toBe(0);
       expect(r.stderr, `step ${n}`).toContain(rolledBack);
       expect(snapshot(w.root), `step ${n}`).toEqual(before);
@@ -90,7 +117,7 @@ describe('install.sh: faults with exact messages', () => {
     expect(r.status).toBe(143);
     expect(r.stderr).toBe(`install.sh: stopped before the install was complete (exit status 143): ${rolledBack}; the previous configuration is running\n`);
     expect(snapshot(w.root)).toEqual(before);
-    expect(calls(w)).toEqual(['restart', 'running', 'restart', 'restart', 'running']);
+    expect(calls(w)).toEqual(['restart', 'running', 'restart', 'restart', 'wanted', 'running']);
   });
 
   it('a folder where a file goes: refused before any change', () => {
@@ -126,7 +153,7 @@ describe('install.sh: faults with exact messages', () => {
     expect(r.status).toBe(1);
     expect(snapshot(w.root)).toEqual(before);
     // The hook's restart (failed), then the previous configuration's, straight through the service.
-    expect(calls(w)).toEqual(['restart', 'restart', 'running']);
+    expect(calls(w)).toEqual(['restart', 'restart', 'wanted', 'running']);
   });
 
   it('a run killed outright (kill -9) is rolled back by the next run, and reported by --dry-run', () => {

@@ -49,13 +49,15 @@ export function world(): World {
   const fake = join(base, 'fake');
   mkdirSync(join(root, 'var/lib'), { recursive: true });
   mkdirSync(join(fake, 'bin'), { recursive: true });
-  writeFileSync(join(fake, 'kamailio'), '#!/bin/sh\nif [ -f "$FAKE/kamailio-rejects" ]; then echo "parse error in config file" >&2; exit 255; fi\nexit 0\n');
+  // -v: Debian 12's Kamailio, or the version in FAKE/version (the first line of a real kamailio -v).
+  writeFileSync(join(fake, 'kamailio'), '#!/bin/sh\nif [ "$1" = -v ]; then printf "version: kamailio %s (x86_64/linux) \\n" "$(cat "$FAKE/version" 2>/dev/null || echo 5.6.3)"; exit 0; fi\nif [ -f "$FAKE/kamailio-rejects" ]; then echo "parse error in config file" >&2; exit 255; fi\nexit 0\n');
   // restart: fails (and stops) when the installed cfg holds the marker in FAKE/bad-marker;
   // with FAKE/signal-on-restart, it first sends SIGTERM to its caller (once).
   writeFileSync(join(fake, 'service'), `#!/bin/sh
 echo "$1" >>"$FAKE/calls"
 case $1 in
 	running) [ -f "$FAKE/running" ] ;;
+	wanted) [ ! -f "$FAKE/unwanted" ] ;;
 	restart)
 		if [ -f "$FAKE/signal-on-restart" ]; then rm -f "$FAKE/signal-on-restart"; kill -TERM "$PPID"; fi
 		cfg="$SURV_ROOT/etc/kamailio/kamailio.cfg"
@@ -118,6 +120,14 @@ export function runHook(w: World): Run {
 /** How many cp and mv calls the last run made. */
 export function steps(w: World): number {
   return existsSync(join(w.fake, 'count')) ? Number(readFileSync(join(w.fake, 'count'), 'utf8').trim()) : 0;
+}
+
+/** The number of the last cp or mv step whose command line matches `pattern` (counts run on across installs). */
+export function stepOf(w: World, pattern: RegExp): number {
+  const log = existsSync(join(w.fake, 'log')) ? readFileSync(join(w.fake, 'log'), 'utf8').trim().split('\n') : [];
+  const line = [...log].reverse().find((l) => pattern.test(l));
+  if (line === undefined) throw new Error(`no step matches ${String(pattern)}:\n${log.join('\n')}`);
+  return Number(line.split(' ')[0]);
 }
 
 export const calls = (w: World): string[] => (existsSync(join(w.fake, 'calls')) ? readFileSync(join(w.fake, 'calls'), 'utf8').trim().split('\n') : []);

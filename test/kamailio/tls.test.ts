@@ -58,8 +58,8 @@ describe('tls: the edge listens on tls with the certificate of tls { }', () => {
       expect(cfg).toContain('listen=tls:127.0.23.1:5061\n');
       expect(cfg).toContain('enable_tls=yes\n');
       expect(cfg).toContain('loadmodule "tls.so"\n');
-      expect(cfg).toContain(`modparam("tls", "certificate", "${dir}/cert.pem")\nmodparam("tls", "private_key", "${dir}/key.pem")\n`);
-      expect(cfg).toContain(`modparam("tls", "ca_list", "${dir}/cert.pem")\nmodparam("tls", "verify_certificate", 1)\nmodparam("tls", "require_certificate", 1)\n`);
+      expect(cfg).toContain(`modparam("tls", "certificate", SURV_ROOT "${dir}/cert.pem")\nmodparam("tls", "private_key", SURV_ROOT "${dir}/key.pem")\n`);
+      expect(cfg).toContain(`modparam("tls", "ca_list", SURV_ROOT "${dir}/cert.pem")\nmodparam("tls", "verify_certificate", 1)\nmodparam("tls", "require_certificate", 1)\n`);
       // A fixed TLS phone is reached over TLS.
       expect(cfg).toContain('$ru = "sip:101@127.0.23.10:5061;transport=tls";');
       const check = kamailioCheck(join(out, 'kamailio.cfg'));

@@ -153,7 +153,7 @@ describe('surv/export', () => {
     mkdirSync(out);
     writeFileSync(join(out, 'notes.txt'), 'mine');
     const error = await errorOf(server.request('surv/export', { uri: server.uri('bilbao.surv'), target: 'edgeos', out }));
-    expect(error).toEqual({ code: requestFailed, message: `'${out}' exists and is not a surv bundle: refusing to replace it (remove it, or choose another --out)` });
+    expect(error).toEqual({ code: requestFailed, message: `'${out}' exists and is not a surv bundle: refusing to replace it (remove it, or choose another folder)` });
     expect(readdirSync(out)).toEqual(['notes.txt']);
   });
 

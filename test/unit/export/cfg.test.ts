@@ -395,7 +395,7 @@ describe('kamailio.cfg: inbound calls', () => {
 describe('kamailio.cfg: probing', () => {
   it('dispatcher settings from the probe line, with flags 2 and probing mode 1', () => {
     expect(code(hospital)).toEqual(expect.arrayContaining([
-      'modparam("dispatcher", "list_file", "/etc/kamailio/dispatcher.list")',
+      'modparam("dispatcher", "list_file", SURV_ROOT "/etc/kamailio/dispatcher.list")',
       'modparam("dispatcher", "flags", 2)',
       'modparam("dispatcher", "ds_ping_interval", 15)',
       'modparam("dispatcher", "ds_probing_threshold", 2)',

@@ -68,8 +68,8 @@ describe('TLS in kamailio.cfg', () => {
       '# tls: the edge\'s certificate for its tls listen addresses (from test.surv:6: tls { certificate "/etc/kamailio/tls/cert.pem" key "/etc/kamailio/tls/key.pem" }).',
       '# Needs Debian\'s kamailio-tls-modules package; the files must be readable by the kamailio user.',
       'modparam("tls", "tls_method", "TLSv1.2+")',
-      'modparam("tls", "certificate", "/etc/kamailio/tls/cert.pem")',
-      'modparam("tls", "private_key", "/etc/kamailio/tls/key.pem")',
+      'modparam("tls", "certificate", SURV_ROOT "/etc/kamailio/tls/cert.pem")',
+      'modparam("tls", "private_key", SURV_ROOT "/etc/kamailio/tls/key.pem")',
       '# No ca: phones are not asked for a certificate.',
       'modparam("tls", "verify_certificate", 0)',
     ].join('\n'));
@@ -77,13 +77,13 @@ describe('TLS in kamailio.cfg', () => {
 
   it('with ca: the CA list, and a certificate required of the phones', () => {
     const cfg = cfgOf(text.replace('key.pem" }', 'key.pem"  ca "/etc/ssl/branch-ca.pem" }'));
-    expect(cfg).toContain('modparam("tls", "ca_list", "/etc/ssl/branch-ca.pem")\nmodparam("tls", "verify_certificate", 1)\nmodparam("tls", "require_certificate", 1)\n');
+    expect(cfg).toContain('modparam("tls", "ca_list", SURV_ROOT "/etc/ssl/branch-ca.pem")\nmodparam("tls", "verify_certificate", 1)\nmodparam("tls", "require_certificate", 1)\n');
   });
 
   it('says in the README to install kamailio-tls-modules and put the files on the router', () => {
     for (const target of ['debian', 'edgeos', 'openwrt'] as const) {
       const readme = fileOf(bundleOf(text, target), 'README.txt');
-      expect(readme).toMatch(target === 'openwrt' ? /kamailio-mod-NAME package per module/ : /apt-get install kamailio kamailio-tls-modules/);
+      expect(readme).toMatch(target === 'openwrt' ? /opkg update && opkg install kamailio kamailio-mod-tls / : /apt-get install kamailio kamailio-tls-modules/);
       expect(readme).toContain('  TLS: put the certificate /etc/kamailio/tls/cert.pem and its key /etc/kamailio/tls/key.pem on the router,\n');
     }
     expect(fileOf(bundleOf(design('udp 10.1.0.1:5060, tcp 10.1.0.1:5060', '')), 'README.txt')).not.toMatch(/TLS|tls-modules/);

@@ -64,7 +64,7 @@ describe('re-export replaces only what the previous export wrote', () => {
     writeFileSync(join(out, 'notes.txt'), 'my notes');
     const before = layout(parent);
     expect(refusal(() => writeBundleDir(out, other, false))).toBe(
-      `'${out}' holds 'notes.txt', which the previous export did not write: refusing to replace it (move that away, or choose another --out)`,
+      `'${out}' holds 'notes.txt', which the previous export did not write: refusing to replace it (move that away, or choose another folder)`,
     );
     expect(layout(parent)).toEqual(before);
   });
@@ -74,7 +74,7 @@ describe('re-export replaces only what the previous export wrote', () => {
     writeBundleDir(out, one, false);
     mkdirSync(join(out, 'debs'));
     writeFileSync(join(out, 'debs', 'kamailio.deb'), 'x');
-    expect(refusal(() => checkOutput(out))).toBe(`'${out}' holds 'debs', which the previous export did not write: refusing to replace it (move that away, or choose another --out)`);
+    expect(refusal(() => checkOutput(out))).toBe(`'${out}' holds 'debs', which the previous export did not write: refusing to replace it (move that away, or choose another folder)`);
   });
 
   it('a surv manifest copied beside other work (thesis.tex): refused', () => {
@@ -82,7 +82,7 @@ describe('re-export replaces only what the previous export wrote', () => {
     mkdirSync(out);
     writeFileSync(join(out, 'manifest.json'), one.find((f) => f.path === 'manifest.json')!.content);
     writeFileSync(join(out, 'thesis.tex'), '\\documentclass{article}');
-    expect(refusal(() => checkOutput(out))).toBe(`'${out}' holds 'thesis.tex', which the previous export did not write: refusing to replace it (move that away, or choose another --out)`);
+    expect(refusal(() => checkOutput(out))).toBe(`'${out}' holds 'thesis.tex', which the previous export did not write: refusing to replace it (move that away, or choose another folder)`);
   });
 
   it('a listed name of another kind (a folder, a link where a file was): refused', () => {
@@ -90,10 +90,10 @@ describe('re-export replaces only what the previous export wrote', () => {
     writeBundleDir(out, one, false);
     rmSync(join(out, 'README.txt'));
     mkdirSync(join(out, 'README.txt'));
-    expect(refusal(() => checkOutput(out))).toBe(`'${out}' holds 'README.txt', a folder where the previous export wrote a file: refusing to replace it (move that away, or choose another --out)`);
+    expect(refusal(() => checkOutput(out))).toBe(`'${out}' holds 'README.txt', a folder where the previous export wrote a file: refusing to replace it (move that away, or choose another folder)`);
     rmSync(join(out, 'README.txt'), { recursive: true });
     symlinkSync('/etc/passwd', join(out, 'README.txt'));
-    expect(refusal(() => checkOutput(out))).toBe(`'${out}' holds 'README.txt', a symbolic link where the previous export wrote a file: refusing to replace it (move that away, or choose another --out)`);
+    expect(refusal(() => checkOutput(out))).toBe(`'${out}' holds 'README.txt', a symbolic link where the previous export wrote a file: refusing to replace it (move that away, or choose another folder)`);
   });
 
   it('a fleet: each branch folder is checked against its own manifest', () => {
@@ -103,7 +103,7 @@ describe('re-export replaces only what the previous export wrote', () => {
     writeBundleDir(out, fleet, false);
     writeFileSync(join(out, 'beta', 'notes.txt'), 'mine');
     const before = layout(parent);
-    expect(refusal(() => writeBundleDir(out, one, false))).toBe(`'${out}' holds 'beta/notes.txt', which the previous export did not write: refusing to replace it (move that away, or choose another --out)`);
+    expect(refusal(() => writeBundleDir(out, one, false))).toBe(`'${out}' holds 'beta/notes.txt', which the previous export did not write: refusing to replace it (move that away, or choose another folder)`);
     expect(layout(parent)).toEqual(before);
     rmSync(join(out, 'beta', 'notes.txt'));
     // A fleet folder may become a single bundle and back.
@@ -120,7 +120,7 @@ describe('re-export replaces only what the previous export wrote', () => {
     const { out: other } = place();
     mkdirSync(other);
     writeFileSync(join(other, 'precious.txt'), 'keep me');
-    expect(refusal(() => checkOutput(other))).toBe(`'${other}' exists and is not a surv bundle: refusing to replace it (remove it, or choose another --out)`);
+    expect(refusal(() => checkOutput(other))).toBe(`'${other}' exists and is not a surv bundle: refusing to replace it (remove it, or choose another folder)`);
   });
 });
 
