@@ -4,8 +4,9 @@ import { defineConfig } from 'vitest/config';
 // test runs in the test's own process); `cli` runs the built CLI and the bundles' shell
 // scripts as child processes; `lsp` runs the language server as a separate process
 // over stdio; `browser` renders diagrams in Debian's Chromium (and fails without it);
-// `kamailio` checks and runs the exported bundles in Debian's Kamailio; `e2e` drives a
-// real VS Code (code-server) in Debian's Chromium.
+// `kamailio` checks and runs the exported bundles in Debian's Kamailio; `fleet` rolls a
+// fleet out with Debian's Ansible onto routers on loopback; `e2e` drives a real VS Code
+// (code-server) in Debian's Chromium.
 export default defineConfig({
   test: {
     // For `unit` (the only project on threads). Every unit file imports the same core
@@ -63,6 +64,21 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // The live tests bind fixed loopback ports: one file at a time.
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
+      {
+        test: {
+          // Fleet rollouts with Debian's Ansible over a real sshd on 127.0.40.x, onto routers
+          // that each run a real Kamailio below a root prefix (fails without the tools).
+          name: 'fleet',
+          sequence: { groupOrder: 1 },
+          include: ['test/fleet/**/*.test.ts'],
+          // One ansible-playbook run per test; a module call costs about half a second per
+          // router here, more while other suites load the machine.
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+          // The routers' addresses and ports are fixed: one file at a time.
           poolOptions: { forks: { singleFork: true } },
         },
       },

@@ -5,7 +5,8 @@
 //     build-essential, python3, libkrb5-dev, ripgrep (code-server's install builds
 //     native modules, and its @vscode/ripgrep wants an `rg`), and kamailio (with
 //     kamailio-tls-modules), sip-tester (SIPp) and shellcheck for the export tests on
-//     real SIP traffic; tcpdump and tshark for `surv trace`'s tests on real captures.
+//     real SIP traffic; tcpdump and tshark for `surv trace`'s tests on real captures;
+//     ansible, ansible-lint and openssh-server for the fleet rollout tests.
 //   - code-server 4.100.3 (VS Code 1.100.3, the newest release that runs on Node 20)
 //     into .cache/code-server, from the npm registry.
 //
@@ -43,9 +44,16 @@ const debianPackages = [
   // tls.test.ts makes the edge's certificate and shakes hands with it.
   { name: 'openssl', file: '/usr/bin/openssl' },
   { name: 'shellcheck', file: '/usr/bin/shellcheck' },
+  // The OpenWrt bundle's scripts run under busybox sh (ash) with busybox's applets, as on OpenWrt.
+  { name: 'busybox', file: '/bin/busybox' },
   // surv trace's live tests capture the real Kamailio's traffic; tshark is the second opinion.
   { name: 'tcpdump', file: '/usr/bin/tcpdump' },
   { name: 'tshark', file: '/usr/bin/tshark' },
+  // The fleet tests (test/fleet) roll bundles out with Debian's Ansible over an sshd of their
+  // own on loopback; ansible-lint checks the written playbook and role.
+  { name: 'ansible', file: '/usr/bin/ansible-playbook' },
+  { name: 'ansible-lint', file: '/usr/bin/ansible-lint' },
+  { name: 'openssh-server', file: '/usr/sbin/sshd' },
 ];
 
 // @vscode/ripgrep 1.15.11 (a code-server dependency) downloads ripgrep from GitHub in its
