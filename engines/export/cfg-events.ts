@@ -22,7 +22,12 @@ export function writeCounterParams(w: CfgWriter): void {
  * line has the request's Call-ID (a call's event, not a probe's).
  */
 export function writeEvent(w: CfgWriter, values: Omit<EventValues, 't' | 'call-id'>, withCall: boolean): void {
-  const line = eventLine({ ...values, t: runtime.t, ...(withCall ? { 'call-id': runtime['call-id'] } : {}) });
+  // Before Kamailio 5.4 (no {s.rmws}): a Call-ID has no whitespace (RFC 3261 §25.1); one
+  // that has some is logged as "-", so it still cannot add fields to the event line.
+  const older = withCall && w.older.has('pv-s-rmws');
+  if (older) w.lines(['$var(event_ci) = $ci;', 'if ($var(event_ci) =~ "[[:space:]]") { $var(event_ci) = "-"; }']);
+  const callId = older ? '$var(event_ci)' : runtime['call-id'];
+  const line = eventLine({ ...values, t: runtime.t, ...(withCall ? { 'call-id': callId } : {}) });
   // Names are validated identifiers: a quote or backslash here is a bug, not a value to escape.
   if (/["\\]/.test(line)) throw new ExportError(`internal: unsafe event line ${JSON.stringify(line)}`);
   w.line(`xlog("L_NOTICE", "${line}\\n");`);

@@ -36,7 +36,13 @@ class Routes {
   }
 
   private get isLan(): string {
-    return `is_in_subnet("$si", ${cfgString(this.lanList)})`;
+    return this.inLans('$si');
+  }
+
+  /** One is_in_subnet with the list of LANs; before Kamailio 5.0, one per LAN joined with ||. */
+  private inLans(pv: '$si' | '$rd'): string {
+    if (!this.w.older.has('ipops-subnet-list') || this.plan.lans.length < 2) return `is_in_subnet("${pv}", ${cfgString(this.lanList)})`;
+    return `(${this.plan.lans.map((lan) => `is_in_subnet("${pv}", ${cfgString(lan)})`).join(' || ')})`;
   }
 
   write(): void {
@@ -125,7 +131,13 @@ class Routes {
       this.from(p.limits.origin);
       w.comment('Floods from outside are dropped without a reply: per source (pike), and all together (ratelimit).');
       w.block('if (!pike_check_req())', () => w.line('exit;'));
-      w.block('if (!rl_check("1"))', () => w.line('exit;'));
+      if (w.older.has('ratelimit-check-number')) {
+        // Before Kamailio 5.1 the pipe number must be a pseudo-variable.
+        w.line('$var(rl_pipe) = 1;');
+        w.block('if (!rl_check("$var(rl_pipe)"))', () => w.line('exit;'));
+      } else {
+        w.block('if (!rl_check("1"))', () => w.line('exit;'));
+      }
       w.line(log('L_WARN', 'surv: refused $rm from $si:$sp: outside the trust model'));
       w.block('if (!is_method("ACK"))', () => w.line(reply('sl_send_reply', proxyReplies.outsideTrust)));
       w.line('exit;');
@@ -637,7 +649,7 @@ class Routes {
       }
       w.comment('The proxy\'s own address lies in the LAN, but relaying to itself would loop.');
       w.block('if (uri == myself)', () => w.lines([reply('send_reply', proxyReplies.relayingDenied), 'exit;']));
-      w.block(`if (!(is_ip("$rd") && is_in_subnet("$rd", ${cfgString(this.lanList)})))`, () => {
+      w.block(`if (!(is_ip("$rd") && ${this.inLans('$rd')}))`, () => {
         w.lines([reply('send_reply', proxyReplies.relayingDenied), 'exit;']);
       });
       w.line('route(RELAY);');

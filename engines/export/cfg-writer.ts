@@ -24,6 +24,12 @@ export class CfgWriter {
   private readonly out: string[] = [];
   private depth = 0;
 
+  /**
+   * `older`: the constructs to write in their older form, for the router's Kamailio
+   * (kamailio-versions.ts `olderForms`); every renderer writing one asks here.
+   */
+  constructor(readonly older: ReadonlySet<string> = new Set()) {}
+
   /** One line of code at the current indentation. */
   line(text: string): this {
     this.out.push(text === '' ? '' : `${'\t'.repeat(this.depth)}${text}`);

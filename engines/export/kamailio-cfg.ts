@@ -2,18 +2,19 @@
 import { writeGlobals, writeHeader, writeModules, writeTunables, type CfgContext } from './cfg-globals.js';
 import { writeRoutes } from './cfg-routes.js';
 import { CfgWriter } from './cfg-writer.js';
-import { fitKamailio, requiredKamailio } from './kamailio-versions.js';
+import { fitKamailio, olderForms, requiredKamailio } from './kamailio-versions.js';
 import type { Plan } from './plan.js';
 
 export type { CfgContext } from './cfg-globals.js';
 
 /**
  * `kamailio`: the version the router has (surv export --kamailio): constructs above it
- * are written in their older form, or the export is refused (kamailio-versions.ts).
+ * are written in their older form where they have one, else the export is refused
+ * (kamailio-versions.ts).
  * The header states the version the body needs, so the body is written first.
  */
 export function renderCfg(plan: Plan, ctx: CfgContext, kamailio?: string): string {
-  const written = writeBody(plan, ctx);
+  const written = writeBody(plan, ctx, olderForms(kamailio));
   const body = kamailio === undefined ? written : fitKamailio(written, kamailio, plan, ctx.sources);
   const head = new CfgWriter();
   writeHeader(head, plan, ctx, { need: requiredKamailio(body), ...(kamailio === undefined ? {} : { writtenFor: kamailio }) });
@@ -24,8 +25,8 @@ export function renderCfg(plan: Plan, ctx: CfgContext, kamailio?: string): strin
  * Everything after the header, exactly as one writer would have written it after the
  * header: a stand-in first line (the header ends with a comment line) is dropped again.
  */
-function writeBody(plan: Plan, ctx: CfgContext): string {
-  const w = new CfgWriter();
+function writeBody(plan: Plan, ctx: CfgContext, older: ReadonlySet<string>): string {
+  const w = new CfgWriter(older);
   w.line('#');
   writeGlobals(w, plan, ctx);
   writeTunables(w, plan, ctx);

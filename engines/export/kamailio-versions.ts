@@ -7,8 +7,9 @@
 // other floor is documentation.
 //
 // For `surv export --kamailio VERSION` below a floor, a few constructs have an older
-// equivalent (`instead`): a text rewrite of the rendered lines, so no renderer has to
-// know about versions. Whatever is still above VERSION afterwards is refused, by name.
+// equivalent (`instead`): the renderers write it when `olderForms(VERSION)` names the
+// construct (the cfg writer carries the set). Whatever is still above VERSION in the
+// written cfg is refused, by name.
 import type { Origin } from '../../grammar/src/index.js';
 import { shellQuote } from './escape.js';
 import type { Plan } from './plan.js';
@@ -38,8 +39,6 @@ export interface Lowering {
   readonly what: string;
   readonly since: Series;
   readonly source: string;
-  /** Rewrites the cfg's lines (code lines only reach it). */
-  readonly rewrite: (lines: readonly string[]) => string[];
 }
 
 /** The oldest release whose tree was checked; "4.0" means "in 4.0.4, earlier not established". */
@@ -49,46 +48,10 @@ const repo = 'github.com/kamailio/kamailio';
 const inTag = (tag: string, path: string) => `${repo} tag ${tag}, ${path}`;
 const presentIn404 = (path: string) => `present in ${inTag(oldestChecked, path)} (the oldest release checked; earlier not established)`;
 
-const indentOf = (line: string) => /^\s*/.exec(line)![0];
-
-// The statement shapes the renderers write; the rewrites touch nothing else.
-const subnetList = /is_in_subnet\("(\$si|\$rd)", "([0-9A-Fa-f.:/]+(?:,[0-9A-Fa-f.:/]+)+)"\)/g;
+// The statement shapes the renderers write above a floor, for detection.
+const subnetList = /is_in_subnet\("(\$si|\$rd)", "([0-9A-Fa-f.:/]+(?:,[0-9A-Fa-f.:/]+)+)"\)/;
 const rlCheckNumber = /^(\s*)if \(!rl_check\("(\d+)"\)\) \{$/;
 const eventWithCallId = /^\s*xlog\("L_NOTICE", "surv-event [^"]*\$\(ci\{s\.rmws\}\)/;
-
-/** `is_in_subnet("$si", "a,b")` -> `(is_in_subnet("$si", "a") || is_in_subnet("$si", "b"))`. */
-function splitSubnets(lines: readonly string[]): string[] {
-  return lines.map((line) => line.replace(subnetList, (_all, pv: string, list: string) => {
-    const calls = list.split(',').map((net) => `is_in_subnet("${pv}", "${net}")`);
-    return `(${calls.join(' || ')})`;
-  }));
-}
-
-/** `if (!rl_check("1"))` -> the pipe number in a $var first (read as an int pseudo-variable). */
-function rlCheckVar(lines: readonly string[]): string[] {
-  return lines.flatMap((line) => {
-    const m = rlCheckNumber.exec(line);
-    if (!m) return [line];
-    return [`${m[1]!}$var(rl_pipe) = ${m[2]!};`, `${m[1]!}if (!rl_check("$var(rl_pipe)")) {`];
-  });
-}
-
-/**
- * The event line's Call-ID without {s.rmws}: a Call-ID has no whitespace (RFC 3261
- * §25.1, callid = word ["@" word]); one that has some is logged as "-" instead, so it
- * still cannot add fields to the event line.
- */
-function callIdGuard(lines: readonly string[]): string[] {
-  return lines.flatMap((line) => {
-    if (!eventWithCallId.test(line)) return [line];
-    const pad = indentOf(line);
-    return [
-      `${pad}$var(event_ci) = $ci;`,
-      `${pad}if ($var(event_ci) =~ "[[:space:]]") { $var(event_ci) = "-"; }`,
-      line.split('$(ci{s.rmws})').join('$var(event_ci)'),
-    ];
-  });
-}
 
 const firstProbe = (plan: Plan): Origin | undefined => plan.upstreams.find((u) => u.probe)?.probe?.origin ?? plan.gateways.find((g) => g.probe)?.probe?.origin;
 
@@ -104,7 +67,6 @@ export const constructs: readonly Construct[] = [
       what: '$ci copied to $var(event_ci), "-" when it holds whitespace (=~, core)',
       since: '4.0',
       source: presentIn404('core regex operator =~'),
-      rewrite: callIdGuard,
     },
     origin: (plan) => plan.outbound?.actionsOrigin,
   },
@@ -126,21 +88,19 @@ export const constructs: readonly Construct[] = [
       what: 'the pipe number in $var(rl_pipe), rl_check("$var(rl_pipe)")',
       since: '4.0',
       source: `${inTag(oldestChecked, 'modules/ratelimit/doc/ratelimit_admin.xml')}: "The pipe number must be provided via a pseudovariable"`,
-      rewrite: rlCheckVar,
     },
     origin: (plan) => plan.limits.origin,
   },
   {
     id: 'ipops-subnet-list',
     what: 'is_in_subnet with a list of networks (ipops)',
-    detect: new RegExp(subnetList.source),
+    detect: subnetList,
     since: '5.0',
     source: `commit b550a63e7d (2016-07-11, "modules/ipops: is_in_subnet(): add support for networks list"), first in ${inTag('5.0.0', 'src/modules/ipops/doc/ipops_admin.xml')} ("is_in_subnet (ip, subnets_list)")`,
     instead: {
       what: 'one is_in_subnet per network, joined with ||',
       since: '4.0',
       source: presentIn404('modules/ipops/doc/ipops_admin.xml (is_in_subnet (ip, subnet))'),
-      rewrite: splitSubnets,
     },
     origin: (plan) => plan.lansOrigin,
   },
@@ -305,22 +265,30 @@ export function needLine(need: KamailioNeed): string {
   return `Needs Kamailio ${need.version} or later (install.sh checks kamailio -v)${why === '' ? '' : `: ${why}`}.`;
 }
 
+/** `--kamailio VERSION` as the exporter takes it: X.Y or X.Y.Z, else a usage-shaped refusal. */
+function checkVersion(version: string): void {
+  if (!parseVersion(version)) throw new ExportError(`--kamailio ${JSON.stringify(version)}: give a Kamailio version such as 5.4 or 5.4.4`);
+}
+
 /**
- * The rendered cfg for a router with Kamailio `version` (surv export --kamailio): each
- * construct above it that has an older equivalent is rewritten; any other is refused,
- * naming each construct, the version it needs and the design line behind it.
+ * The constructs the renderers write in their older form for a router with Kamailio
+ * `version` (surv export --kamailio): those above it that have one. None without a version.
+ */
+export function olderForms(version: string | undefined): ReadonlySet<string> {
+  if (version === undefined) return new Set();
+  checkVersion(version);
+  return new Set(constructs.filter((c) => c.instead && !atLeast(version, c.since) && atLeast(version, c.instead.since)).map((c) => c.id));
+}
+
+/**
+ * The cfg written for a router with Kamailio `version` (the renderers took olderForms),
+ * or a refusal naming each construct still above it, the version it needs and the design
+ * line behind it.
  */
 export function fitKamailio(cfgText: string, version: string, plan: Plan, sources: Sources): string {
-  if (!parseVersion(version)) throw new ExportError(`--kamailio ${JSON.stringify(version)}: give a Kamailio version such as 5.4 or 5.4.4`);
-  let lines = cfgText.split('\n');
-  for (const c of constructs) {
-    if (!c.instead || atLeast(version, c.since) || !atLeast(version, c.instead.since)) continue;
-    const rewrite = c.instead.rewrite;
-    lines = lines.flatMap((l) => (isCode(l) ? rewrite([l]) : [l]));
-  }
-  const text = lines.join('\n');
-  const over = requiredKamailio(text).found.filter((c) => !atLeast(version, c.since));
-  if (over.length === 0) return text;
+  checkVersion(version);
+  const over = requiredKamailio(cfgText).found.filter((c) => !atLeast(version, c.since));
+  if (over.length === 0) return cfgText;
   const first = over.map((c) => c.origin?.(plan)).find((o) => o?.kind === 'source');
   const parts = over.map((c) => {
     const o = c.origin?.(plan);
