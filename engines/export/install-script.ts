@@ -79,18 +79,15 @@ function hookFile(list: readonly HookCopy[]): string {
 }
 
 
-/** Files the site provides (TLS): there before anything changes, or nothing changes. */
-function siteFiles(reads: readonly CfgRead[]): string {
-  const site = reads.filter((r) => r.from === 'site');
-  if (site.length === 0) return 'site_file() { :; }';
-  return `site_file() {\n${site.map((r) => `\t"$@" ${shellQuote(r.path)} ${shellQuote(r.what)}`).join('\n')}\n}`;
-}
-
-/** Files the bundle installs and the cfg reads: checked in place before Kamailio restarts. */
-function readFiles(reads: readonly CfgRead[]): string {
-  const own = reads.filter((r) => r.from === 'bundle');
-  if (own.length === 0) return 'read_file() { :; }';
-  return `read_file() {\n${own.map((r) => `\t"$@" ${shellQuote(r.path)} ${shellQuote(r.what)}`).join('\n')}\n}`;
+/**
+ * A shell function `NAME` that calls its arguments once per file the cfg reads from
+ * `from` (the site's TLS files: checked before anything changes; the bundle's own:
+ * checked in place before the restart), with the path and what it is.
+ */
+function readList(name: string, reads: readonly CfgRead[], from: CfgRead['from']): string {
+  const list = reads.filter((r) => r.from === from);
+  if (list.length === 0) return `${name}() { :; }`;
+  return `${name}() {\n${list.map((r) => `\t"$@" ${shellQuote(r.path)} ${shellQuote(r.what)}`).join('\n')}\n}`;
 }
 
 export interface InstallOptions {
@@ -170,10 +167,10 @@ ${hookFile(copies)}
 ${sysupgradeList(target, hasDispatcher)}
 
 # Each file the cfg reads that the site provides (TLS), and what it is.
-${siteFiles(reads)}
+${readList('site_file', reads, 'site')}
 
 # Each file the cfg reads that this bundle installs, where the running cfg reads it.
-${readFiles(target === 'edgeos' ? reads.map((r) => (r.from === 'bundle' ? { ...r, path: `${edgeosStore}/${r.path.slice(r.path.lastIndexOf('/') + 1)}` } : r)) : reads)}
+${readList('read_file', target === 'edgeos' ? reads.map((r) => (r.from === 'bundle' ? { ...r, path: `${edgeosStore}/${r.path.slice(r.path.lastIndexOf('/') + 1)}` } : r)) : reads, 'bundle')}
 
 ${versionCheck}
 
