@@ -2,15 +2,15 @@
 // branch needs `router { manage ADDRESS }`; all that lack it are reported at once.
 import type { Analysis } from '../../grammar/src/index.js';
 import { renderAnsible } from '../../engines/export/ansible.js';
-import { ExportError, fleetHost, Sources, type Bundle, type BundleFile, type FleetHost } from '../../engines/export/index.js';
-import type { Selection } from '../../engines/export/select.js';
+import { ExportError, fleetHost, type Bundle, type BundleFile, type FleetHost } from '../../engines/export/index.js';
+import { selectionSources, type Selection } from '../../engines/export/select.js';
 
 /** The project's files, or every reason it cannot be made (each naming its branch and source line). */
 export function ansibleProject(
   analysis: Pick<Analysis, 'files'>, selection: Selection, bundles: readonly Bundle[], toolVersion: string,
 ): BundleFile[] | ExportError[] {
   // The same Sources as buildSelection's, so a message names the file as the export does.
-  const sources = new Sources(new Map([...analysis.files].map(([uri, f]) => [uri, { text: f.text, lines: f.lines }])), selection.root);
+  const sources = selectionSources(analysis, selection);
   const hosts: FleetHost[] = [];
   const errors: ExportError[] = [];
   for (const bundle of bundles) {

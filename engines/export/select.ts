@@ -43,8 +43,13 @@ export interface BuildOptions {
 }
 
 /** Every bundle of the selection in memory; throws ExportError (nothing written) when one cannot be made. */
+/** The selection's files as the exporter names them in its messages and comments. */
+export function selectionSources(analysis: Pick<Analysis, 'files'>, selection: Selection): Sources {
+  return new Sources(new Map([...analysis.files].map(([uri, f]) => [uri, { text: f.text, lines: f.lines }])), selection.root);
+}
+
 export function buildSelection(analysis: Pick<Analysis, 'files'>, selection: Selection, options: BuildOptions): ExportResult {
-  const sources = new Sources(new Map([...analysis.files].map(([uri, f]) => [uri, { text: f.text, lines: f.lines }])), selection.root);
+  const sources = selectionSources(analysis, selection);
   return exportBranches(selection.branches, sources, {
     ...(options.target !== undefined ? { target: options.target } : {}),
     toolVersion: options.toolVersion,
