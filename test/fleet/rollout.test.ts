@@ -236,5 +236,12 @@ describe('fleet rollout with Ansible onto routers on loopback', () => {
     expect(await running()).toEqual({ 'shop-1': 'surv no_answer=8000', 'shop-2': 'surv no_answer=8000', 'shop-3': 'surv no_answer=8000' });
     const after = snapshot();
     for (const b of ['shop-2', 'shop-3']) expect(after[b], b).toEqual(before[b]);
+    // Its bundle folder still holds the second export: the health check sees the running
+    // cfg is not that bundle's, fails the host, and (installing nothing) rolls nothing back.
+    const health = play(v2, '--tags', 'health', '--limit', 'shop-1');
+    expect(health.status, health.output).toBe(2);
+    expect(outcome(health.recap['shop-1'])).toEqual({ changed: 0, unreachable: 0, failed: 1, rescued: 1 });
+    expect(health.output).toMatch(/'Check that the installed kamailio\.cfg is the exported one' failed \(\S+\/etc\/kamailio\/kamailio\.cfg is not the kamailio\.cfg of this bundle \(sha256 [0-9a-f]{64}, manifest\.json says [0-9a-f]{64}\)\)/);
+    expect(fleet.fileSha256(router(1), cfgPath)).toBe(manifestSha256(v1, 'shop-1', 'kamailio.cfg'));
   });
 });
