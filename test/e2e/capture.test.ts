@@ -128,8 +128,9 @@ describe('a capture beside a design in VS Code (code-server + Chromium)', () => 
       await vs.page.locator('.pane-header', { hasText: /capture calls: siptrace\.hep/i }).waitFor({ state: 'visible', timeout: long });
       await expect.poll(async () => plain(await vs.page.locator('.pane-body', { hasText: 'siptrace.hep: 2 calls' }).first().innerText()), { timeout: long })
         .toContain('siptrace.hep: 2 calls (1 pass, 1 violation, 0 unjudged)');
-      expect(await row('#1 outbound desk1 \u2192 944000001').locator('.codicon-error').count()).toBe(1);
-      expect(await row('#2 outbound desk1 \u2192 944000002').locator('.codicon-pass').count()).toBe(1);
+      // The summary line and the rows are drawn separately: wait for each row's icon.
+      await expect.poll(() => row('#1 outbound desk1 \u2192 944000001').locator('.codicon-error').count(), { timeout: long }).toBe(1);
+      await expect.poll(() => row('#2 outbound desk1 \u2192 944000002').locator('.codicon-pass').count(), { timeout: long }).toBe(1);
     });
   });
 
